@@ -1,0 +1,1 @@
+"""A comment section for news sites whose comments are checked for spam and toxicity before publication."""

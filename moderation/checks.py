@@ -1,0 +1,1 @@
+"""System checks: configuration mistakes reported at start-up with an id and a hint."""

@@ -1,0 +1,57 @@
+"""Text normalisation shared by the classifiers and the moderators' word lists.
+
+Italian comments are full of accents and elisions, and spammers and trolls obfuscate
+("1d10ta", "i.d.i.o.t.a"): both sides of every comparison go through ``normalize``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_LEET = str.maketrans({"1": "i", "0": "o", "3": "e", "4": "a", "5": "s", "7": "t",
+                       "@": "a", "$": "s", "€": "e"})
+_NON_WORD = re.compile(r"[^a-z0-9*]+")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+# Runs of single letters split by spaces or punctuation: "i d i o t a", "i.d.i.o.t.a".
+_SPACED_LETTERS = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalize(text: str) -> str:
+    """Lower-case, accent-free, de-obfuscated words separated by single spaces.
+
+    Apostrophes split elisions ("dell'articolo" → "dell articolo"); letters repeated three
+    times or more are squeezed to one ("cretinooo" → "cretino").
+    """
+    text = strip_accents(text.casefold())
+    # Digits and symbols inside words are obfuscation; leave plain numbers alone.
+    text = re.sub(r"\w*[a-z][\w@$€]*", lambda m: m.group(0).translate(_LEET), text)
+    text = _NON_WORD.sub(" ", text).strip()
+    text = _SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text)
+    return _REPEATS.sub(r"\1", text)
+
+
+def tokens(text: str) -> list[str]:
+    return normalize(text).split()
+
+
+def compile_word_list(words: list[str] | tuple[str, ...]) -> re.Pattern[str] | None:
+    """A pattern matching any listed word (or phrase) as whole normalised words.
+
+    A trailing ``*`` matches any ending: ``idiot*`` catches "idiota", "idioti", "idiots".
+    """
+    parts = []
+    for word in words:
+        norm = normalize(word)
+        if not norm:
+            continue
+        stem = re.escape(norm.rstrip("*")).replace(r"\ ", " ")
+        parts.append(stem + (r"\w*" if norm.endswith("*") else ""))
+    if not parts:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(sorted(parts, key=len, reverse=True)) + r")(?!\w)")

@@ -1,0 +1,80 @@
+"""Every setting of the app, with its default, read lazily from ``settings.MODERATION``.
+
+A site overrides any key in one dict::
+
+    MODERATION = {"SPAM_HOLD_THRESHOLD": 0.6, "WATCH_WORDS": ["idiota"]}
+
+Values are looked up on first use and cached until the setting changes, so
+``override_settings(MODERATION=...)`` works in tests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.core.signals import setting_changed
+
+DEFAULTS: dict[str, Any] = {
+    # The reader's form and the comment list.
+    "MAX_THREAD_DEPTH": 5,  # replies nest up to this many levels (1 = no replies)
+    "COMMENTS_PER_PAGE": 50,  # top-level comments per page
+    "CLOSE_AFTER_DAYS": None,  # close comments N days after the target's publication date
+    "TARGET_DATE_FIELD": "published_at",  # the target's attribute holding its publication date
+    "TARGET_SIGNATURE_MAX_AGE": 2 * 24 * 3600,  # seconds a rendered form stays valid
+    "FLOOD_INTERVAL": 15,  # seconds between two comments from one IP or email; 0 disables
+    "FLOOD_KEYS": ("ip", "email"),  # what flood control keys on
+    "REMEMBER_COOKIE_AGE": 365 * 24 * 3600,  # "save my name, email and website" cookie
+    "OWN_COMMENTS_COOKIE_AGE": 30 * 24 * 3600,  # lets an author see their pending comments
+    "PRIVACY_URL": None,  # the site's privacy page, linked from the form when set
+    "TRUSTED_PROXIES": (),  # addresses / CIDR ranges of reverse proxies trusted for X-Forwarded-For
+    # Classification and policy. A threshold of None takes the value stored with the model.
+    "MODEL_DIR": None,  # folder of the model files; None = the models shipped in the package
+    "SPAM_HOLD_THRESHOLD": None,
+    "SPAM_REJECT_THRESHOLD": 0.95,
+    "TOXICITY_HOLD_THRESHOLD": None,
+    "TOXICITY_REJECT_THRESHOLD": None,  # off by default: toxic comments wait for a human
+    "MAX_LINKS": 2,  # comments with this many links or more are held (WordPress: 2)
+    "BLOCKED_WORDS": (),  # a match marks the comment as spam
+    "WATCH_WORDS": (),  # a match holds the comment for a moderator
+    "TRUSTED_AUTHORS_SKIP_SCORES": True,  # trusted authors are published unless a rule fires
+    "FIRST_COMMENTS_HELD": 0,  # hold authors until this many of their comments were approved
+    "PUBLISH_UNCLASSIFIED": False,  # if the classifier keeps failing: False = hold, True = publish
+    "CLASSIFIER_MAX_RETRIES": 3,
+    "PENDING_SWEEP_AFTER": 60,  # seconds after which a pending comment is enqueued again
+    "TASK_TIME_LIMIT": 60,  # seconds a classification task may run
+    "BATCH_SIZE": 500,  # comments classified per batch task
+    # Moderators and privacy.
+    "NOTIFY_EMAILS": (),  # addresses that get the digest of held comments
+    "NOTIFY_DIGEST_MINUTES": 15,  # at most one digest per this many minutes
+    "IP_RETENTION_DAYS": 30,  # IP addresses and user agents are erased after this many days
+}
+
+
+class ModerationSettings:
+    """Attribute access to the merged settings, cached until ``MODERATION`` changes."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in DEFAULTS:
+            raise AttributeError(f"Unknown moderation setting: {name}")
+        if name not in self._cache:
+            user = getattr(django_settings, "MODERATION", {}) or {}
+            self._cache[name] = user.get(name, DEFAULTS[name])
+        return self._cache[name]
+
+    def reset(self) -> None:
+        self._cache.clear()
+
+
+moderation_settings = ModerationSettings()
+
+
+def _reset_on_change(*, setting: str, **kwargs: Any) -> None:
+    if setting == "MODERATION":
+        moderation_settings.reset()
+
+
+setting_changed.connect(_reset_on_change)

@@ -1,0 +1,156 @@
+"""The comment, its audit trail, and the moderators' per-author rules."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("Pending")  # not classified yet: never public
+    PUBLISHED = "published", _("Published")
+    HELD = "held", _("Held for review")
+    SPAM = "spam", _("Spam")
+    REJECTED = "rejected", _("Rejected")
+
+
+class CommentQuerySet(models.QuerySet):
+    def for_target(self, target: models.Model) -> CommentQuerySet:
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(target), object_pk=str(target.pk)
+        )
+
+    def published(self) -> CommentQuerySet:
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Comment(models.Model):
+    """A reader's comment on any model instance (the target), with its moderation state."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_pk = models.CharField(_("object ID"), max_length=64)
+    target = GenericForeignKey("content_type", "object_pk")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    # The top-level comment of the thread (itself for top-level ones): a page of threads
+    # is fetched with one query on it.
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    depth = models.PositiveSmallIntegerField(default=0)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="moderation_comments",
+    )
+    author_name = models.CharField(_("name"), max_length=245)
+    author_email = models.EmailField(_("email"), max_length=100)  # private: moderators only
+    author_url = models.URLField(_("website"), max_length=200, blank=True)
+    text = models.TextField(_("comment"), max_length=65525)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    spam_score = models.FloatField(_("spam score"), null=True, blank=True)
+    toxicity_score = models.FloatField(_("toxicity score"), null=True, blank=True)
+    model_version = models.CharField(_("model version"), max_length=100, blank=True)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+        permissions = [("can_moderate", _("Can moderate comments"))]
+        indexes = [
+            models.Index(fields=["content_type", "object_pk", "status", "created_at"]),
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["author_email", "created_at"]),
+            models.Index(fields=["ip_address", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_name}: {self.text[:50]}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+
+class ModerationEvent(models.Model):
+    """One change of a comment's status: who or what, from what to what, why, when."""
+
+    class Actor(models.TextChoices):
+        READER = "reader", _("Reader")
+        CLASSIFIER = "classifier", _("Classifier")
+        MODERATOR = "moderator", _("Moderator")
+        SYSTEM = "system", _("System")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events")
+    actor = models.CharField(_("actor"), max_length=12, choices=Actor.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=10, blank=True)
+    to_status = models.CharField(_("to"), max_length=10)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    spam_score = models.FloatField(null=True, blank=True)
+    toxicity_score = models.FloatField(null=True, blank=True)
+    model_version = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("moderation event")
+        verbose_name_plural = _("moderation events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status or '-'} → {self.to_status}"
+
+
+class AuthorRule(models.Model):
+    """A moderator's rule about an author: block (future comments are spam) or trust."""
+
+    class Kind(models.TextChoices):
+        BLOCK = "block", _("Block")
+        TRUST = "trust", _("Trust")
+
+    class Field(models.TextChoices):
+        EMAIL = "email", _("Email")
+        DOMAIN = "domain", _("Email domain")
+        IP = "ip", _("IP address")
+
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
+    field = models.CharField(_("applies to"), max_length=6, choices=Field.choices)
+    value = models.CharField(_("value"), max_length=255)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("author rule")
+        verbose_name_plural = _("author rules")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "field", "value"], name="unique_author_rule")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.get_field_display()} {self.value}"

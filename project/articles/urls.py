@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "articles"
+urlpatterns = [
+    path("", views.ArticleListView.as_view(), name="list"),
+    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
+    path("articoli/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+]

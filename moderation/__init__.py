@@ -1,1 +1,1 @@
-"""A comment section for news sites whose comments are checked for spam and toxicity before publication."""
+"""A comment section for news sites, checked for spam and toxicity before publication."""

@@ -42,7 +42,6 @@ DEFAULTS: dict[str, Any] = {
     "PUBLISH_UNCLASSIFIED": False,  # if the classifier keeps failing: False = hold, True = publish
     "CLASSIFIER_MAX_RETRIES": 3,
     "PENDING_SWEEP_AFTER": 60,  # seconds after which a pending comment is enqueued again
-    "TASK_TIME_LIMIT": 60,  # seconds a classification task may run
     "BATCH_SIZE": 500,  # comments classified per batch task
     # Moderators and privacy.
     "NOTIFY_EMAILS": (),  # addresses that get the digest of held comments

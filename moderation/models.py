@@ -44,7 +44,10 @@ class Comment(models.Model):
     depth = models.PositiveSmallIntegerField(default=0)
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="moderation_comments",
     )
     author_name = models.CharField(_("name"), max_length=245)
@@ -101,7 +104,10 @@ class ModerationEvent(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events")
     actor = models.CharField(_("actor"), max_length=12, choices=Actor.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=30)
@@ -140,7 +146,10 @@ class AuthorRule(models.Model):
     value = models.CharField(_("value"), max_length=255)
     note = models.CharField(_("note"), max_length=255, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -154,3 +163,18 @@ class AuthorRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.get_field_display()} {self.value}"
+
+
+class DigestLog(models.Model):
+    """When the moderators were last mailed a digest of held comments."""
+
+    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    comments = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("digest sent")
+        verbose_name_plural = _("digests sent")
+        get_latest_by = "sent_at"
+
+    def __str__(self) -> str:
+        return f"{self.sent_at:%Y-%m-%d %H:%M}: {self.comments}"

@@ -1,7 +1,82 @@
-"""The reader's side: posting a comment."""
+"""The reader's side: posting a comment through the form."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
+
+from . import display, services
+from .client_ip import client_ip
+from .forms import CommentForm, TargetError, load_target, sign_target, target_of_expired
+
+HONEYPOT_REASON = "honeypot field filled"
 
 
-def post_comment(request):
-    return HttpResponse(status=501)
+class SeeOther(HttpResponseRedirect):
+    status_code = 303
+
+
+def _target_url(target) -> str:
+    get_url = getattr(target, "get_absolute_url", None)
+    return get_url() if get_url else "/"
+
+
+def _form_again(request: HttpRequest, target, form: CommentForm, status: int) -> HttpResponse:
+    """The form with the reader's input kept and the errors next to the fields."""
+    context = display.section_context(request, target, form=form)
+    context["target_url"] = _target_url(target)
+    return render(
+        request, display.template_names(target, "form_errors.html"), context, status=status
+    )
+
+
+def _submission(request: HttpRequest, target, data: dict) -> services.Submission:
+    return services.Submission(
+        target=target,
+        author_name=data["author"],
+        author_email=data["email"],
+        author_url=data.get("url") or "",
+        text=data["comment"],
+        parent=data.get("parent"),
+        ip_address=client_ip(request),
+        user_agent=request.headers.get("User-Agent", ""),
+        language=get_language() or "",
+        user=request.user,
+    )
+
+
+@require_POST
+def post_comment(request: HttpRequest) -> HttpResponse:
+    signed = request.POST.get("target", "")
+    form = CommentForm(request.POST)
+    try:
+        target = load_target(signed)
+    except TargetError as error:
+        target = target_of_expired(signed) if error.expired else None
+        if target is None:
+            return render(request, "moderation/bad_request.html", {"message": error}, status=400)
+        form = CommentForm({**request.POST.dict(), "target": sign_target(target)})
+        form.is_valid()
+        form.add_error(None, str(error))
+        return _form_again(request, target, form, status=400)
+
+    if not form.is_valid():
+        return _form_again(request, target, form, status=400)
+    submission = _submission(request, target, form.cleaned_data)
+    if form.is_trapped:
+        services.submit_trapped_spam(submission, HONEYPOT_REASON)
+        return SeeOther(_target_url(target))
+    try:
+        comment = services.submit_comment(submission)
+    except services.CommentError as error:
+        form.add_error(None, error.message)
+        return _form_again(request, target, form, status=error.status_code)
+
+    response = SeeOther(f"{_target_url(target)}#comment-{comment.pk}")
+    display.remember_own_comment(request, response, comment)
+    display.update_remembered_author(
+        request, response, form.cleaned_data, consent=form.cleaned_data["save_info"]
+    )
+    return response

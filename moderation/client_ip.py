@@ -1,0 +1,55 @@
+"""The reader's IP address: ``REMOTE_ADDR``, or behind trusted proxies the right-most untrusted hop.
+
+``MODERATION["TRUSTED_PROXIES"]`` lists the proxies' addresses or CIDR ranges. A client
+that is not a trusted proxy cannot change its address by sending ``X-Forwarded-For``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import lru_cache
+
+from django.http import HttpRequest
+
+from .conf import moderation_settings
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def parse_ip(value: str) -> IPAddress | None:
+    """The address in ``value``, or None for anything that is not one IP address."""
+    try:
+        address = ipaddress.ip_address(value.strip().strip("[]"))
+    except ValueError:
+        return None
+    mapped = getattr(address, "ipv4_mapped", None)
+    return mapped or address
+
+
+@lru_cache(maxsize=8)
+def _networks(
+    proxies: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def is_trusted_proxy(address: IPAddress) -> bool:
+    networks = _networks(tuple(moderation_settings.TRUSTED_PROXIES))
+    return any(address.version == net.version and address in net for net in networks)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The reader's address as a string, or None when it cannot be known."""
+    address = parse_ip(request.META.get("REMOTE_ADDR", ""))
+    if address is None:
+        return None
+    if is_trusted_proxy(address):
+        hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        for hop in reversed(hops):
+            hop_address = parse_ip(hop)
+            if hop_address is None:
+                return None  # a garbled chain: don't guess, don't store garbage
+            address = hop_address
+            if not is_trusted_proxy(hop_address):
+                break
+    return str(address)

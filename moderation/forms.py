@@ -1,0 +1,139 @@
+"""The reader's comment form: the source site's fields, rules and signed target."""
+
+from __future__ import annotations
+
+from django import forms
+from django.apps import apps
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .conf import moderation_settings
+from .models import Comment, Status
+
+TARGET_SALT = "moderation.target"
+
+
+class TargetError(Exception):
+    """The form's target reference is forged, expired or names nothing."""
+
+    def __init__(self, message: str, *, expired: bool = False) -> None:
+        super().__init__(message)
+        self.expired = expired
+
+
+def sign_target(target: models.Model) -> str:
+    ref = f"{target._meta.label_lower}:{target.pk}"
+    return signing.TimestampSigner(salt=TARGET_SALT).sign(ref)
+
+
+def _resolve_target(ref: str) -> models.Model | None:
+    label, _sep, pk = ref.rpartition(":")
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+    try:
+        return model._default_manager.get(pk=pk)
+    except (model.DoesNotExist, ValueError, ValidationError):
+        return None
+
+
+def load_target(signed: str) -> models.Model:
+    """The object a signed reference points to; TargetError if forged, expired or missing."""
+    signer = signing.TimestampSigner(salt=TARGET_SALT)
+    try:
+        ref = signer.unsign(signed, max_age=moderation_settings.TARGET_SIGNATURE_MAX_AGE)
+    except signing.SignatureExpired:
+        raise TargetError(
+            _("This form has expired. Please check your comment and send it again."),
+            expired=True,
+        ) from None
+    except signing.BadSignature:
+        raise TargetError(
+            _("This form is not valid. Please reload the page and try again.")
+        ) from None
+    target = _resolve_target(ref)
+    if target is None:
+        raise TargetError(_("The page you are commenting on does not exist."))
+    return target
+
+
+def target_of_expired(signed: str) -> models.Model | None:
+    """The target of an authentic but expired reference, to show the form again."""
+    try:
+        ref = signing.TimestampSigner(salt=TARGET_SALT).unsign(signed)
+    except signing.BadSignature:
+        return None
+    return _resolve_target(ref)
+
+
+class HttpURLField(forms.URLField):
+    """A website address: http or https only (no javascript:, data:, ftp:)."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
+class CommentForm(forms.Form):
+    """Fields in the source site's order: comment, name, email, website, save-info consent."""
+
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=65525,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 45}),
+    )
+    author = forms.CharField(
+        label=_("Name"),
+        max_length=245,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "size": 30}),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=100,
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "size": 30, "aria-describedby": "email-notes"}
+        ),
+    )
+    url = forms.URLField(
+        label=_("Website"),
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        widget=forms.URLInput(attrs={"autocomplete": "url", "size": 30}),
+    )
+    save_info = forms.BooleanField(
+        label=_("Save my name, email, and website in this browser for the next time I comment."),
+        required=False,
+    )
+    target = forms.CharField(widget=forms.HiddenInput)
+    parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # A field people never see and bots fill in.
+    honeypot = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, target: models.Model | None = None, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "%s")  # the source site's ids: comment, author, email, url
+        super().__init__(*args, **kwargs)
+        if target is not None and not self.is_bound:
+            self.initial.setdefault("target", sign_target(target))
+        self.target_object = None
+
+    def clean(self) -> dict:
+        data = super().clean()
+        parent_id = data.get("parent")
+        if parent_id:
+            parent = Comment.objects.filter(pk=parent_id, status=Status.PUBLISHED).first()
+            if parent is None:
+                self.add_error(None, _("The comment you are replying to does not exist."))
+            data["parent"] = parent
+        return data
+
+    @property
+    def is_trapped(self) -> bool:
+        return bool(self.cleaned_data.get("honeypot"))

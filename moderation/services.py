@@ -1,0 +1,433 @@
+"""The actions on comments, each written once and called by views, admin, API and tasks.
+
+Nothing else changes a comment's status: every change goes through ``_transition`` or
+``apply_decisions`` and leaves a ``ModerationEvent``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import policy, scoring, signals
+from .classifiers import CommentInput
+from .conf import moderation_settings
+from .models import AuthorRule, Comment, ModerationEvent, Status
+
+logger = logging.getLogger(__name__)
+
+
+class CommentError(Exception):
+    """A comment that cannot be accepted; the message is meant for the reader."""
+
+    status_code = 400
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class CommentsClosed(CommentError):
+    status_code = 403
+
+
+class DuplicateComment(CommentError):
+    status_code = 409
+
+
+class TooFast(CommentError):
+    status_code = 429
+
+
+class InvalidParent(CommentError):
+    status_code = 400
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A reader's comment as it arrives from the form or the API, already validated."""
+
+    target: models.Model
+    author_name: str
+    author_email: str
+    text: str
+    author_url: str = ""
+    parent: Comment | None = None
+    ip_address: str | None = None
+    user_agent: str = ""
+    language: str = ""
+    user: Any = None
+
+
+# Reading comments -------------------------------------------------------------------------
+
+
+def comments_open(target: models.Model) -> bool:
+    days = moderation_settings.CLOSE_AFTER_DAYS
+    published = getattr(target, moderation_settings.TARGET_DATE_FIELD, None)
+    if days is None or published is None:
+        return True
+    return timezone.now() < published + timedelta(days=days)
+
+
+# Submitting -------------------------------------------------------------------------------
+
+
+def _check_submission(sub: Submission) -> None:
+    if not comments_open(sub.target):
+        raise CommentsClosed(_("Comments are closed."))
+    if sub.parent is not None:
+        same_target = sub.parent.content_type_id == ContentType.objects.get_for_model(
+            sub.target
+        ).id and sub.parent.object_pk == str(sub.target.pk)
+        if not same_target or sub.parent.status != Status.PUBLISHED:
+            raise InvalidParent(_("The comment you are replying to does not exist."))
+        if sub.parent.depth + 1 >= moderation_settings.MAX_THREAD_DEPTH:
+            raise InvalidParent(_("This thread cannot take more replies."))
+    duplicate = Comment.objects.for_target(sub.target).filter(
+        Q(author_email__iexact=sub.author_email) | Q(author_name=sub.author_name),
+        text=sub.text,
+    )
+    if duplicate.exists():
+        raise DuplicateComment(
+            _("Duplicate comment detected; it looks as though you’ve already said that!")
+        )
+    interval = moderation_settings.FLOOD_INTERVAL
+    if interval:
+        keys = Q()
+        if "ip" in moderation_settings.FLOOD_KEYS and sub.ip_address:
+            keys |= Q(ip_address=sub.ip_address)
+        if "email" in moderation_settings.FLOOD_KEYS:
+            keys |= Q(author_email__iexact=sub.author_email)
+        since = timezone.now() - timedelta(seconds=interval)
+        if keys and Comment.objects.filter(keys, created_at__gte=since).exists():
+            raise TooFast(_("You are posting comments too quickly. Slow down."))
+
+
+def _new_comment(sub: Submission, status: str) -> Comment:
+    parent = sub.parent
+    comment = Comment(
+        content_type=ContentType.objects.get_for_model(sub.target),
+        object_pk=str(sub.target.pk),
+        parent=parent,
+        depth=parent.depth + 1 if parent else 0,
+        user=sub.user if getattr(sub.user, "is_authenticated", False) else None,
+        author_name=sub.author_name,
+        author_email=sub.author_email,
+        author_url=sub.author_url,
+        text=sub.text,
+        ip_address=sub.ip_address,
+        user_agent=sub.user_agent[:255],
+        language=sub.language[:10],
+        status=status,
+    )
+    comment.save()
+    comment.root_id = parent.root_id if parent else comment.pk
+    Comment.objects.filter(pk=comment.pk).update(root_id=comment.root_id)
+    return comment
+
+
+def submit_comment(sub: Submission) -> Comment:
+    """Check and save a reader's comment as pending; classification is enqueued on commit."""
+    with transaction.atomic():
+        _check_submission(sub)
+        comment = _new_comment(sub, Status.PENDING)
+        ModerationEvent.objects.create(
+            comment=comment,
+            actor=ModerationEvent.Actor.READER,
+            action="submitted",
+            to_status=Status.PENDING,
+        )
+        transaction.on_commit(lambda: enqueue_classification([comment.pk]))
+        transaction.on_commit(
+            lambda: signals.comment_submitted.send(sender=Comment, comment=comment)
+        )
+    return comment
+
+
+def submit_trapped_spam(sub: Submission, reason: str) -> Comment:
+    """Keep a comment caught by a trap (the honeypot) as spam, without classifying it."""
+    with transaction.atomic():
+        comment = _new_comment(sub, Status.SPAM)
+        ModerationEvent.objects.create(
+            comment=comment,
+            actor=ModerationEvent.Actor.SYSTEM,
+            action="trapped",
+            to_status=Status.SPAM,
+            reason=reason,
+            reasons=[reason],
+        )
+    return comment
+
+
+def enqueue_classification(comment_ids: list[int]) -> bool:
+    """Ask the workers to classify; if the broker is down, the sweeper will ask again."""
+    from .tasks import classify_comment
+
+    try:
+        for pk in comment_ids:
+            classify_comment.apply_async((pk,), retry=False)
+    except Exception:  # any broker failure: the comment stays pending, nothing is lost
+        logger.warning("broker unavailable; %d comment(s) left for the sweeper", len(comment_ids))
+        return False
+    return True
+
+
+# Classification ---------------------------------------------------------------------------
+
+
+def _as_input(comment: Comment) -> CommentInput:
+    return CommentInput(
+        text=comment.text,
+        author_name=comment.author_name,
+        author_email=comment.author_email,
+        author_url=comment.author_url,
+    )
+
+
+def _author_rules(
+    comments: list[Comment],
+) -> tuple[dict[tuple[str, str], str], set[tuple[str, str]]]:
+    """The block and trust rules that apply to these comments' authors, fetched at once."""
+    emails = {c.author_email.lower() for c in comments}
+    domains = {e.rpartition("@")[2] for e in emails}
+    ips = {c.ip_address for c in comments if c.ip_address}
+    rules = AuthorRule.objects.filter(
+        Q(field=AuthorRule.Field.EMAIL, value__in=emails)
+        | Q(field=AuthorRule.Field.DOMAIN, value__in=domains)
+        | Q(field=AuthorRule.Field.IP, value__in=ips)
+    )
+    blocked, trusted = {}, set()
+    for rule in rules:
+        if rule.kind == AuthorRule.Kind.BLOCK:
+            blocked[(rule.field, rule.value)] = f"blocked {rule.get_field_display().lower()}"
+        else:
+            trusted.add((rule.field, rule.value))
+    return blocked, trusted
+
+
+def _author_keys(comment: Comment) -> list[tuple[str, str]]:
+    email = comment.author_email.lower()
+    keys = [(AuthorRule.Field.EMAIL, email), (AuthorRule.Field.DOMAIN, email.rpartition("@")[2])]
+    if comment.ip_address:
+        keys.append((AuthorRule.Field.IP, comment.ip_address))
+    return keys
+
+
+def _approved_counts(comments: list[Comment]) -> dict[str, int]:
+    if not moderation_settings.FIRST_COMMENTS_HELD:
+        return {}
+    emails = {c.author_email.lower() for c in comments}
+    rows = (
+        Comment.objects.filter(author_email__in=emails, status=Status.PUBLISHED)
+        .values("author_email")
+        .annotate(n=models.Count("pk"))
+    )
+    return {row["author_email"].lower(): row["n"] for row in rows}
+
+
+def classify_comments(comment_ids: list[int]) -> int:
+    """Score the pending comments among ``comment_ids`` and apply the policy's decisions.
+
+    Raises ``ModelError`` when the models cannot be loaded, so that the caller may retry.
+    Returns how many comments were decided.
+    """
+    comments = list(Comment.objects.filter(pk__in=comment_ids, status=Status.PENDING))
+    if not comments:
+        return 0
+    scores = scoring.score([_as_input(c) for c in comments])
+    blocked, trusted = _author_rules(comments)
+    approved = _approved_counts(comments)
+    decisions = {}
+    for comment, s in zip(comments, scores, strict=True):
+        keys = _author_keys(comment)
+        facts = policy.Facts(
+            text=comment.text,
+            spam_score=s.spam,
+            toxicity_score=s.toxicity,
+            spam_threshold=s.spam_threshold,
+            toxicity_threshold=s.toxicity_threshold,
+            blocked_by=next((blocked[k] for k in keys if k in blocked), ""),
+            trusted=any(k in trusted for k in keys),
+            approved_before=approved.get(comment.author_email.lower(), 0),
+        )
+        decision = policy.decide(facts)
+        explanation = (
+            {} if decision.status == Status.PUBLISHED else scoring.explain(_as_input(comment))
+        )
+        decisions[comment.pk] = (decision, s, explanation)
+    return apply_decisions(decisions)
+
+
+def apply_decisions(
+    decisions: dict[int, tuple[policy.Decision, scoring.Scores | None, dict]],
+) -> int:
+    """Store the classifier's decisions for comments still pending, exactly once each."""
+    now = timezone.now()
+    with transaction.atomic():
+        comments = list(
+            Comment.objects.select_for_update(skip_locked=True).filter(
+                pk__in=decisions, status=Status.PENDING
+            )
+        )
+        events = []
+        for comment in comments:
+            decision, scores, explanation = decisions[comment.pk]
+            comment.status = decision.status
+            comment.reasons = decision.reasons
+            comment.explanation = {k: [list(t) for t in v] for k, v in explanation.items()}
+            comment.decided_at = now
+            if scores is not None:
+                comment.spam_score, comment.toxicity_score = scores.spam, scores.toxicity
+                comment.model_version = scores.model_version
+            events.append(
+                ModerationEvent(
+                    comment=comment,
+                    actor=ModerationEvent.Actor.CLASSIFIER,
+                    action="classified",
+                    from_status=Status.PENDING,
+                    to_status=decision.status,
+                    reason="; ".join(decision.reasons)[:255],
+                    reasons=decision.reasons,
+                    spam_score=comment.spam_score,
+                    toxicity_score=comment.toxicity_score,
+                    model_version=comment.model_version,
+                )
+            )
+        Comment.objects.bulk_update(
+            comments,
+            [
+                "status",
+                "reasons",
+                "explanation",
+                "decided_at",
+                "spam_score",
+                "toxicity_score",
+                "model_version",
+            ],
+        )
+        ModerationEvent.objects.bulk_create(events)
+        for comment, event in zip(comments, events, strict=True):
+            _announce_on_commit(comment, event)
+    return len(comments)
+
+
+def decide_unclassified(comment_ids: list[int]) -> int:
+    """The classifier kept failing: hold the comments (or publish them, if the owner opted in)."""
+    if moderation_settings.PUBLISH_UNCLASSIFIED:
+        decision = policy.Decision(
+            Status.PUBLISHED, ["classifier unavailable: published unchecked"]
+        )
+    else:
+        decision = policy.Decision(Status.HELD, ["classifier unavailable"])
+    return apply_decisions({pk: (decision, None, {}) for pk in comment_ids})
+
+
+def stale_pending_ids(limit: int = 10_000) -> list[int]:
+    cutoff = timezone.now() - timedelta(seconds=moderation_settings.PENDING_SWEEP_AFTER)
+    return list(
+        Comment.objects.filter(status=Status.PENDING, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+# Moderators' actions ----------------------------------------------------------------------
+
+_SIGNAL_FOR_STATUS = {
+    Status.PUBLISHED: signals.comment_published,
+    Status.HELD: signals.comment_held,
+    Status.SPAM: signals.comment_rejected,
+    Status.REJECTED: signals.comment_rejected,
+}
+
+
+def _announce_on_commit(comment: Comment, event: ModerationEvent) -> None:
+    def send() -> None:
+        signals.comment_status_changed.send(sender=Comment, comment=comment, event=event)
+        specific = _SIGNAL_FOR_STATUS.get(comment.status)
+        if specific is not None:
+            specific.send(sender=Comment, comment=comment, event=event)
+
+    transaction.on_commit(send)
+
+
+def _transition(
+    comment: Comment, to_status: str, *, action: str, by: Any, reason: str = ""
+) -> Comment:
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        event = ModerationEvent.objects.create(
+            comment=locked,
+            actor=ModerationEvent.Actor.MODERATOR,
+            user=by,
+            action=action,
+            from_status=locked.status,
+            to_status=to_status,
+            reason=reason[:255],
+            spam_score=locked.spam_score,
+            toxicity_score=locked.toxicity_score,
+            model_version=locked.model_version,
+        )
+        locked.status = to_status
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_at"])
+        _announce_on_commit(locked, event)
+    comment.status, comment.decided_at = locked.status, locked.decided_at
+    return locked
+
+
+def approve(comment: Comment, *, by: Any, reason: str = "") -> Comment:
+    return _transition(comment, Status.PUBLISHED, action="approved", by=by, reason=reason)
+
+
+def reject(comment: Comment, *, by: Any, reason: str = "") -> Comment:
+    return _transition(comment, Status.REJECTED, action="rejected", by=by, reason=reason)
+
+
+def mark_spam(comment: Comment, *, by: Any, reason: str = "") -> Comment:
+    return _transition(comment, Status.SPAM, action="marked_spam", by=by, reason=reason)
+
+
+def mark_ham(comment: Comment, *, by: Any, reason: str = "") -> Comment:
+    return _transition(comment, Status.PUBLISHED, action="marked_ham", by=by, reason=reason)
+
+
+def restore(comment: Comment, *, by: Any, reason: str = "") -> Comment:
+    """Put a decided comment back in the moderators' queue."""
+    return _transition(comment, Status.HELD, action="restored", by=by, reason=reason)
+
+
+def add_author_rule(comment: Comment, *, kind: str, field: str, by: Any) -> AuthorRule:
+    """Block or trust the author of ``comment`` by email, email domain or IP."""
+    value = dict(_author_keys(comment)).get(field)
+    if not value:
+        raise ValueError(f"the comment has no {field} to {kind}")
+    rule, _created = AuthorRule.objects.get_or_create(
+        kind=kind,
+        field=field,
+        value=value,
+        defaults={"created_by": by, "note": f"from comment {comment.pk}"},
+    )
+    return rule
+
+
+# Privacy ----------------------------------------------------------------------------------
+
+
+def erase_expired_personal_data() -> int:
+    """Blank the IP address and user agent of comments older than the retention period."""
+    cutoff = timezone.now() - timedelta(days=moderation_settings.IP_RETENTION_DAYS)
+    return (
+        Comment.objects.filter(created_at__lt=cutoff)
+        .exclude(ip_address=None, user_agent="")
+        .update(ip_address=None, user_agent="")
+    )

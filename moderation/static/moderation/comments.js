@@ -1,0 +1,26 @@
+// Progressive enhancement: "Reply" moves the form under the comment without a page load.
+// Without JavaScript the same links reload the page in reply mode.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest(".mod-comment__reply, #cancel-comment-reply-link");
+    if (!link) return;
+    var respond = document.getElementById("respond");
+    var form = document.getElementById("commentform");
+    if (!respond || !form) return;
+    event.preventDefault();
+    var replying = link.classList.contains("mod-comment__reply");
+    var cancel = document.getElementById("cancel-comment-reply-link");
+    form.elements.parent.value = replying ? link.dataset.commentId : "";
+    respond.querySelector(".mod-respond__leave").hidden = replying;
+    respond.querySelector(".mod-respond__to").hidden = !replying;
+    cancel.hidden = !replying;
+    if (replying) {
+      respond.querySelector(".mod-respond__name").textContent = link.dataset.author;
+      link.closest(".mod-comment__body").after(respond);
+    } else {
+      document.getElementById("comments").appendChild(respond);
+    }
+    form.elements.comment.focus();
+  });
+})();

@@ -1,0 +1,59 @@
+"""Celery tasks: thin, idempotent, taking ids; the work is done by ``services``."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from . import notifications, services
+from .conf import moderation_settings
+
+logger = logging.getLogger(__name__)
+
+
+def _classify_or_retry(task, comment_ids: list[int]) -> int:
+    """Classify; on any classifier failure retry with backoff, then decide without scores."""
+    try:
+        return services.classify_comments(comment_ids)
+    except Exception as exc:
+        retries = task.request.retries
+        if retries < moderation_settings.CLASSIFIER_MAX_RETRIES:
+            logger.warning("classification failed (%s); retry %d", exc, retries + 1)
+            raise task.retry(exc=exc, countdown=min(2**retries, 30)) from exc
+        logger.error("classifier unavailable after %d retries: %s", retries, exc)
+        return services.decide_unclassified(comment_ids)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+def classify_comment(self, comment_id: int) -> int:
+    """Classify one pending comment and apply the policy's decision."""
+    return _classify_or_retry(self, [comment_id])
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+def classify_batch(self, comment_ids: list[int]) -> int:
+    """Classify many pending comments in one vectorised call (drains a backlog)."""
+    return _classify_or_retry(self, comment_ids)
+
+
+@shared_task
+def sweep_pending() -> int:
+    """Enqueue again, in batches, comments left pending too long (e.g. the broker was down)."""
+    ids = services.stale_pending_ids()
+    size = moderation_settings.BATCH_SIZE
+    for start in range(0, len(ids), size):
+        classify_batch.delay(ids[start : start + size])
+    return len(ids)
+
+
+@shared_task
+def send_held_digest() -> int:
+    """Mail the moderators one digest of newly held comments, at most once per interval."""
+    return notifications.send_held_digest()
+
+
+@shared_task
+def erase_expired_personal_data() -> int:
+    """Erase IP addresses and user agents older than the retention period."""
+    return services.erase_expired_personal_data()

@@ -1,0 +1,66 @@
+"""Template tags for the site's templates: ``{% load moderation_tags %}`` then
+``{% comment_section article %}`` where the comments belong."""
+
+from __future__ import annotations
+
+from django import template
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils import dateformat, timezone
+from django.utils.html import format_html, linebreaks, urlize
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, pgettext
+
+from .. import display
+from ..models import Comment
+
+register = template.Library()
+
+# Languages that write month names in lower case inside a sentence ("28 novembre 2026").
+_LOWER_CASE_MONTHS = {"it", "es", "fr", "pt", "ca", "ro"}
+
+
+@register.simple_tag(takes_context=True)
+def comment_section(context, target) -> SafeString:
+    """The published comments of ``target``, the reader's own pending ones, and the form."""
+    request = context["request"]
+    return render_to_string(
+        display.template_names(target, "section.html"),
+        display.section_context(request, target),
+        request=request,
+    )
+
+
+@register.simple_tag
+def comment_count(target) -> int:
+    """How many comments of ``target`` are published."""
+    return Comment.objects.for_target(target).published().count()
+
+
+@register.simple_tag
+def moderation_head() -> SafeString:
+    """The default stylesheet and the small script that moves the form under a comment."""
+    return format_html(
+        '<link rel="stylesheet" href="{}">\n<script src="{}" defer></script>',
+        static("moderation/comments.css"),
+        static("moderation/comments.js"),
+    )
+
+
+@register.filter
+def comment_text(text: str) -> SafeString:
+    """The comment escaped, paragraphs and line breaks kept, bare URLs made nofollow links."""
+    linked = urlize(text, nofollow=True, autoescape=True)
+    linked = linked.replace('rel="nofollow"', 'rel="nofollow ugc"')
+    return mark_safe(linebreaks(linked))  # noqa: S308  (urlize escaped every part of the text)
+
+
+@register.filter
+def comment_datetime(value) -> str:
+    """'28 novembre 2026 alle 14:05' in Italian, 'November 28, 2026 at 2:05 pm' in English."""
+    value = timezone.localtime(value)
+    date = dateformat.format(value, pgettext("comment date", "F j, Y"))
+    if (get_language() or "").split("-")[0] in _LOWER_CASE_MONTHS:
+        date = date.lower()
+    time = dateformat.format(value, pgettext("comment time", "g:i a"))
+    return gettext("%(date)s at %(time)s") % {"date": date, "time": time}

@@ -1,0 +1,111 @@
+"""Shared fixtures: sample targets and users, the real Redis broker and a real Celery worker."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.test import Client
+from django.utils import translation
+
+from project.articles.models import Article
+
+from .helpers import Broker, WorkerProcess, database_url_for_subprocess
+
+# Every test session gets its own queue, so that parallel runs on one Redis never mix.
+TEST_QUEUE = f"moderation-test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Requests handled in the test thread leave their language active: start each test clean."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def an_article(db) -> Article:
+    return Article.objects.create(
+        title="Nuova pista ciclabile lungo il fiume",
+        slug="pista-ciclabile",
+        body="Aperto il primo tratto.",
+    )
+
+
+@pytest.fixture
+def another_article(db) -> Article:
+    return Article.objects.create(title="Il mercato coperto riapre", slug="mercato", body="...")
+
+
+@pytest.fixture
+def a_moderator(db) -> User:
+    user = User.objects.create_user("mod", "mod@example.org", "pw-for-tests", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def a_staff_member(db) -> User:
+    """Staff, but without the permission to moderate."""
+    return User.objects.create_user("staff", "staff@example.org", "pw-for-tests", is_staff=True)
+
+
+@pytest.fixture
+def italian_client() -> Client:
+    return Client(HTTP_ACCEPT_LANGUAGE="it")
+
+
+@pytest.fixture
+def english_client() -> Client:
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+def form_fields(html: str) -> dict[str, str]:
+    """The hidden fields of the comment form in a rendered page (target, csrf token)."""
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+
+
+@pytest.fixture
+def post_comment():
+    """Post a comment through the article page's form, as a browser would."""
+
+    def post(client: Client, article: Article, **fields):
+        page = client.get(article.get_absolute_url())
+        hidden = form_fields(page.content.decode())
+        data = {
+            "comment": "Bella iniziativa, finalmente una pista sicura.",
+            "author": "Anna",
+            "email": "anna@example.org",
+            "url": "",
+            "target": hidden["target"],
+            **fields,
+        }
+        return client.post("/comments/post/", {k: v for k, v in data.items() if v is not None})
+
+    return post
+
+
+# Real broker and worker ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def broker(tmp_path_factory) -> Broker:
+    """The machine's Redis at REDIS_URL (CI), else an embedded one started for this session."""
+    broker = Broker.start(os.environ.get("REDIS_URL"), tmp_path_factory.mktemp("redis"))
+    broker.use_for_producer(TEST_QUEUE)
+    yield broker
+    broker.stop()
+
+
+@pytest.fixture
+def worker(broker, transactional_db, django_db_blocker):
+    """A real Celery worker process consuming this session's queue, on the test database."""
+    process = WorkerProcess(broker.url, TEST_QUEUE, database_url_for_subprocess())
+    process.start()
+    yield process
+    process.stop()

@@ -1,0 +1,134 @@
+"""Real processes for the pipeline tests: a Redis broker and Celery worker subprocesses."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import psutil
+from django.db import connection
+
+from project.celery import app as celery_app
+from project.embedded_redis import EmbeddedRedis
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def wait_for(predicate: Callable[[], object], timeout: float = 30.0, interval: float = 0.1):
+    """Poll until ``predicate()`` is truthy; fail with a clear message after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")
+
+
+def database_url_for_subprocess() -> str:
+    """A URL of the database the tests run on, for processes the tests start."""
+    s = connection.settings_dict
+    if s["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{s['NAME']}"
+    user = s["USER"] or "postgres"
+    password = f":{s['PASSWORD']}" if s["PASSWORD"] else ""
+    return f"postgres://{user}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def point_producer_at(url: str, queue: str) -> None:
+    """Make this process's Celery app publish to ``url`` and ``queue`` from now on."""
+    celery_app.conf.broker_url = url
+    celery_app.conf.task_default_queue = queue
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+        celery_app._pool = None
+
+
+class Broker:
+    def __init__(self, url: str, embedded: EmbeddedRedis | None) -> None:
+        self.url = url
+        self.embedded = embedded
+
+    @classmethod
+    def start(cls, url: str | None, workdir: Path) -> Broker:
+        if url:
+            return cls(url, None)
+        embedded = EmbeddedRedis(workdir / "redis.sock").start()
+        return cls(embedded.url, embedded)
+
+    def use_for_producer(self, queue: str) -> None:
+        point_producer_at(self.url, queue)
+
+    def stop(self) -> None:
+        if self.embedded is not None:
+            self.embedded.stop()
+
+
+class WorkerProcess:
+    """``celery -A project worker`` in a subprocess, as in production."""
+
+    def __init__(self, broker_url: str, queue: str, database_url: str, **env: str) -> None:
+        self.env = {
+            **os.environ,
+            "REDIS_URL": broker_url,
+            "CELERY_QUEUE": queue,
+            "DATABASE_URL": database_url,
+            **env,
+        }
+        self.process: subprocess.Popen | None = None
+
+    def start(self, concurrency: int = 1) -> WorkerProcess:
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "project",
+                "worker",
+                "--loglevel",
+                "WARNING",
+                "--concurrency",
+                str(concurrency),
+                "--pool",
+                "prefork",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--hostname",
+                f"test-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=self.env,
+        )
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker (main process and its pool children)."""
+        if self.process is not None:
+            for child in _children(self.process.pid):
+                os.kill(child, signal.SIGKILL)
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+            self.process = None
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [c.pid for c in psutil.Process(pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []

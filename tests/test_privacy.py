@@ -1,0 +1,70 @@
+"""No commenter's email, IP or user agent appears anywhere a visitor can reach."""
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.test import Client
+
+from moderation.models import Comment, Status
+
+from .factories import make_comment
+
+PLANTED_EMAIL = "planted.secret.7f3a@example.org"
+PLANTED_IP = "198.51.100.234"
+PLANTED_AGENT = "PlantedAgent/9.9-secret"
+SECRETS = [PLANTED_EMAIL, PLANTED_IP, PLANTED_AGENT, "planted.secret.7f3a"]
+
+
+def crawl(client: Client, start_urls: list[str], limit: int = 300) -> dict[str, str]:
+    """Every same-site page reachable from ``start_urls`` by links, outside the admin."""
+    seen: dict[str, str] = {}
+    queue = list(start_urls)
+    while queue and len(seen) < limit:
+        url = queue.pop()
+        if url in seen:
+            continue
+        response = client.get(url)
+        assert response.status_code < 500, url
+        body = response.content.decode(errors="replace")
+        seen[url] = body
+        for href in re.findall(r'(?:href|src|action)="([^"#]*)', body):
+            target = urljoin(url, href)
+            parts = urlsplit(target)
+            if parts.netloc or not parts.path.startswith("/") or parts.path.startswith("/admin"):
+                continue
+            if target not in seen:
+                queue.append(target)
+    return seen
+
+
+@pytest.mark.django_db
+def test_a_crawl_of_the_public_site_never_shows_a_commenters_private_data(
+    an_article, another_article, settings
+):
+    settings.MODERATION = {"COMMENTS_PER_PAGE": 2}
+    for status in Status.values:
+        make_comment(an_article, status=status, author_email=PLANTED_EMAIL,
+                     ip_address=PLANTED_IP, user_agent=PLANTED_AGENT,
+                     author_url="https://site.example", text=f"Testo {status}")
+    parent = Comment.objects.get(status=Status.PUBLISHED)
+    make_comment(an_article, parent=parent, author_email=PLANTED_EMAIL, ip_address=PLANTED_IP)
+    for _ in range(4):
+        make_comment(another_article, author_email=PLANTED_EMAIL, ip_address=PLANTED_IP)
+
+    pages = crawl(Client(), ["/", "/en/", an_article.get_absolute_url()])
+    assert len(pages) >= 8  # articles, pages of comments, reply links, English, privacy
+    assert any("Testo published" in body for body in pages.values())
+    for url, body in pages.items():
+        for secret in SECRETS:
+            assert secret not in body, f"{secret} leaked on {url}"
+
+
+@pytest.mark.django_db
+def test_the_error_page_shows_no_other_commenters_private_data(an_article, post_comment):
+    make_comment(an_article, author_email=PLANTED_EMAIL, ip_address=PLANTED_IP)
+    response = post_comment(Client(), an_article, email="not-valid")
+    assert response.status_code == 400
+    body = response.content.decode()
+    for secret in SECRETS:
+        assert secret not in body

@@ -118,7 +118,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 300, "socket_connect_timeout": 2}
+# A reader's request must not wait for a dead broker: fail fast, the sweeper re-enqueues.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 300,
+    "socket_connect_timeout": 1,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+}
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "moderation")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
@@ -132,6 +139,7 @@ REST_FRAMEWORK = {
 }
 
 MODERATION = {
+    "MODEL_DIR": os.environ.get("MODERATION_MODEL_DIR") or None,
     "PRIVACY_URL": "/privacy/",
     "NOTIFY_EMAILS": ["moderatori@example.org"],
 }

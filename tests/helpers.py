@@ -108,11 +108,15 @@ class WorkerProcess:
         )
         return self
 
+    def kill_pool(self) -> None:
+        """SIGKILL the pool processes that run the tasks; the main process restarts them."""
+        for child in _children(self.process.pid):
+            os.kill(child, signal.SIGKILL)
+
     def kill(self) -> None:
         """SIGKILL the whole worker (main process and its pool children)."""
         if self.process is not None:
-            for child in _children(self.process.pid):
-                os.kill(child, signal.SIGKILL)
+            self.kill_pool()
             self.process.kill()
             self.process.wait(timeout=10)
             self.process = None

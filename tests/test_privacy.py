@@ -44,9 +44,15 @@ def test_a_crawl_of_the_public_site_never_shows_a_commenters_private_data(
 ):
     settings.MODERATION = {"COMMENTS_PER_PAGE": 2}
     for status in Status.values:
-        make_comment(an_article, status=status, author_email=PLANTED_EMAIL,
-                     ip_address=PLANTED_IP, user_agent=PLANTED_AGENT,
-                     author_url="https://site.example", text=f"Testo {status}")
+        make_comment(
+            an_article,
+            status=status,
+            author_email=PLANTED_EMAIL,
+            ip_address=PLANTED_IP,
+            user_agent=PLANTED_AGENT,
+            author_url="https://site.example",
+            text=f"Testo {status}",
+        )
     parent = Comment.objects.get(status=Status.PUBLISHED)
     make_comment(an_article, parent=parent, author_email=PLANTED_EMAIL, ip_address=PLANTED_IP)
     for _ in range(4):

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_LEET = str.maketrans({"1": "i", "0": "o", "3": "e", "4": "a", "5": "s", "7": "t",
-                       "@": "a", "$": "s", "€": "e"})
+_LEET = str.maketrans(
+    {"1": "i", "0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "€": "e"}
+)
 _NON_WORD = re.compile(r"[^a-z0-9*]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 # Runs of single letters split by spaces or punctuation: "i d i o t a", "i.d.i.o.t.a".

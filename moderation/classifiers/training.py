@@ -27,20 +27,21 @@ from .metrics import best_threshold, scores_at
 from .registry import model_path
 
 SEED = 20261128
-#: Spam: legitimate comments flagged may not exceed this share when picking the threshold.
-SPAM_MAX_FPR = 0.01
+#: Spam: the threshold flags at most this share of the calibration split's legitimate
+#: comments (on left-out UCI videos that gave 0 % flagged; 1.0 gave MCC 0.86 at 1.5 %).
+SPAM_MAX_FPR = 0.03
 #: Spam: weight of the SMS rows beside the YouTube comments.
 SMS_WEIGHT = 0.3
 #: YouTube 2014 videos absent from the UCI set: the spam calibration split.
 SPAM_CALIBRATION_VIDEOS = ("Avengers", "PewDiePie", "PlayStation4")
 #: Toxicity: weight of each row of a set (labels differ: Davidson's "offensive" is broad).
 TOXICITY_WEIGHTS = {
-    "jigsaw_it": 4.0,
+    "jigsaw_it": 12.0,
     "jigsaw_toxic_en_sample": 1.0,
     "olid": 1.0,
-    "davidson_hate_offensive": 0.25,
-    "multilingual_hatecheck_it": 0.7,
-    "pejorativity": 1.5,
+    "davidson_hate_offensive": 0.1,
+    "multilingual_hatecheck_it": 0.3,
+    "pejorativity": 2.0,
 }
 #: Toxicity: sets whose dev parts calibrate the model and choose the threshold.
 TOXICITY_CALIBRATION_SETS = ("jigsaw_it", "jigsaw_toxic_en_sample", "olid")

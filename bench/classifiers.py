@@ -20,6 +20,7 @@ from moderation.classifiers import CommentInput
 from moderation.classifiers import data as datasets
 from moderation.classifiers.metrics import scores_at
 from moderation.classifiers.registry import get_model
+from moderation.classifiers.scoring import score_all
 from moderation.classifiers.training import split_parts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,8 +75,7 @@ def main() -> None:
         )
 
     def both(items: list[CommentInput]) -> None:
-        spam.predict_proba(items)
-        toxicity.predict_proba(items)
+        score_all([spam, toxicity], items)
 
     speed = {
         "comments": len(timing_items),

@@ -13,6 +13,7 @@ from moderation.classifiers import CommentInput, ModelError, load_model
 from moderation.classifiers.features import SpamFeatures, ToxicityFeatures
 from moderation.classifiers.linear import LinearTextClassifier
 from moderation.classifiers.registry import TRAINED_DIR
+from moderation.classifiers.scoring import score_all
 from moderation.classifiers.training import save
 
 CLEAN = [
@@ -172,3 +173,12 @@ def test_the_shipped_spam_model_separates_obvious_examples() -> None:
     proba = model.predict_proba(ham + spam)
     assert (proba[:2] < model.threshold).all()
     assert (proba[2:] >= model.threshold).all()
+
+
+def test_scoring_both_shipped_models_together_matches_scoring_each() -> None:
+    spam = load_model(TRAINED_DIR / "spam.skops")
+    toxicity = load_model(TRAINED_DIR / "toxicity.skops")
+    items = [CommentInput(text) for text in CLEAN + TOXIC]
+    together = score_all([spam, toxicity], items)
+    assert np.allclose(together["spam"], spam.predict_proba(items))
+    assert np.allclose(together["toxicity"], toxicity.predict_proba(items))

@@ -111,6 +111,10 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
     def extras(self, item: CommentInput, normalised: str) -> list[float]:
         return []
 
+    def extra_words(self, normalised: str) -> dict[str, list[str]]:
+        """For extras counted from words, the words of the text that were counted."""
+        return {}
+
     def word_terms(self, words: list[str]) -> list[str]:
         low, high = self.word_ngram_range
         return [
@@ -206,6 +210,9 @@ class SpamFeatures(HashedTextFeatures):
         "length",
     )
 
+    def extra_words(self, normalised: str) -> dict[str, list[str]]:
+        return {"spam words": SPAM_WORDS_PATTERN.findall(normalised)}
+
     def extras(self, item: CommentInput, normalised: str) -> list[float]:
         text, name, url = item.text, item.author_name.strip(), item.author_url.strip()
         email = item.author_email.strip().lower()
@@ -242,6 +249,15 @@ class ToxicityFeatures(HashedTextFeatures):
         "share of insult words",
         "share of capitals",
     )
+
+    def extra_words(self, normalised: str) -> dict[str, list[str]]:
+        italian = ITALIAN_INSULTS_PATTERN.findall(normalised)
+        english = ENGLISH_INSULTS_PATTERN.findall(normalised)
+        return {
+            "Italian insult words": italian,
+            "English insult words": english,
+            "share of insult words": italian + english,
+        }
 
     def extras(self, item: CommentInput, normalised: str) -> list[float]:
         italian = len(ITALIAN_INSULTS_PATTERN.findall(normalised))

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
@@ -46,14 +47,19 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
         return self
 
     def decision_function(self, items: Sequence[CommentInput]) -> np.ndarray:
-        """The margin (log-odds before calibration) of each item.
+        """The margin (log-odds before calibration) of each item."""
+        normalised = self.features.normalised(items)
+        return self.margins(items, normalised, self.features.text_counts(normalised))
+
+    def margins(
+        self, items: Sequence[CommentInput], normalised: Sequence[str], counts: sp.csr_matrix
+    ) -> np.ndarray:
+        """Margins from the texts' n-gram counts, which models with equal ``text_key`` share.
 
         Same as ``features.transform(items) @ coef_`` but without building the scaled
         matrix: the row lengths scale the text part's dot product instead.
         """
         features = self.features
-        normalised = features.normalised(items)
-        counts = features.text_counts(normalised)
         rows = np.repeat(np.arange(len(items)), np.diff(counts.indptr))
         lengths = np.sqrt(np.bincount(rows, weights=counts.data**2, minlength=len(items)))
         text_part = (counts @ self.coef_[: features.n_features]) / np.maximum(lengths, 1e-12)
@@ -66,9 +72,13 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
         self.calibration_ = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
         return self
 
-    def predict_proba(self, items: Sequence[CommentInput]) -> np.ndarray:
+    def calibrated(self, margins: np.ndarray) -> np.ndarray:
+        """Probability of the positive class for each margin."""
         slope, offset = self.calibration_
-        positive = _sigmoid(slope * self.decision_function(items) + offset)
+        return _sigmoid(slope * margins + offset)
+
+    def predict_proba(self, items: Sequence[CommentInput]) -> np.ndarray:
+        positive = self.calibrated(self.decision_function(items))
         return np.column_stack([1.0 - positive, positive])
 
     def contributions(self, item: CommentInput) -> dict[str, float]:
@@ -76,7 +86,7 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
 
         Exact for a linear model: the comment's own n-grams are hashed again to find their
         weights; a word bigram's share is split between its words, a character n-gram's
-        among the words it occurs in.
+        among the words it occurs in, a word-count extra's among the words it counted.
         """
         features = self.features
         (normalised,) = features.normalised([item])
@@ -97,11 +107,14 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
         for word in words:
             for gram in features.char_grams(word):
                 scores[word] += share.get(gram, 0.0) / occurrences[gram]
-        first_extra = features.n_features
+        counted_words = features.extra_words(normalised)
         for position, name in enumerate(features.extra_names):
-            column = first_extra + position
-            if column in value_of:
-                scores[name] += value_of[column] * float(self.coef_[column])
+            column = features.n_features + position
+            if column not in value_of:
+                continue
+            value = value_of[column] * float(self.coef_[column])
+            for word in counted_words.get(name) or [name]:
+                scores[word] += value / len(counted_words.get(name) or [name])
         return dict(scores)
 
     def explain(self, item: CommentInput, top: int = 5) -> list[tuple[str, float]]:

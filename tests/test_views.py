@@ -157,9 +157,7 @@ def test_a_forged_target_gets_400_and_nothing_is_saved(italian_client, an_articl
     assert Comment.objects.count() == 0
 
 
-def test_an_expired_form_comes_back_with_the_text_and_a_fresh_signature(
-    italian_client, an_article
-):
+def test_an_expired_form_comes_back_with_the_text_and_a_fresh_signature(italian_client, an_article):
     three_days_ago = time.time() - 3 * 24 * 3600
     with mock.patch("django.core.signing.time.time", return_value=three_days_ago):
         old = sign_target(an_article)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -19,6 +20,8 @@ from ..models import AuthorRule, Comment, ModerationEvent, Status
 from . import targets
 
 _FORM_FIELDS = CommentForm.base_fields
+#: The largest id the database can hold: larger ones in a list lookup would crash the query.
+MAX_COMMENT_ID = connection.ops.integer_field_range(Comment._meta.pk.get_internal_type())[1]
 
 #: The API's field names and the form's names for them.
 FORM_NAMES = {
@@ -100,7 +103,11 @@ class CommentSubmissionSerializer(serializers.Serializer):
 
     target = TargetField(help_text=_("The commented object, as app_label.model:pk."))
     parent = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, help_text=_("The comment replied to.")
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_COMMENT_ID,
+        help_text=_("The comment replied to."),
     )
     name = serializers.CharField(max_length=_FORM_FIELDS["author"].max_length)
     email = serializers.EmailField(
@@ -280,7 +287,9 @@ class DecisionSerializer(serializers.Serializer):
 
 class BulkDecisionSerializer(DecisionSerializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=500
+        child=serializers.IntegerField(min_value=1, max_value=MAX_COMMENT_ID),
+        min_length=1,
+        max_length=500,
     )
 
 

@@ -57,6 +57,9 @@ TOKEN_PARAMETER = OpenApiParameter(
     description="The private token returned when the comment was posted: "
     "the response is then the comment's status only.",
 )
+ID_PARAMETER = OpenApiParameter(
+    "id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH, description="The comment's id."
+)
 ERROR = OpenApiResponse(s.ErrorSerializer)
 QUERY_ERRORS = OpenApiResponse(s.QueryErrorsSerializer, description="Bad target or cursor.")
 MODERATOR_ERRORS = {
@@ -158,7 +161,7 @@ class CommentDetailView(GenericAPIView):
 
     @extend_schema(
         summary="A published comment, or the status of one's own comment",
-        parameters=[TOKEN_PARAMETER],
+        parameters=[ID_PARAMETER, TOKEN_PARAMETER],
         responses={
             200: PolymorphicProxySerializer(
                 component_name="CommentOrStatus",
@@ -225,6 +228,7 @@ class ModerationCommentView(GenericAPIView):
 
     @extend_schema(
         summary="A comment with its scores, explanation and audit trail",
+        parameters=[ID_PARAMETER],
         responses={200: s.ModerationCommentDetailSerializer, **MODERATOR_ERRORS, 404: ERROR},
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -238,6 +242,7 @@ class DecisionView(GenericAPIView):
 
     @extend_schema(
         summary="Approve, reject, mark as spam or ham, or restore a comment to the queue",
+        parameters=[ID_PARAMETER],
         request=s.DecisionSerializer,
         responses={
             200: s.ModerationCommentDetailSerializer,
@@ -299,6 +304,7 @@ class AuthorRuleView(GenericAPIView):
 
     @extend_schema(
         summary="Block or trust the comment's author by email, email domain or IP address",
+        parameters=[ID_PARAMETER],
         request=s.AuthorRuleRequestSerializer,
         responses={
             200: s.AuthorRuleSerializer,

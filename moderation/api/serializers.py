@@ -7,8 +7,10 @@ not hidden, they are simply not there. A submission is validated by the reader's
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -122,20 +124,29 @@ class CommentSubmissionSerializer(serializers.Serializer):
     )
     text = serializers.CharField(max_length=_FORM_FIELDS["comment"].max_length)
 
-    def validate(self, attrs: dict) -> dict:
-        target = attrs["target"]
-        data = {form_name: attrs.get(name) for name, form_name in FORM_NAMES.items()}
-        form = CommentForm(
-            data={**{k: v for k, v in data.items() if v is not None}, "target": sign_target(target)}
-        )
-        if not form.is_valid():
-            api_names = {form_name: name for name, form_name in FORM_NAMES.items()}
-            raise serializers.ValidationError(
-                {
-                    api_names.get(field, api_settings.NON_FIELD_ERRORS_KEY): messages
-                    for field, messages in form.errors.items()
-                }
-            )
+    def to_internal_value(self, data: Any) -> dict:
+        """The fields' own checks, then the form's; the form's message wins for a field."""
+        if not isinstance(data, Mapping):
+            return super().to_internal_value(data)
+        errors: dict[str, Any] = {}
+        try:
+            attrs = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            errors, attrs = dict(error.detail), {}
+        target = attrs.get("target")
+        form_data = {
+            form_name: data[name]
+            for name, form_name in FORM_NAMES.items()
+            if isinstance(data.get(name), str | int)
+        }
+        form = CommentForm(data={**form_data, "target": sign_target(target) if target else ""})
+        api_names = {form_name: name for name, form_name in FORM_NAMES.items()}
+        api_names[NON_FIELD_ERRORS] = api_settings.NON_FIELD_ERRORS_KEY
+        for field, messages in form.errors.items():
+            if field in api_names:
+                errors[api_names[field]] = messages
+        if errors:
+            raise serializers.ValidationError(errors)
         return {"target": target, "form_data": form.cleaned_data}
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -84,10 +85,21 @@ def _refusal(error: services.CommentError) -> Response:
     return response
 
 
+class APIView(GenericAPIView):
+    """Answers in the language the client asks for with Accept-Language (or the language
+    cookie), whatever the site's URL scheme: LocaleMiddleware gives every URL outside
+    ``i18n_patterns`` the default language when the default has no prefix."""
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        translation.activate(translation.get_language_from_request(request._request))
+        request.LANGUAGE_CODE = translation.get_language()
+        super().initial(request, *args, **kwargs)
+
+
 # Readers ------------------------------------------------------------------------------------
 
 
-class CommentListCreateView(GenericAPIView):
+class CommentListCreateView(APIView):
     """Published comments of one target; a reader's new comment."""
 
     permission_classes = [AllowAny]
@@ -139,7 +151,7 @@ class CommentListCreateView(GenericAPIView):
         return Response(s.SubmittedCommentSerializer(body).data, status=status.HTTP_202_ACCEPTED)
 
 
-class CommentCountView(GenericAPIView):
+class CommentCountView(APIView):
     permission_classes = [AllowAny]
     serializer_class = s.CommentCountSerializer
 
@@ -153,7 +165,7 @@ class CommentCountView(GenericAPIView):
         return Response({"count": count})
 
 
-class CommentDetailView(GenericAPIView):
+class CommentDetailView(APIView):
     """A published comment, or, with its author's token, any comment's status and no more."""
 
     permission_classes = [AllowAny]
@@ -193,7 +205,7 @@ def _for_moderators() -> QuerySet[Comment]:
     return Comment.objects.select_related("content_type")
 
 
-class QueueView(GenericAPIView):
+class QueueView(APIView):
     """Comments waiting for a human: held ones, and pending ones the workers left behind."""
 
     permission_classes = [CanModerate]
@@ -222,7 +234,7 @@ def _detail(pk: int) -> Comment:
     )
 
 
-class ModerationCommentView(GenericAPIView):
+class ModerationCommentView(APIView):
     permission_classes = [CanModerate]
     serializer_class = s.ModerationCommentDetailSerializer
 
@@ -235,7 +247,7 @@ class ModerationCommentView(GenericAPIView):
         return Response(s.ModerationCommentDetailSerializer(_detail(pk)).data)
 
 
-class DecisionView(GenericAPIView):
+class DecisionView(APIView):
     permission_classes = [CanModerate]
     parser_classes = [JSONParser]
     serializer_class = s.DecisionSerializer
@@ -260,7 +272,7 @@ class DecisionView(GenericAPIView):
         return Response(s.ModerationCommentDetailSerializer(_detail(pk)).data)
 
 
-class BulkDecisionView(GenericAPIView):
+class BulkDecisionView(APIView):
     permission_classes = [CanModerate]
     parser_classes = [JSONParser]
     serializer_class = s.BulkDecisionSerializer
@@ -297,7 +309,7 @@ class BulkDecisionView(GenericAPIView):
         return Response(s.BulkDecisionResultSerializer(result).data)
 
 
-class AuthorRuleView(GenericAPIView):
+class AuthorRuleView(APIView):
     permission_classes = [CanModerate]
     parser_classes = [JSONParser]
     serializer_class = s.AuthorRuleRequestSerializer

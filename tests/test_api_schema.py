@@ -28,7 +28,15 @@ pytestmark = pytest.mark.django_db
 
 SCHEMA_URL = "/api/schema/?format=json"
 PUBLIC_COMPONENTS = ["PublicComment", "CommentStatus", "SubmittedComment", "CommentCount"]
-PRIVATE_FIELDS = {"email", "ip_address", "user_agent", "spam_score", "toxicity_score", "reasons"}
+PRIVATE_FIELDS = {
+    "email",
+    "author_email",
+    "ip_address",
+    "user_agent",
+    "spam_score",
+    "toxicity_score",
+    "reasons",
+}
 
 
 @pytest.fixture

@@ -193,6 +193,14 @@ def _as_input(comment: Comment) -> CommentInput:
     )
 
 
+# Language-neutral, like every reason the policy records.
+_BLOCK_REASONS = {
+    AuthorRule.Field.EMAIL: "blocked email",
+    AuthorRule.Field.DOMAIN: "blocked email domain",
+    AuthorRule.Field.IP: "blocked IP",
+}
+
+
 def _author_rules(
     comments: list[Comment],
 ) -> tuple[dict[tuple[str, str], str], set[tuple[str, str]]]:
@@ -208,7 +216,7 @@ def _author_rules(
     blocked, trusted = {}, set()
     for rule in rules:
         if rule.kind == AuthorRule.Kind.BLOCK:
-            blocked[(rule.field, rule.value)] = f"blocked {rule.get_field_display().lower()}"
+            blocked[(rule.field, rule.value)] = _BLOCK_REASONS[rule.field]
         else:
             trusted.add((rule.field, rule.value))
     return blocked, trusted

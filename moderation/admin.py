@@ -28,7 +28,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import services, stats
@@ -267,16 +267,14 @@ class CommentActionForm(helpers.ActionForm):
 
 
 def _status_action(
-    service: Callable[..., Comment], description: str, done: tuple[str, str]
+    service: Callable[..., Comment], description: str, done: str
 ) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet[Comment]], None]:
     def action(modeladmin, request, queryset):
         count = 0
         for comment in queryset:
             service(comment, by=request.user)
             count += 1
-        modeladmin.message_user(
-            request, ngettext(done[0], done[1], count) % {"count": count}, messages.SUCCESS
-        )
+        modeladmin.message_user(request, done % {"count": count}, messages.SUCCESS)
 
     action.__name__ = service.__name__
     return admin.action(description=description, permissions=["moderate"])(action)
@@ -285,22 +283,30 @@ def _status_action(
 approve = _status_action(
     services.approve,
     _("Approve"),
-    ("%(count)d comment approved.", "%(count)d comments approved."),
+    ngettext_lazy("%(count)d comment approved.", "%(count)d comments approved.", "count"),
 )
 mark_spam = _status_action(
     services.mark_spam,
     _("Mark as spam"),
-    ("%(count)d comment marked as spam.", "%(count)d comments marked as spam."),
+    ngettext_lazy(
+        "%(count)d comment marked as spam.", "%(count)d comments marked as spam.", "count"
+    ),
 )
 mark_ham = _status_action(
     services.mark_ham,
     _("Not spam"),
-    ("%(count)d comment marked as not spam.", "%(count)d comments marked as not spam."),
+    ngettext_lazy(
+        "%(count)d comment marked as not spam.", "%(count)d comments marked as not spam.", "count"
+    ),
 )
 restore = _status_action(
     services.restore,
     _("Restore to the queue"),
-    ("%(count)d comment restored to the queue.", "%(count)d comments restored to the queue."),
+    ngettext_lazy(
+        "%(count)d comment restored to the queue.",
+        "%(count)d comments restored to the queue.",
+        "count",
+    ),
 )
 
 

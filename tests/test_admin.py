@@ -32,7 +32,7 @@ CHANGELIST = "/admin/moderation/comment/"
 
 @pytest.fixture
 def moderator_client(a_moderator) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client()
     client.force_login(a_moderator)
     return client
 
@@ -221,7 +221,8 @@ def test_rejecting_without_a_reason_changes_nothing(moderator_client, an_article
     comment.refresh_from_db()
     assert comment.status == Status.HELD
     assert not ModerationEvent.objects.exists()
-    assert "Choose a reason" in moderator_client.get(response["Location"]).content.decode()
+    page = moderator_client.get(response["Location"]).content.decode()
+    assert '<li class="error">Scegli un motivo per il rifiuto.</li>' in page
 
 
 @pytest.mark.parametrize(
@@ -521,3 +522,12 @@ def test_the_changelists_queries_do_not_grow_with_the_rows(
     many = _queries_for_changelist(moderator_client, params)
     assert len(_row_ids(moderator_client.get(CHANGELIST, params))) >= 50
     assert many == few
+
+
+def test_the_queue_speaks_italian(a_moderator, an_article):
+    make_comment(an_article, status=Status.HELD)
+    client = Client(HTTP_ACCEPT_LANGUAGE="it")
+    client.force_login(a_moderator)
+    html = client.get(CHANGELIST).content.decode()
+    for text in ["Coda di moderazione", "Da revisionare", "Segna come spam", "Motivo del rifiuto…"]:
+        assert text in html

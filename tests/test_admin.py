@@ -531,3 +531,12 @@ def test_the_queue_speaks_italian(a_moderator, an_article):
     html = client.get(CHANGELIST).content.decode()
     for text in ["Coda di moderazione", "Da revisionare", "Segna come spam", "Motivo del rifiuto…"]:
         assert text in html
+
+
+def test_the_queue_loads_its_shortcuts_script_and_help(moderator_client, an_article):
+    make_comment(an_article, status=Status.HELD)
+    html = moderator_client.get(CHANGELIST).content.decode()
+    assert "moderation/admin/queue.js" in html
+    assert 'id="mod-shortcuts"' in html
+    assert html.count('data-reason="') == len(RejectReason.choices)
+    assert 'name="csrfmiddlewaretoken"' in html.split('id="changelist-form"')[1]

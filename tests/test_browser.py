@@ -191,6 +191,24 @@ def test_a_reader_posts_a_comment_that_waits_for_moderation(no_worker, reader, a
     assert page.url == address
     assert not Comment.objects.exists()
 
+    fill_form(
+        page,
+        comment=CLEAN,
+        author="Anna Rossi",
+        email="anna@example.org",
+        url="ftp://anna.example.org",
+        save=True,
+    )
+    page.get_by_role("button", name="Pubblica il commento").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Il tuo commento non è stato pubblicato"
+    )
+    website = page.get_by_role("textbox", name="Sito web", exact=True)
+    expect(website).to_have_attribute("aria-invalid", "true")
+    expect(website).to_have_accessible_description("Inserisci un URL valido")
+    expect(page.get_by_role("textbox", name="Commento", exact=True)).to_have_value(CLEAN)
+    screenshot(page, "1-server-says-what-to-correct", "#comments")
+
     pk = post(
         page,
         comment=CLEAN,

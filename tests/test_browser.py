@@ -1,5 +1,8 @@
 """The reader's and the moderator's paths in a real Chromium, against the demo site served on
-loopback, with the real Redis broker and a real Celery worker classifying the comments."""
+loopback, with the real Redis broker and a real Celery worker classifying the comments.
+
+Screenshots of every final state go to test-artifacts/; UPDATE_DOCS_SCREENSHOTS=1 also
+refreshes the two in docs/screenshots/."""
 
 from __future__ import annotations
 
@@ -93,8 +96,10 @@ def screenshot(page: Page, name: str, selector: str | None = None) -> Path:
 
 
 def publish_screenshot(source: Path, name: str) -> None:
-    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, DOCS_SCREENSHOTS / name)
+    """Refresh a screenshot of the docs, when asked to (UPDATE_DOCS_SCREENSHOTS=1)."""
+    if os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1":
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, DOCS_SCREENSHOTS / name)
 
 
 # The site and the worker ---------------------------------------------------------------------

@@ -20,6 +20,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "demo-only-insecure-secret-key" if DEB
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
+    "moderation",  # before the admin: its admin/index.html adds the queue badge
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -31,7 +32,6 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "moderation",
     "project.articles",
 ]
 

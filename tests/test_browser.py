@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, Permission, User
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from moderation.models import Comment, Status
@@ -131,6 +132,21 @@ def worker(module_worker, transactional_db):
 def no_worker(module_worker, transactional_db):
     """Nobody classifies: what readers post stays pending for as long as the test needs."""
     module_worker.stop()
+
+
+@pytest.fixture
+def moderator(transactional_db) -> User:
+    """A member of the Moderators group (made again: an earlier test's flush removed it)."""
+    group, _ = Group.objects.get_or_create(name="Moderators")
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="moderation",
+            codename__in=["can_moderate", "view_comment", "change_comment"],
+        )
+    )
+    user = User.objects.create_user("redazione", password="pw-for-tests", is_staff=True)
+    user.groups.add(group)
+    return user
 
 
 def decided(pk: int) -> str:
@@ -393,3 +409,47 @@ def test_a_reply_moves_the_form_under_the_comment_and_is_published_nested(
     expect(nested).to_contain_text("Anche io, Marco!")
     expect(nested).not_to_contain_text(AWAITING)
     screenshot(other, "4-reply-published-nested", "#comments")
+
+
+def test_a_moderator_approves_a_held_toxic_comment_with_the_keyboard(
+    worker, reader, an_article, moderator
+):
+    author = reader()
+    open_article(author, an_article)
+    pk = post(author, comment=TOXIC, author="Tizio", email="tizio@example.org")
+    assert decided(pk).startswith("held ['toxicity")
+    other = reader()
+    open_article(other, an_article)
+    expect(comment_item(other, pk)).to_have_count(0)
+
+    admin = reader(viewport={"width": 1280, "height": 800})
+    admin.goto("/admin/moderation/comment/")
+    admin.locator("#id_username").fill("redazione")
+    admin.locator("#id_password").fill("pw-for-tests")
+    admin.locator("#login-form [type=submit]").click()
+    admin.wait_for_url("**/admin/moderation/comment/")
+
+    row = admin.locator("#result_list tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Sei un idiota e un imbecille")
+    expect(row.locator(".mod-bar--high .mod-bar__value")).to_have_count(1)
+    expect(row.locator(".mod-reasons li")).to_contain_text("toxicity")
+    shot = screenshot(admin, "5-moderation-queue", "#content")
+    publish_screenshot(shot, "moderation-queue.png")
+
+    admin.keyboard.press("Enter")
+    admin.wait_for_url(f"**/admin/moderation/comment/{pk}/change/")
+    highlighted = admin.locator(".mod-text mark").all_inner_texts()
+    assert {"idiota", "imbecille", "cretino"} <= {word.lower() for word in highlighted}
+    screenshot(admin, "5-held-comment-highlighted-words", "#content")
+
+    admin.go_back()
+    expect(row).to_have_class(re.compile("mod-focused"))
+    admin.keyboard.press("a")
+    expect(admin.locator(".messagelist")).to_be_visible()
+    expect(row.filter(has_text="Sei un idiota")).to_have_count(0)
+    assert Comment.objects.get(pk=pk).status == Status.PUBLISHED
+
+    open_article(other, an_article)
+    expect(comment_item(other, pk)).to_contain_text("Sei un idiota e un imbecille")
+    screenshot(other, "5-approved-comment-on-the-article", "#comments")

@@ -20,6 +20,12 @@ from .helpers import Broker, WorkerProcess, database_url_for_subprocess
 TEST_QUEUE = f"moderation-test-{uuid.uuid4().hex[:8]}"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Real hashing costs a second per user; the tests do not test Django's hashers."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _site_language():
     """Requests handled in the test thread leave their language active: start each test clean."""

@@ -43,11 +43,16 @@ class TextModel:
 
     def predict_proba(self, items: list[CommentInput]) -> np.ndarray:
         """Calibrated probability of the positive class (spam / toxic) for each item."""
-        raise NotImplementedError
+        if not items:
+            return np.zeros(0)
+        return np.asarray(self.pipeline.predict_proba(items))[:, 1]
 
     def explain(self, item: CommentInput, top: int = 5) -> list[tuple[str, float]]:
-        """The words or features that pushed this item's score up most, strongest first."""
-        raise NotImplementedError
+        """The words or features that pushed this item's score up most, strongest first.
+
+        Scores are contributions to the log-odds before calibration.
+        """
+        return self.pipeline.explain(item, top=top)
 
 
 def read_sidecar(path: Path) -> dict[str, Any]:
@@ -57,6 +62,39 @@ def read_sidecar(path: Path) -> dict[str, Any]:
         raise ModelError(f"cannot read the metadata of {path}: {exc}") from exc
 
 
+#: The only types a model file may contain beyond those skops trusts by default.
+TRUSTED_TYPES = frozenset(
+    (
+        "moderation.classifiers.features.SpamFeatures",
+        "moderation.classifiers.features.ToxicityFeatures",
+        "moderation.classifiers.linear.LinearTextClassifier",
+    )
+)
+
+
 def load_model(path: Path) -> TextModel:
-    """Load a model file (skops format) and its JSON sidecar; raise ModelError if unusable."""
-    raise ModelError(f"no model loader yet for {path}")
+    """Load a model file (skops format) and its JSON sidecar; raise ModelError if unusable.
+
+    The file's types are checked against ``TRUSTED_TYPES`` before anything is built
+    from it, so a tampered file fails here instead of running code.
+    """
+    import skops.io
+
+    path = Path(path)
+    metadata = read_sidecar(path)
+    try:
+        untrusted = set(skops.io.get_untrusted_types(file=path))
+        unexpected = untrusted - TRUSTED_TYPES
+        if unexpected:
+            raise ModelError(f"{path} holds types outside the allow-list: {sorted(unexpected)}")
+        pipeline = skops.io.load(path, trusted=sorted(untrusted))
+    except ModelError:
+        raise
+    except Exception as exc:  # skops raises many kinds for truncated or garbage files
+        raise ModelError(f"cannot load the model {path}: {exc}") from exc
+    if type(pipeline).__module__ + "." + type(pipeline).__qualname__ not in TRUSTED_TYPES:
+        raise ModelError(f"{path} does not hold a text classifier")
+    task = str(metadata.get("task", ""))
+    if task not in ("spam", "toxicity"):
+        raise ModelError(f"the metadata of {path} names no known task")
+    return TextModel(task, pipeline, metadata)

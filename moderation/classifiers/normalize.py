@@ -19,6 +19,8 @@ _SPACED_LETTERS = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")
 
 
 def strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

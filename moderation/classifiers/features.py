@@ -1,0 +1,271 @@
+"""Feature extraction: hashed word and character n-grams plus a few named columns.
+
+The transformers are stateless (hashing: no vocabulary to fit or ship) and importable,
+so skops can load them by name. ``SpamFeatures`` adds the metadata Akismet looks at;
+``ToxicityFeatures`` adds counts of the Italian and English insult lexicon.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.preprocessing import normalize as normalize_rows
+
+from .base import CommentInput
+from .lexicon import ENGLISH_INSULTS_PATTERN, ITALIAN_INSULTS_PATTERN, SPAM_WORDS_PATTERN
+from .normalize import normalize
+
+#: Keeps word n-grams apart from character n-grams in the hashed space.
+WORD_PREFIX = "\x01"
+_URL = re.compile(
+    r"https?://|www\.|\b[\w-]+\.(?:com|net|org|info|biz|it|ly|me|tk|ru|co|io|tv)\b",
+    re.IGNORECASE,
+)
+_REPEATED_CHARS = re.compile(r"(.)\1{3,}")
+_PHONE = re.compile(r"(?:\+?\d[\s.-]?){8,}")
+_CURRENCY = re.compile(r"[$€£]|\b(?:usd|eur|euro|dollars?)\b", re.IGNORECASE)
+_DIGITS = re.compile(r"\d")
+_KEYWORD_NAME = re.compile(
+    r"\b(?:cheap|buy|best|free|online|loan|casino|seo|shop|store|sale|deal|pills?|"
+    r"marketing|bitcoin|crypto|official|music|channel|tv)\b",
+    re.IGNORECASE,
+)
+_FREE_MAIL = frozenset(
+    (
+        "gmail.com",
+        "yahoo.com",
+        "hotmail.com",
+        "outlook.com",
+        "libero.it",
+        "virgilio.it",
+        "alice.it",
+        "tiscali.it",
+        "icloud.com",
+        "live.com",
+        "hotmail.it",
+        "yahoo.it",
+    )
+)
+_DISPOSABLE_MAIL = frozenset(
+    (
+        "mailinator.com",
+        "guerrillamail.com",
+        "10minutemail.com",
+        "yopmail.com",
+        "trashmail.com",
+        "tempmail.com",
+        "sharklasers.com",
+        "getnada.com",
+    )
+)
+
+
+class HashedTextFeatures(BaseEstimator, TransformerMixin):
+    """Word n-grams and character n-grams of the normalised text, plus named extras.
+
+    Both kinds of n-gram are hashed into one space and each row scaled to unit length;
+    the extras follow as named columns. The text part depends only on the n-gram ranges
+    and size, so models sharing them can share it (see ``scoring.score_both``).
+    Subclasses name their extra columns in ``extra_names`` and compute them in ``extras``.
+    """
+
+    extra_names: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        word_ngram_range: tuple[int, int] = (1, 2),
+        char_ngram_range: tuple[int, int] = (3, 5),
+        n_features: int = 2**20,
+        max_chars: int = 3000,
+    ) -> None:
+        self.word_ngram_range = word_ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.n_features = n_features
+        self.max_chars = max_chars
+
+    def fit(self, items: Sequence[CommentInput], y: object = None) -> HashedTextFeatures:
+        return self
+
+    @property
+    def text_key(self) -> tuple:
+        """Equal for featurisers whose text part is identical."""
+        return (
+            tuple(self.word_ngram_range),
+            tuple(self.char_ngram_range),
+            self.n_features,
+            self.max_chars,
+        )
+
+    def _hasher(self) -> FeatureHasher:
+        return FeatureHasher(
+            self.n_features, input_type="string", alternate_sign=False, dtype=np.float32
+        )
+
+    def extras(self, item: CommentInput, normalised: str) -> list[float]:
+        return []
+
+    def extra_words(self, normalised: str) -> dict[str, list[str]]:
+        """For extras counted from words, the words of the text that were counted."""
+        return {}
+
+    def word_terms(self, words: list[str]) -> list[str]:
+        low, high = self.word_ngram_range
+        return [
+            WORD_PREFIX + " ".join(words[start : start + size])
+            for size in range(low, high + 1)
+            for start in range(len(words) - size + 1)
+        ]
+
+    def char_grams(self, word: str) -> list[str]:
+        """Character n-grams of one word padded with spaces (like scikit-learn's char_wb)."""
+        padded = f" {word} "
+        low, high = self.char_ngram_range
+        return [
+            padded[start : start + size]
+            for size in range(low, min(high, len(padded)) + 1)
+            for start in range(len(padded) - size + 1)
+        ]
+
+    def text_terms(self, normalised: str) -> list[str]:
+        """All n-grams of a normalised text, repeated as often as they occur."""
+        words = normalised.split()
+        terms = self.word_terms(words)
+        for word, count in Counter(words).items():
+            terms.extend(self.char_grams(word) * count)
+        return terms
+
+    def normalised(self, items: Sequence[CommentInput]) -> list[str]:
+        return [normalize(item.text[: self.max_chars]) for item in items]
+
+    def text_counts(self, normalised: Sequence[str]) -> sp.csr_matrix:
+        """How often each hashed n-gram occurs in each text (rows not yet scaled)."""
+        return self._hasher().transform(self.text_terms(text) for text in normalised)
+
+    def text_matrix(self, normalised: Sequence[str]) -> sp.csr_matrix:
+        return normalize_rows(self.text_counts(normalised), copy=False)
+
+    def extra_values(self, items: Sequence[CommentInput], normalised: Sequence[str]) -> np.ndarray:
+        rows = [self.extras(item, text) for item, text in zip(items, normalised, strict=True)]
+        return np.asarray(rows, dtype=np.float32).reshape(len(items), len(self.extra_names))
+
+    def extra_matrix(
+        self, items: Sequence[CommentInput], normalised: Sequence[str]
+    ) -> sp.csr_matrix:
+        return sp.csr_matrix(self.extra_values(items, normalised))
+
+    def combine(self, text: sp.csr_matrix, extra: sp.csr_matrix) -> sp.csr_matrix:
+        return sp.hstack([text, extra], format="csr") if self.extra_names else text
+
+    def transform(self, items: Sequence[CommentInput]) -> sp.csr_matrix:
+        normalised = self.normalised(items)
+        return self.combine(self.text_matrix(normalised), self.extra_matrix(items, normalised))
+
+    def columns(self, terms: Sequence[str]) -> np.ndarray:
+        """The hashed column of each text term, as ``text_matrix`` places it."""
+        if not terms:
+            return np.zeros(0, dtype=np.int64)
+        return self._hasher().transform([[term] for term in terms]).indices
+
+
+def _share(count: int, total: int) -> float:
+    return count / total if total else 0.0
+
+
+def _host(url: str) -> str:
+    url = re.sub(r"^[a-z]+://", "", url.strip().lower())
+    return url.split("/", 1)[0].split("@")[-1].split(":", 1)[0]
+
+
+class SpamFeatures(HashedTextFeatures):
+    """Text n-grams plus the comment and author metadata spam filters rely on.
+
+    Links, currency signs and capitals are lost in normalisation, so they come back as
+    named columns.
+    """
+
+    extra_names = (
+        "links in the text",
+        "website given",
+        "website host has digits or hyphens",
+        "website has a path",
+        "author name looks like a URL",
+        "author name looks like a keyword",
+        "author name has digits",
+        "email given",
+        "free-mail address",
+        "disposable email address",
+        "email domain matches the website",
+        "repeated characters",
+        "share of capitals",
+        "phone number",
+        "currency",
+        "spam words",
+        "length",
+    )
+
+    def extra_words(self, normalised: str) -> dict[str, list[str]]:
+        return {"spam words": SPAM_WORDS_PATTERN.findall(normalised)}
+
+    def extras(self, item: CommentInput, normalised: str) -> list[float]:
+        text, name, url = item.text, item.author_name.strip(), item.author_url.strip()
+        email = item.author_email.strip().lower()
+        host = _host(url) if url else ""
+        email_domain = email.rsplit("@", 1)[-1] if "@" in email else ""
+        letters = [c for c in text if c.isalpha()]
+        return [
+            math.log1p(len(_URL.findall(text))),
+            float(bool(url)),
+            float(bool(host) and bool(re.search(r"[\d-]", host))),
+            float(bool(url) and "/" in re.sub(r"^[a-z]+://", "", url.lower()).rstrip("/")),
+            float(bool(_URL.search(name))),
+            float(bool(_KEYWORD_NAME.search(name)) or len(name.split()) >= 4),
+            float(bool(_DIGITS.search(name))),
+            float(bool(email)),
+            float(email_domain in _FREE_MAIL),
+            float(email_domain in _DISPOSABLE_MAIL),
+            float(bool(host) and bool(email_domain) and host.endswith(email_domain)),
+            math.log1p(len(_REPEATED_CHARS.findall(text))),
+            _share(sum(c.isupper() for c in letters), len(letters)),
+            float(bool(_PHONE.search(text))),
+            float(bool(_CURRENCY.search(text))),
+            math.log1p(len(SPAM_WORDS_PATTERN.findall(normalised))),
+            math.log1p(len(text)) / 8,
+        ]
+
+
+class ToxicityFeatures(HashedTextFeatures):
+    """Text n-grams plus counts of Italian and English insult and slur stems."""
+
+    extra_names = (
+        "Italian insult words",
+        "English insult words",
+        "share of insult words",
+        "share of capitals",
+    )
+
+    def extra_words(self, normalised: str) -> dict[str, list[str]]:
+        italian = ITALIAN_INSULTS_PATTERN.findall(normalised)
+        english = ENGLISH_INSULTS_PATTERN.findall(normalised)
+        return {
+            "Italian insult words": italian,
+            "English insult words": english,
+            "share of insult words": italian + english,
+        }
+
+    def extras(self, item: CommentInput, normalised: str) -> list[float]:
+        italian = len(ITALIAN_INSULTS_PATTERN.findall(normalised))
+        english = len(ENGLISH_INSULTS_PATTERN.findall(normalised))
+        letters = [c for c in item.text if c.isalpha()]
+        return [
+            math.log1p(italian),
+            math.log1p(english),
+            _share(italian + english, len(normalised.split())),
+            _share(sum(c.isupper() for c in letters), len(letters)),
+        ]

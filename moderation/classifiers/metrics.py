@@ -1,0 +1,50 @@
+"""Figures of merit shared by training, the evaluate command and the benchmark."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import (
+    average_precision_score,
+    f1_score,
+    matthews_corrcoef,
+    precision_score,
+    recall_score,
+    roc_auc_score,
+)
+
+
+def scores_at(y_true: np.ndarray, proba: np.ndarray, threshold: float) -> dict[str, float | int]:
+    """Rows, ranking quality and the confusion figures at ``threshold``."""
+    y_true = np.asarray(y_true, dtype=int)
+    predicted = (np.asarray(proba) >= threshold).astype(int)
+    both_classes = len(np.unique(y_true)) == 2
+    negatives = int((y_true == 0).sum())
+    false_positives = int(((predicted == 1) & (y_true == 0)).sum())
+    return {
+        "rows": len(y_true),
+        "roc_auc": float(roc_auc_score(y_true, proba)) if both_classes else float("nan"),
+        "average_precision": float(average_precision_score(y_true, proba))
+        if both_classes
+        else float("nan"),
+        "f1": float(f1_score(y_true, predicted, zero_division=0)),
+        "mcc": float(matthews_corrcoef(y_true, predicted)),
+        "precision": float(precision_score(y_true, predicted, zero_division=0)),
+        "recall": float(recall_score(y_true, predicted, zero_division=0)),
+        "fpr": false_positives / negatives if negatives else float("nan"),
+    }
+
+
+def best_threshold(y_true: np.ndarray, proba: np.ndarray, max_fpr: float = 1.0) -> float:
+    """The threshold of highest MCC among those flagging at most ``max_fpr`` of negatives."""
+    y_true = np.asarray(y_true, dtype=int)
+    candidates = np.unique(np.round(np.asarray(proba), 4))
+    best, best_mcc = 0.5, -2.0
+    for threshold in candidates:
+        predicted = proba >= threshold
+        negatives = max(int((y_true == 0).sum()), 1)
+        if ((predicted & (y_true == 0)).sum() / negatives) > max_fpr:
+            continue
+        mcc = matthews_corrcoef(y_true, predicted)
+        if mcc > best_mcc:
+            best, best_mcc = float(threshold), mcc
+    return best

@@ -1,0 +1,184 @@
+"""The classifiers: features, calibration, explanations, model files and the shipped models."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from moderation.classifiers import CommentInput, ModelError, load_model
+from moderation.classifiers.features import SpamFeatures, ToxicityFeatures
+from moderation.classifiers.linear import LinearTextClassifier
+from moderation.classifiers.registry import TRAINED_DIR
+from moderation.classifiers.scoring import score_all
+from moderation.classifiers.training import save
+
+CLEAN = [
+    "grazie per l'articolo, molto interessante",
+    "sono d'accordo con il sindaco su questo punto",
+    "thanks for the clear explanation of the budget",
+    "I agree with the author about the new park",
+    "ottimo lavoro della redazione",
+    "the article is well written and balanced",
+]
+TOXIC = [
+    "sei un idiota e un cretino",
+    "stai zitto imbecille",
+    "you are a stupid idiot",
+    "shut up you moron",
+    "che coglione, vergognati",
+    "what a pathetic loser",
+]
+
+
+def toy_model(tmp_path: Path | None = None) -> LinearTextClassifier:
+    items = [CommentInput(text) for text in CLEAN + TOXIC] * 3
+    labels = np.array(([0] * len(CLEAN) + [1] * len(TOXIC)) * 3)
+    model = LinearTextClassifier(ToxicityFeatures(n_features=2**12), C=10.0).fit(items, labels)
+    return model.calibrate(items, labels)
+
+
+@pytest.fixture
+def a_saved_model(tmp_path: Path) -> Path:
+    metadata = {"task": "toxicity", "version": "toxicity-test-1", "threshold": 0.4}
+    return save(toy_model(), metadata, tmp_path)
+
+
+def test_calibrated_probabilities_lie_in_0_1_and_rank_toxic_higher() -> None:
+    model = toy_model()
+    proba = model.predict_proba([CommentInput("sei un idiota"), CommentInput("grazie mille")])
+    assert proba.shape == (2, 2)
+    assert ((proba >= 0) & (proba <= 1)).all()
+    assert proba[0, 1] > proba[1, 1]
+
+
+def test_margin_shortcut_equals_the_feature_matrix_product() -> None:
+    model = toy_model()
+    items = [CommentInput("you are a stupid idiot!!"), CommentInput("")]
+    expected = model.features.transform(items) @ model.coef_ + model.intercept_
+    assert np.allclose(model.decision_function(items), expected, atol=1e-5)
+
+
+def test_explanation_names_words_of_the_text() -> None:
+    model = toy_model()
+    explanation = model.explain(CommentInput("oggi sei proprio un idiota"), top=10)
+    words = [word for word, _ in explanation]
+    assert "idiota" in words
+    assert all(score > 0 for _, score in explanation)
+    assert [score for _, score in explanation] == sorted(
+        (score for _, score in explanation), reverse=True
+    )
+
+
+def test_spam_features_read_links_and_author_details() -> None:
+    features = SpamFeatures(n_features=2**10)
+    plain = CommentInput("nice song")
+    spammy = CommentInput(
+        "visit www.cheap-pills.com NOW!!!!",
+        author_name="cheap pills online",
+        author_email="x@mailinator.com",
+        author_url="http://cheap-pills4u.com/buy",
+    )
+    names = features.extra_names
+    values = dict(
+        zip(names, features.extra_values([plain, spammy], ["nice song", ""])[1], strict=True)
+    )
+    assert values["links in the text"] > 0
+    assert values["website given"] == 1
+    assert values["website host has digits or hyphens"] == 1
+    assert values["author name looks like a keyword"] == 1
+    assert values["disposable email address"] == 1
+    plain_values = features.extra_values([plain], ["nice song"])[0]
+    assert not plain_values[: names.index("share of capitals")].any()
+
+
+def test_a_saved_model_loads_with_its_sidecar(a_saved_model: Path) -> None:
+    model = load_model(a_saved_model)
+    assert model.version == "toxicity-test-1"
+    assert model.threshold == 0.4
+    proba = model.predict_proba([CommentInput("sei un cretino")])
+    assert proba.shape == (1,)
+    assert 0 <= proba[0] <= 1
+
+
+def test_a_garbage_model_file_raises_model_error(a_saved_model: Path) -> None:
+    a_saved_model.write_bytes(b"not a zip file at all")
+    with pytest.raises(ModelError):
+        load_model(a_saved_model)
+
+
+def test_a_truncated_model_file_raises_model_error(a_saved_model: Path) -> None:
+    content = a_saved_model.read_bytes()
+    a_saved_model.write_bytes(content[: len(content) // 2])
+    with pytest.raises(ModelError):
+        load_model(a_saved_model)
+
+
+def test_a_model_file_naming_an_untrusted_type_is_refused(a_saved_model: Path) -> None:
+    with zipfile.ZipFile(a_saved_model) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    schema = json.loads(files["schema.json"])
+    schema["__module__"] = "os"
+    schema["__class__"] = "system"
+    files["schema.json"] = json.dumps(schema).encode()
+    with zipfile.ZipFile(a_saved_model, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    with pytest.raises(ModelError, match="allow-list"):
+        load_model(a_saved_model)
+
+
+def test_a_missing_model_or_sidecar_raises_model_error(tmp_path: Path, a_saved_model: Path) -> None:
+    with pytest.raises(ModelError):
+        load_model(tmp_path / "nothing.skops")
+    a_saved_model.with_suffix(".json").unlink()
+    with pytest.raises(ModelError):
+        load_model(a_saved_model)
+
+
+@pytest.mark.parametrize("task", ["spam", "toxicity"])
+def test_the_shipped_sidecar_describes_the_model(task: str) -> None:
+    metadata = json.loads((TRAINED_DIR / f"{task}.json").read_text())
+    assert metadata["task"] == task
+    assert metadata["version"].startswith(f"{task}-")
+    assert 0 < metadata["threshold"] < 1
+    assert metadata["training_sets"] and all(metadata["training_sets"].values())
+    assert "haspeede2018" not in metadata["training_sets"]
+    assert "datacamp_blog_comment_spam" not in metadata["training_sets"]
+    assert metadata["evaluation"]
+    size = sum(path.stat().st_size for path in TRAINED_DIR.glob("*.skops"))
+    assert size <= 20 * 1024 * 1024
+
+
+def test_the_shipped_toxicity_model_separates_obvious_examples() -> None:
+    model = load_model(TRAINED_DIR / "toxicity.skops")
+    clean = ["Grazie per l'articolo, molto chiaro.", "Thank you for this clear article."]
+    toxic = ["Sei un idiota, stai zitto imbecille.", "You are a stupid fucking idiot."]
+    proba = model.predict_proba([CommentInput(text) for text in clean + toxic])
+    assert (proba[:2] < model.threshold).all()
+    assert (proba[2:] >= model.threshold).all()
+    assert "idiota" in [word for word, _ in model.explain(CommentInput(toxic[0]))]
+
+
+def test_the_shipped_spam_model_separates_obvious_examples() -> None:
+    model = load_model(TRAINED_DIR / "spam.skops")
+    ham = [CommentInput("Great song, I love the chorus"), CommentInput("Bell'articolo, grazie")]
+    spam = [
+        CommentInput("Check out my channel and subscribe!!! http://bit.ly/free-money"),
+        CommentInput("Make money fast, visit www.cheap-loans-4u.com for a free offer"),
+    ]
+    proba = model.predict_proba(ham + spam)
+    assert (proba[:2] < model.threshold).all()
+    assert (proba[2:] >= model.threshold).all()
+
+
+def test_scoring_both_shipped_models_together_matches_scoring_each() -> None:
+    spam = load_model(TRAINED_DIR / "spam.skops")
+    toxicity = load_model(TRAINED_DIR / "toxicity.skops")
+    items = [CommentInput(text) for text in CLEAN + TOXIC]
+    together = score_all([spam, toxicity], items)
+    assert np.allclose(together["spam"], spam.predict_proba(items))
+    assert np.allclose(together["toxicity"], toxicity.predict_proba(items))

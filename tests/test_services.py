@@ -1,0 +1,122 @@
+"""The actions of the services layer: each changes a status once and leaves an audit event."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from moderation import services, signals
+from moderation.models import AuthorRule, Comment, DigestLog, ModerationEvent, Status
+from moderation.notifications import send_held_digest
+from moderation.policy import Decision
+
+from .factories import make_comment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("action", "start", "expected"),
+    [
+        (services.approve, Status.HELD, Status.PUBLISHED),
+        (services.reject, Status.HELD, Status.REJECTED),
+        (services.mark_spam, Status.PUBLISHED, Status.SPAM),
+        (services.mark_ham, Status.SPAM, Status.PUBLISHED),
+        (services.restore, Status.REJECTED, Status.HELD),
+    ],
+)
+def test_each_moderator_action_changes_the_status_and_is_audited(
+    action, start, expected, an_article, a_moderator
+):
+    comment = make_comment(an_article, status=start)
+    action(comment, by=a_moderator, reason="offensive")
+    comment.refresh_from_db()
+    assert comment.status == expected
+    event = ModerationEvent.objects.get(comment=comment)
+    assert (event.actor, event.user, event.from_status, event.to_status, event.reason) == (
+        "moderator",
+        a_moderator,
+        start,
+        expected,
+        "offensive",
+    )
+
+
+def test_signals_announce_a_publication_after_commit(
+    an_article, a_moderator, django_capture_on_commit_callbacks
+):
+    received = []
+    signals.comment_published.connect(lambda **kw: received.append(kw["comment"].pk), weak=False)
+    comment = make_comment(an_article, status=Status.HELD)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(comment, by=a_moderator)
+    assert received == [comment.pk]
+
+
+def test_a_decision_is_applied_only_to_a_still_pending_comment(an_article):
+    comment = make_comment(an_article, status=Status.PENDING)
+    decision = {comment.pk: (Decision(Status.PUBLISHED, []), None, {})}
+    assert services.apply_decisions(decision) == 1
+    assert services.apply_decisions(decision) == 0  # a second delivery changes nothing
+    assert comment.events.filter(action="classified").count() == 1
+
+
+def test_unclassified_comments_are_held_unless_the_owner_opted_in(an_article, settings):
+    held = make_comment(an_article, status=Status.PENDING)
+    services.decide_unclassified([held.pk])
+    held.refresh_from_db()
+    assert (held.status, held.reasons) == (Status.HELD, ["classifier unavailable"])
+    settings.MODERATION = {"PUBLISH_UNCLASSIFIED": True}
+    published = make_comment(an_article, status=Status.PENDING)
+    services.decide_unclassified([published.pk])
+    published.refresh_from_db()
+    assert published.status == Status.PUBLISHED
+
+
+def test_the_sweeper_finds_only_comments_pending_too_long(an_article):
+    old = make_comment(an_article, status=Status.PENDING)
+    Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    make_comment(an_article, status=Status.PENDING)
+    make_comment(an_article, status=Status.HELD)
+    assert services.stale_pending_ids() == [old.pk]
+
+
+def test_block_and_trust_rules_are_made_from_a_comment(an_article, a_moderator):
+    comment = make_comment(an_article, author_email="Troll@Example.ORG", ip_address="203.0.113.9")
+    services.add_author_rule(comment, kind="block", field="domain", by=a_moderator)
+    services.add_author_rule(comment, kind="block", field="ip", by=a_moderator)
+    services.add_author_rule(comment, kind="trust", field="email", by=a_moderator)
+    rules = set(AuthorRule.objects.values_list("kind", "field", "value"))
+    assert rules == {
+        ("block", "domain", "example.org"),
+        ("block", "ip", "203.0.113.9"),
+        ("trust", "email", "troll@example.org"),
+    }
+
+
+def test_held_comments_are_mailed_as_one_digest_per_interval(an_article, settings):
+    settings.MODERATION = {"NOTIFY_EMAILS": ["redazione@example.org"], "NOTIFY_DIGEST_MINUTES": 15}
+    twenty_minutes_ago = timezone.now() - timedelta(minutes=20)
+    for _ in range(3):
+        make_comment(
+            an_article,
+            status=Status.HELD,
+            decided_at=twenty_minutes_ago,
+            reasons=["toxicity 0.91 ≥ 0.80"],
+        )
+    assert send_held_digest() == 3
+    assert len(mail.outbox) == 1
+    assert "toxicity 0.91 ≥ 0.80" in mail.outbox[0].body
+    make_comment(an_article, status=Status.HELD, decided_at=timezone.now())
+    assert send_held_digest() == 0  # within the interval: no second mail
+    DigestLog.objects.update(sent_at=timezone.now() - timedelta(minutes=16))
+    assert send_held_digest() == 1  # only the comment held since the last digest
+    assert len(mail.outbox) == 2
+
+
+def test_no_digest_without_recipients(an_article, settings):
+    settings.MODERATION = {"NOTIFY_EMAILS": ()}
+    make_comment(an_article, status=Status.HELD, decided_at=timezone.now())
+    assert send_held_digest() == 0
+    assert mail.outbox == []

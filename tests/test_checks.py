@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import re
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -12,6 +14,9 @@ from django.test import override_settings
 
 from moderation import checks as moderation_checks
 from moderation.classifiers import ModelError
+from moderation.conf import DEFAULTS
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def ids(messages) -> list[str]:
@@ -221,3 +226,21 @@ def test_trusted_proxies_as_addresses_and_ranges_pass():
 def test_the_checks_are_registered_and_run_by_django(models_load):
     with override_settings(MODERATION={"MODEL_DIR": str(models_load), "MAX_LINX": 3}):
         assert moderation_ids() == ["moderation.W007"]
+
+
+# Documentation ------------------------------------------------------------------------------
+
+
+def test_every_setting_is_documented_in_the_settings_table():
+    documented = set(re.findall(r"^\| `(\w+)` \|", (DOCS / "settings.md").read_text(), re.M))
+    assert documented == set(DEFAULTS)
+
+
+def test_every_check_id_is_documented_with_its_fix():
+    source = Path(moderation_checks.__file__).read_text()
+    ids_in_code = set(re.findall(r'id="(moderation\.[EW]\d{3})"', source))
+    documented = set(
+        re.findall(r"^\| `(moderation\.[EW]\d{3})` \|", (DOCS / "quickstart.md").read_text(), re.M)
+    )
+    assert len(ids_in_code) == 10
+    assert documented == ids_in_code

@@ -3,7 +3,7 @@
 | id | level | what |
 |---|---|---|
 | ``moderation.E001`` | error | a threshold is not a number between 0 and 1 |
-| ``moderation.E002`` | error | a model file is missing or cannot be loaded |
+| ``moderation.E002`` | error | a model file is missing or malformed (loaded: ``--deploy``) |
 | ``moderation.E003`` | error | no Celery broker is configured |
 | ``moderation.W004`` | warning | ``NOTIFY_EMAILS`` is set but no email backend can send them |
 | ``moderation.E005`` | error | tag library not loadable, or no ``request`` context processor |
@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
+import json
+import zipfile
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -109,11 +111,34 @@ def check_thresholds(app_configs: Sequence[Any] | None = None, **kwargs: Any) ->
     return messages
 
 
-@lru_cache(maxsize=8)
-def _model_problem(path: Path, signature: tuple[int, int, int, int]) -> str:
-    """Why the model at ``path`` cannot be used ("" if it can); cached per file version."""
+MODEL_HINT = (
+    "Set MODERATION['MODEL_DIR'] to a folder holding spam.skops, toxicity.skops and their "
+    ".json sidecars, or leave it None to use the models shipped with the package."
+)
+
+
+def _file_problem(path: Path, task: str) -> str:
+    """Cheap test of one model's files, without scikit-learn: present, sidecar, archive."""
+    missing = [p for p in (path, path.with_suffix(".json")) if not p.is_file()]
+    if missing:
+        return "missing: " + ", ".join(str(p) for p in missing)
     try:
-        load_model(path)  # loaded once and dropped: the web process does not keep models
+        metadata = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        with zipfile.ZipFile(path) as archive:
+            if "schema.json" not in archive.namelist():
+                return f"{path} is not a skops file"
+    except (OSError, ValueError, zipfile.BadZipFile) as exc:
+        return f"{path}: {exc}"
+    if not isinstance(metadata, dict) or metadata.get("task") != task:
+        return f"the sidecar of {path} is not the metadata of a {task} model"
+    return ""
+
+
+@lru_cache(maxsize=8)
+def _load_problem(path: Path, signature: tuple[int, int, int, int]) -> str:
+    """Why the model at ``path`` cannot be loaded ("" if it can); cached per file version."""
+    try:
+        load_model(path)  # loaded and dropped: the web process does not keep models
     except ModelError as exc:
         return str(exc)
     return ""
@@ -124,35 +149,39 @@ def _file_signature(path: Path) -> tuple[int, int, int, int]:
     return (model.st_mtime_ns, model.st_size, sidecar.st_mtime_ns, sidecar.st_size)
 
 
-@checks.register()
-def check_model_files(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list:
+def _model_errors(*, load: bool) -> list:
     if not isinstance(_user_settings(), dict):
         return []
-    directory = scoring.model_dir()
-    hint = (
-        "Set MODERATION['MODEL_DIR'] to a folder holding spam.skops, toxicity.skops and their "
-        ".json sidecars, or leave it None to use the models shipped with the package."
-    )
     messages = []
     for task in scoring.TASKS:
-        path = directory / f"{task}.skops"
-        missing = [p for p in (path, path.with_suffix(".json")) if not p.is_file()]
-        if missing:
-            problem = "missing: " + ", ".join(str(p) for p in missing)
-        else:
+        path = scoring.model_dir() / f"{task}.skops"
+        problem = _file_problem(path, task)
+        if not problem and load:
             try:
-                problem = _model_problem(path, _file_signature(path))
+                problem = _load_problem(path, _file_signature(path))
             except OSError as exc:
                 problem = str(exc)
         if problem:
             messages.append(
                 checks.Error(
                     f"The {task} model cannot be loaded ({problem}).",
-                    hint=hint,
+                    hint=MODEL_HINT,
                     id="moderation.E002",
                 )
             )
     return messages
+
+
+@checks.register()
+def check_model_files(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list:
+    """Every run: the files are there and well-formed (fast, no scikit-learn import)."""
+    return _model_errors(load=False)
+
+
+@checks.register(deploy=True)
+def check_models_load(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list:
+    """``check --deploy``: each model is really loaded once, as a worker will load it."""
+    return _model_errors(load=True)
 
 
 def _broker_url() -> str:

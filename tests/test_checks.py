@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -34,17 +35,23 @@ def templates_without(processor: str) -> list[dict]:
     return templates
 
 
+def write_model_files(folder: Path) -> None:
+    """Files that pass the fast check: a zip archive with a schema, and a sidecar."""
+    for task in ("spam", "toxicity"):
+        with zipfile.ZipFile(folder / f"{task}.skops", "w") as archive:
+            archive.writestr("schema.json", "{}")
+        (folder / f"{task}.json").write_text(json.dumps({"task": task}))
+
+
 @pytest.fixture
 def models_load(monkeypatch, tmp_path):
-    """A model folder whose files exist and whose loader accepts them."""
-    for task in ("spam", "toxicity"):
-        (tmp_path / f"{task}.skops").write_bytes(b"model")
-        (tmp_path / f"{task}.json").write_text("{}")
+    """A model folder whose files look right and whose loader accepts them."""
+    write_model_files(tmp_path)
     monkeypatch.setattr(moderation_checks, "load_model", lambda path: object())
-    moderation_checks._model_problem.cache_clear()
+    moderation_checks._load_problem.cache_clear()
     with override_settings(MODERATION={"MODEL_DIR": str(tmp_path)}):
         yield tmp_path
-    moderation_checks._model_problem.cache_clear()
+    moderation_checks._load_problem.cache_clear()
 
 
 # E001, W010: thresholds ---------------------------------------------------------------------
@@ -81,34 +88,58 @@ def test_missing_model_files_are_an_error_naming_them(tmp_path):
     assert "MODEL_DIR" in messages[0].hint
 
 
-def test_unreadable_model_files_are_an_error(tmp_path):
-    for task in ("spam", "toxicity"):
-        (tmp_path / f"{task}.skops").write_bytes(b"not a model at all")
-        (tmp_path / f"{task}.json").write_text(json.dumps({"task": task}))
-    moderation_checks._model_problem.cache_clear()
+@pytest.mark.parametrize(
+    ("model", "sidecar"),
+    [
+        (b"not a model at all", '{"task": "spam"}'),
+        (None, "{not json"),
+        (None, '{"task": "toxicity"}'),
+    ],
+)
+def test_malformed_model_files_are_an_error_without_loading_them(tmp_path, model, sidecar):
+    write_model_files(tmp_path)
+    if model is not None:
+        (tmp_path / "spam.skops").write_bytes(model)
+    (tmp_path / "spam.json").write_text(sidecar)
     with override_settings(MODERATION={"MODEL_DIR": str(tmp_path)}):
         messages = moderation_checks.check_model_files()
-    assert ids(messages) == ["moderation.E002", "moderation.E002"]
+    assert ids(messages) == ["moderation.E002"]
+    assert "spam" in messages[0].msg
 
 
-def test_model_files_the_loader_accepts_pass(models_load):
+def test_the_fast_check_does_not_load_the_models(models_load, monkeypatch):
+    def refuse(path):
+        raise AssertionError("loaded")
+
+    monkeypatch.setattr(moderation_checks, "load_model", refuse)
     assert moderation_checks.check_model_files() == []
 
 
-def test_a_loader_failure_is_reported_with_its_reason(models_load, monkeypatch):
+def test_model_files_the_loader_accepts_pass_the_deploy_check(models_load):
+    assert moderation_checks.check_models_load() == []
+
+
+def test_a_loader_failure_is_reported_by_the_deploy_check(models_load, monkeypatch):
     def refuse(path):
         raise ModelError("holds types outside the allow-list")
 
     monkeypatch.setattr(moderation_checks, "load_model", refuse)
-    messages = moderation_checks.check_model_files()
+    messages = moderation_checks.check_models_load()
     assert ids(messages) == ["moderation.E002", "moderation.E002"]
     assert "allow-list" in messages[0].msg
 
 
-def test_the_shipped_models_pass_the_check():
-    moderation_checks._model_problem.cache_clear()
+def test_a_well_formed_archive_that_is_no_model_fails_to_load(tmp_path):
+    write_model_files(tmp_path)
+    moderation_checks._load_problem.cache_clear()
+    with override_settings(MODERATION={"MODEL_DIR": str(tmp_path)}):
+        assert ids(moderation_checks.check_models_load()) == ["moderation.E002"] * 2
+
+
+def test_the_shipped_models_pass_the_deploy_check():
+    moderation_checks._load_problem.cache_clear()
     with override_settings(MODERATION={}):
-        assert moderation_checks.check_model_files() == []
+        assert moderation_checks.check_models_load() == []
 
 
 # E003: broker -------------------------------------------------------------------------------
@@ -226,6 +257,14 @@ def test_trusted_proxies_as_addresses_and_ranges_pass():
 def test_the_checks_are_registered_and_run_by_django(models_load):
     with override_settings(MODERATION={"MODEL_DIR": str(models_load), "MAX_LINX": 3}):
         assert moderation_ids() == ["moderation.W007"]
+    with override_settings(MODERATION={"MODEL_DIR": str(models_load / "nowhere")}):
+        assert moderation_ids() == ["moderation.E002"] * 2
+
+
+def test_loading_the_models_is_a_deployment_check():
+    deploy_checks = checks.registry.registry.get_checks(include_deployment_checks=True)
+    assert moderation_checks.check_models_load in deploy_checks
+    assert moderation_checks.check_models_load not in checks.registry.registry.get_checks()
 
 
 # Documentation ------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ def sign_target(target: models.Model) -> str:
     return signing.TimestampSigner(salt=TARGET_SALT).sign(ref)
 
 
-def _resolve_target(ref: str) -> models.Model | None:
+def resolve_target(ref: str) -> models.Model | None:
+    """The object named by ``app_label.model:pk``, or None when there is no such object."""
     label, _sep, pk = ref.rpartition(":")
     try:
         model = apps.get_model(label)
@@ -55,7 +56,7 @@ def load_target(signed: str) -> models.Model:
         raise TargetError(
             _("This form is not valid. Please reload the page and try again.")
         ) from None
-    target = _resolve_target(ref)
+    target = resolve_target(ref)
     if target is None:
         raise TargetError(_("The page you are commenting on does not exist."))
     return target
@@ -67,7 +68,7 @@ def target_of_expired(signed: str) -> models.Model | None:
         ref = signing.TimestampSigner(salt=TARGET_SALT).unsign(signed)
     except signing.BadSignature:
         return None
-    return _resolve_target(ref)
+    return resolve_target(ref)
 
 
 class HttpURLField(forms.URLField):

@@ -332,13 +332,14 @@ def decide_unclassified(comment_ids: list[int]) -> int:
     return apply_decisions({pk: (decision, None, {}) for pk in comment_ids})
 
 
-def stale_pending_ids(limit: int = 10_000) -> list[int]:
+def stale_pending() -> models.QuerySet[Comment]:
+    """Pending comments the workers should have classified by now."""
     cutoff = timezone.now() - timedelta(seconds=moderation_settings.PENDING_SWEEP_AFTER)
-    return list(
-        Comment.objects.filter(status=Status.PENDING, created_at__lt=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    return Comment.objects.filter(status=Status.PENDING, created_at__lt=cutoff)
+
+
+def stale_pending_ids(limit: int = 10_000) -> list[int]:
+    return list(stale_pending().order_by("created_at").values_list("pk", flat=True)[:limit])
 
 
 # Moderators' actions ----------------------------------------------------------------------

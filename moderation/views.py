@@ -32,7 +32,8 @@ def _form_again(request: HttpRequest, target, form: CommentForm, status: int) ->
     )
 
 
-def _submission(request: HttpRequest, target, data: dict) -> services.Submission:
+def build_submission(request: HttpRequest, target, data: dict) -> services.Submission:
+    """The reader's submission from the form's cleaned data and the request's metadata."""
     return services.Submission(
         target=target,
         author_name=data["author"],
@@ -64,7 +65,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
 
     if not form.is_valid():
         return _form_again(request, target, form, status=400)
-    submission = _submission(request, target, form.cleaned_data)
+    submission = build_submission(request, target, form.cleaned_data)
     if form.is_trapped:
         services.submit_trapped_spam(submission, HONEYPOT_REASON)
         return SeeOther(_target_url(target))

@@ -177,6 +177,26 @@ CELERY_BEAT_SCHEDULE = {
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Token first: an unauthenticated request is told so with a 401 and WWW-Authenticate.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"moderation.comments": "10/minute"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Comments API",
+    "DESCRIPTION": "Readers' comments, published after spam and toxicity checks, "
+    "and the moderators' queue.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CommentStatusEnum": "moderation.models.Status",
+        "PublicStatusEnum": "moderation.api.serializers.PUBLIC_STATUS_CHOICES",
+    },
 }
 
 MODERATION = {
@@ -186,6 +206,7 @@ MODERATION = {
     # The reverse proxies in front of the site (addresses or CIDR ranges, comma-separated):
     # only their X-Forwarded-For is believed when recording a commenter's IP address.
     "TRUSTED_PROXIES": env_list("TRUSTED_PROXIES"),
+    "API_TARGET_MODELS": ["articles.article"],
 }
 
 LOGGING = {

@@ -16,7 +16,7 @@ from .helpers import WorkerProcess, database_url_for_subprocess, point_producer_
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-CLEAN = "Bella iniziativa, finalmente una pista ciclabile sicura per andare a scuola."
+CLEAN = "Il mercato coperto riapre sabato, ottima notizia per il quartiere."
 TOXIC = "Sei un idiota e un imbecille, stai zitto, fai schifo, vergognati cretino!"
 
 

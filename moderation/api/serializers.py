@@ -1,0 +1,326 @@
+"""What the API reads and writes.
+
+Public serializers have no private field (email, IP address, user agent, scores): they are
+not hidden, they are simply not there. A submission is validated by the reader's
+``CommentForm``, so the API and the form share every rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from ..forms import CommentForm, sign_target
+from ..models import AuthorRule, Comment, ModerationEvent, Status
+from . import targets
+
+_FORM_FIELDS = CommentForm.base_fields
+#: The largest id the database can hold: larger ones in a list lookup would crash the query.
+MAX_COMMENT_ID = connection.ops.integer_field_range(Comment._meta.pk.get_internal_type())[1]
+
+#: The API's field names and the form's names for them.
+FORM_NAMES = {
+    "text": "comment",
+    "name": "author",
+    "email": "email",
+    "website": "url",
+    "parent": "parent",
+}
+
+#: What a comment's author learns of its status: spam and rejected look alike.
+PUBLIC_STATUS = {
+    Status.PENDING: "pending",
+    Status.PUBLISHED: "published",
+    Status.HELD: "held",
+    Status.SPAM: "not_published",
+    Status.REJECTED: "not_published",
+}
+PUBLIC_STATUS_CHOICES = sorted(set(PUBLIC_STATUS.values()))
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": targets.TARGET_PATTERN, "example": "articles.article:42"}
+)
+class TargetField(serializers.Field):
+    """An object readers may comment on, named as ``app_label.model:pk``."""
+
+    default_error_messages = {
+        "malformed": _("Name the target as app_label.model:pk, for example articles.article:42."),
+        "not_open": _("Comments on this kind of object are not available through the API."),
+        "missing": _("The page you are commenting on does not exist."),
+    }
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return targets.parse_target(data)
+        except targets.MalformedTarget:
+            self.fail("malformed")
+        except targets.TargetNotOpen:
+            self.fail("not_open")
+        except targets.TargetMissing:
+            self.fail("missing")
+
+    def to_representation(self, value: Any) -> str:
+        return targets.target_ref(value._meta.label_lower, str(value.pk))
+
+
+class TargetQuerySerializer(serializers.Serializer):
+    target = TargetField(help_text=_("The commented object, as app_label.model:pk."))
+
+
+# Readers ------------------------------------------------------------------------------------
+
+
+class PublicCommentSerializer(serializers.ModelSerializer):
+    parent = serializers.IntegerField(source="parent_id", allow_null=True, read_only=True)
+    name = serializers.CharField(source="author_name", read_only=True)
+    website = serializers.CharField(source="author_url", read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "parent", "depth", "name", "website", "text", "created_at"]
+        read_only_fields = fields
+
+
+class CommentStatusSerializer(serializers.Serializer):
+    """All a comment's author sees with the private token."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=PUBLIC_STATUS_CHOICES)
+
+
+class CommentCountSerializer(serializers.Serializer):
+    count = serializers.IntegerField(min_value=0)
+
+
+class CommentSubmissionSerializer(serializers.Serializer):
+    """A reader's comment; the limits below are the form's, and the form validates it."""
+
+    target = TargetField(help_text=_("The commented object, as app_label.model:pk."))
+    parent = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_COMMENT_ID,
+        help_text=_("The comment replied to."),
+    )
+    name = serializers.CharField(max_length=_FORM_FIELDS["author"].max_length)
+    email = serializers.EmailField(
+        max_length=_FORM_FIELDS["email"].max_length,
+        help_text=_("Never published."),
+    )
+    website = serializers.CharField(
+        max_length=_FORM_FIELDS["url"].max_length,
+        required=False,
+        allow_blank=True,
+        help_text=_("An http or https address."),
+    )
+    text = serializers.CharField(max_length=_FORM_FIELDS["comment"].max_length)
+
+    def to_internal_value(self, data: Any) -> dict:
+        """The fields' own checks, then the form's; the form's message wins for a field."""
+        if not isinstance(data, Mapping):
+            return super().to_internal_value(data)
+        errors: dict[str, Any] = {}
+        try:
+            attrs = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            errors, attrs = dict(error.detail), {}
+        target = attrs.get("target")
+        form_data = {
+            form_name: data[name]
+            for name, form_name in FORM_NAMES.items()
+            if isinstance(data.get(name), str | int)
+        }
+        form = CommentForm(data={**form_data, "target": sign_target(target) if target else ""})
+        api_names = {form_name: name for name, form_name in FORM_NAMES.items()}
+        api_names[NON_FIELD_ERRORS] = api_settings.NON_FIELD_ERRORS_KEY
+        for field, messages in form.errors.items():
+            if field in api_names:
+                errors[api_names[field]] = messages
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {"target": target, "form_data": form.cleaned_data}
+
+
+class SubmittedCommentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(
+        choices=PUBLIC_STATUS_CHOICES, help_text=_("Always pending at first.")
+    )
+    token = serializers.CharField(
+        help_text=_("Private: lets the author read the comment's status at comments/<id>/.")
+    )
+
+
+# Errors, as documented in the schema --------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+def _messages(**kwargs: Any) -> serializers.ListField:
+    return serializers.ListField(child=serializers.CharField(), required=False, **kwargs)
+
+
+class SubmissionErrorsSerializer(serializers.Serializer):
+    """Field-level messages, in the request's language."""
+
+    target = _messages()
+    parent = _messages()
+    name = _messages()
+    email = _messages()
+    website = _messages()
+    text = _messages()
+    non_field_errors = _messages()
+
+
+class QueryErrorsSerializer(serializers.Serializer):
+    target = _messages()
+    cursor = _messages()
+
+
+class ValidationErrorsSerializer(serializers.Serializer):
+    """Messages keyed by the names of the request's fields (lists of them for list items)."""
+
+    non_field_errors = _messages()
+
+
+# Moderators ---------------------------------------------------------------------------------
+
+
+class ModerationCommentSerializer(serializers.ModelSerializer):
+    """A comment with everything a moderator needs, private fields included."""
+
+    target = serializers.SerializerMethodField()
+    parent = serializers.IntegerField(source="parent_id", allow_null=True, read_only=True)
+    name = serializers.CharField(source="author_name", read_only=True)
+    email = serializers.CharField(source="author_email", read_only=True)
+    website = serializers.CharField(source="author_url", read_only=True)
+    reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = [
+            "id",
+            "target",
+            "parent",
+            "depth",
+            "name",
+            "email",
+            "website",
+            "text",
+            "ip_address",
+            "user_agent",
+            "language",
+            "status",
+            "created_at",
+            "decided_at",
+            "spam_score",
+            "toxicity_score",
+            "model_version",
+            "reasons",
+        ]
+        read_only_fields = fields
+
+    def get_target(self, comment: Comment) -> str:
+        content_type = comment.content_type
+        return targets.target_ref(
+            f"{content_type.app_label}.{content_type.model}", comment.object_pk
+        )
+
+
+class ModerationEventSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.get_username", default=None, allow_null=True)
+    reasons = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = ModerationEvent
+        fields = [
+            "id",
+            "actor",
+            "user",
+            "action",
+            "from_status",
+            "to_status",
+            "reason",
+            "reasons",
+            "spam_score",
+            "toxicity_score",
+            "model_version",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {
+            "type": "array",
+            "items": {
+                "type": "array",
+                "items": {"oneOf": [{"type": "string"}, {"type": "number"}]},
+            },
+        },
+    }
+)
+class ExplanationField(serializers.JSONField):
+    """The words that weighed most in the classifier's scores, with their weights."""
+
+
+class ModerationCommentDetailSerializer(ModerationCommentSerializer):
+    explanation = ExplanationField(read_only=True)
+    events = ModerationEventSerializer(many=True, read_only=True)
+
+    class Meta(ModerationCommentSerializer.Meta):
+        fields = [*ModerationCommentSerializer.Meta.fields, "explanation", "events"]
+        read_only_fields = fields
+
+
+class DecisionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["approve", "reject", "spam", "ham", "restore"])
+    reason = serializers.CharField(
+        max_length=ModerationEvent._meta.get_field("reason").max_length,
+        required=False,
+        allow_blank=True,
+        default="",
+    )
+
+
+class BulkDecisionSerializer(DecisionSerializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_COMMENT_ID),
+        min_length=1,
+        max_length=500,
+    )
+
+
+class DecidedCommentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Status.choices)
+
+
+class BulkDecisionResultSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    comments = DecidedCommentSerializer(many=True)
+
+
+class AuthorRuleRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=AuthorRule.Kind.choices)
+    field = serializers.ChoiceField(choices=AuthorRule.Field.choices)
+
+
+class AuthorRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuthorRule
+        fields = ["id", "kind", "field", "value", "note", "created_at"]
+        read_only_fields = fields

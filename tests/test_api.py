@@ -1,0 +1,563 @@
+"""The REST API: readers' endpoints, the moderators' endpoints, permissions and privacy."""
+
+from __future__ import annotations
+
+import base64
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.test import override_settings
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from moderation.api.serializers import PUBLIC_STATUS
+from moderation.models import AuthorRule, Comment, ModerationEvent, Status
+
+from .factories import make_comment
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_FIELDS = {"id", "parent", "depth", "name", "website", "text", "created_at"}
+_addresses = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    """The posting throttle counts in the cache: every test starts with a clean slate."""
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """The users' fixtures hash passwords; a slow hasher only slows the tests down."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
+def a_reader(db) -> User:
+    return User.objects.create_user("reader", "reader@example.org")
+
+
+def token_client(user: User) -> APIClient:
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+@pytest.fixture
+def a_moderators_client(a_moderator) -> APIClient:
+    return token_client(a_moderator)
+
+
+def target_of(article) -> str:
+    return f"articles.article:{article.pk}"
+
+
+def post(client: APIClient, article, remote_addr: str | None = None, **fields):
+    """Post a comment from its own address unless told otherwise (flood control keys on it)."""
+    n = next(_addresses)
+    data = {
+        "target": target_of(article),
+        "name": "Anna",
+        "email": f"anna{n}@example.org",
+        "text": f"Bella iniziativa, finalmente una pista sicura ({n}).",
+        **fields,
+    }
+    return client.post(
+        "/api/comments/",
+        {k: v for k, v in data.items() if v is not None},
+        format="json",
+        REMOTE_ADDR=remote_addr or f"198.51.100.{n % 250 + 1}",
+    )
+
+
+# Reading ------------------------------------------------------------------------------------
+
+
+def test_the_list_shows_the_published_comments_of_one_target_only(api, an_article, another_article):
+    first = make_comment(an_article, author_url="https://anna.example.org")
+    reply = make_comment(an_article, parent=first)
+    for status in (Status.PENDING, Status.HELD, Status.SPAM, Status.REJECTED):
+        make_comment(an_article, status=status)
+    make_comment(another_article)
+    response = api.get("/api/comments/", {"target": target_of(an_article)})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [c["id"] for c in results] == [first.pk, reply.pk]
+    assert {frozenset(c) for c in results} == {frozenset(PUBLIC_FIELDS)}
+    assert results[0]["website"] == "https://anna.example.org"
+    assert (results[1]["parent"], results[1]["depth"]) == (first.pk, 1)
+
+
+@override_settings(MODERATION={"API_TARGET_MODELS": ["articles.article"], "COMMENTS_PER_PAGE": 2})
+def test_the_list_is_paginated_by_cursor(api, an_article):
+    comments = [make_comment(an_article) for _ in range(3)]
+    first = api.get("/api/comments/", {"target": target_of(an_article)}).json()
+    assert [c["id"] for c in first["results"]] == [c.pk for c in comments[:2]]
+    second = api.get(first["next"]).json()
+    assert [c["id"] for c in second["results"]] == [comments[2].pk]
+    assert second["next"] is None
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        (None, "This field is required."),
+        ("", "Name the target as app_label.model:pk"),
+        ("articles.article", "Name the target as app_label.model:pk"),
+        ("article:1", "Name the target as app_label.model:pk"),
+        ("auth.user:1", "not available through the API"),
+        ("nosuch.model:1", "not available through the API"),
+        ("articles.article:999999", "The page you are commenting on does not exist."),
+        ("articles.article:abc", "The page you are commenting on does not exist."),
+    ],
+)
+@pytest.mark.parametrize("path", ["/api/comments/", "/api/comments/count/"])
+def test_a_bad_target_is_a_400_with_a_clear_message(api, an_article, path, target, message):
+    response = api.get(path, {} if target is None else {"target": target})
+    assert response.status_code == 400
+    assert message in response.json()["target"][0]
+
+
+@override_settings(MODERATION={"API_TARGET_MODELS": []})
+def test_by_default_no_model_is_open_to_the_api(api, an_article):
+    make_comment(an_article)
+    response = api.get("/api/comments/", {"target": target_of(an_article)})
+    assert response.status_code == 400
+    assert post(api, an_article).status_code == 400
+
+
+@pytest.mark.parametrize("position", ["not-a-date", "2026-13-45T99:00:00"])
+def test_a_forged_cursor_is_a_400(api, an_article, position):
+    cursor = base64.b64encode(f"p={position}".encode()).decode()
+    response = api.get("/api/comments/", {"target": target_of(an_article), "cursor": cursor})
+    assert response.status_code == 400
+    assert response.json()["cursor"] == ["This page cursor is not valid."]
+
+
+def test_the_count_is_of_published_comments(api, an_article):
+    make_comment(an_article)
+    make_comment(an_article)
+    make_comment(an_article, status=Status.HELD)
+    response = api.get("/api/comments/count/", {"target": target_of(an_article)})
+    assert response.json() == {"count": 2}
+
+
+def test_a_published_comment_is_public_and_others_are_not_found(api, an_article):
+    published = make_comment(an_article)
+    response = api.get(f"/api/comments/{published.pk}/")
+    assert response.status_code == 200
+    assert set(response.json()) == PUBLIC_FIELDS
+    for status in (Status.PENDING, Status.HELD, Status.SPAM, Status.REJECTED):
+        hidden = make_comment(an_article, status=status)
+        assert api.get(f"/api/comments/{hidden.pk}/").status_code == 404
+    assert api.get("/api/comments/99999999999999999999999/").status_code == 404
+
+
+# Posting ------------------------------------------------------------------------------------
+
+
+def test_a_posted_comment_is_accepted_as_pending_through_the_services(api, an_article):
+    response = api.post(
+        "/api/comments/",
+        {
+            "target": target_of(an_article),
+            "name": "Anna",
+            "email": "anna@example.org",
+            "website": "anna.example.org",
+            "text": "Bella iniziativa.",
+        },
+        format="json",
+        REMOTE_ADDR="192.0.2.44",
+        HTTP_USER_AGENT="TestBrowser/1.0",
+    )
+    assert response.status_code == 202
+    body = response.json()
+    assert set(body) == {"id", "status", "token"}
+    assert body["status"] == "pending"
+    comment = Comment.objects.get(pk=body["id"])
+    assert comment.status == Status.PENDING
+    assert comment.target == an_article
+    assert (comment.ip_address, comment.user_agent) == ("192.0.2.44", "TestBrowser/1.0")
+    assert comment.author_url == "https://anna.example.org"  # the form's rule: https assumed
+    assert comment.language == "en"
+    assert ModerationEvent.objects.get(comment=comment).action == "submitted"
+
+
+def test_a_reply_is_threaded_under_its_parent(api, an_article):
+    parent = make_comment(an_article)
+    response = post(api, an_article, parent=parent.pk)
+    assert response.status_code == 202
+    reply = Comment.objects.get(pk=response.json()["id"])
+    assert (reply.parent, reply.depth, reply.root_id) == (parent, 1, parent.pk)
+
+
+def test_a_reply_to_an_unpublished_comment_is_refused(api, an_article):
+    held = make_comment(an_article, status=Status.HELD)
+    response = post(api, an_article, parent=held.pk)
+    assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": ["The comment you are replying to does not exist."]
+    }
+
+
+def test_a_logged_in_reader_is_recorded_as_the_author(a_reader, an_article):
+    response = post(token_client(a_reader), an_article)
+    assert Comment.objects.get(pk=response.json()["id"]).user == a_reader
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            {
+                "name": ["This field is required."],
+                "email": ["Enter a valid email address."],
+                "website": ["Enter a valid URL."],
+            },
+        ),
+        (
+            "it",
+            {
+                "name": ["Campo obbligatorio."],
+                "email": ["Inserisci un indirizzo email valido."],
+                "website": ["Inserisci un URL valido"],
+            },
+        ),
+    ],
+)
+def test_field_errors_come_in_the_requests_language(an_article, language, expected):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
+    response = post(client, an_article, name="", email="not-an-email", website="ftp://x.org")
+    assert response.status_code == 400
+    assert response.json() == expected
+    assert not Comment.objects.exists()
+
+
+def test_the_forms_rules_apply_to_the_api(api, an_article):
+    response = post(api, an_article, website="javascript:alert(1)", text="x" * 65526)
+    assert response.status_code == 400
+    assert set(response.json()) == {"website", "text"}
+    assert post(api, an_article, text=None).json() == {"text": ["This field is required."]}
+
+
+def test_the_italian_messages_of_the_form_are_used_for_its_own_rules(an_article):
+    response = post(APIClient(HTTP_ACCEPT_LANGUAGE="it"), an_article, website="ftp://x.org")
+    assert response.json() == {"website": ["Inserisci un URL valido"]}
+
+
+def test_a_duplicate_is_a_409(api, an_article):
+    make_comment(an_article, author_name="Anna", text="Lo stesso commento.")
+    response = post(api, an_article, text="Lo stesso commento.")
+    assert response.status_code == 409
+    assert "Duplicate comment" in response.json()["detail"]
+
+
+def test_posting_too_fast_is_a_429_in_italian(an_article):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="it")
+    assert post(client, an_article, remote_addr="192.0.2.7").status_code == 202
+    response = post(client, an_article, remote_addr="192.0.2.7")
+    assert response.status_code == 429
+    assert response.json() == {"detail": "Stai scrivendo commenti troppo in fretta. Rallenta."}
+    assert response["Retry-After"] == "15"
+
+
+@override_settings(MODERATION={"API_TARGET_MODELS": ["articles.article"], "CLOSE_AFTER_DAYS": 7})
+def test_a_closed_target_is_a_403(api, an_article):
+    an_article.published_at = timezone.now() - timedelta(days=8)
+    an_article.save()
+    response = post(api, an_article)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Comments are closed."}
+
+
+@override_settings(
+    REST_FRAMEWORK={
+        "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+        "DEFAULT_THROTTLE_RATES": {"moderation.comments": "2/minute"},
+    }
+)
+def test_posting_is_throttled_per_client_address_whatever_it_forwards(api, an_article):
+    statuses = [
+        api.post(
+            "/api/comments/",
+            {
+                "target": target_of(an_article),
+                "name": "A",
+                "email": f"a{n}@example.org",
+                "text": f"{n}",
+            },
+            format="json",
+            REMOTE_ADDR="192.0.2.200",
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}",
+        ).status_code
+        for n in range(3)
+    ]
+    assert statuses[:2] != [429, 429]
+    assert statuses[2] == 429
+    assert api.get("/api/comments/", {"target": target_of(an_article)}).status_code == 200
+
+
+# The author's token -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [
+        (Status.PENDING, "pending"),
+        (Status.PUBLISHED, "published"),
+        (Status.HELD, "held"),
+        (Status.SPAM, "not_published"),
+        (Status.REJECTED, "not_published"),
+    ],
+)
+def test_the_token_shows_the_status_and_nothing_else(api, an_article, status, shown):
+    posted = post(api, an_article).json()
+    Comment.objects.filter(pk=posted["id"]).update(status=status)
+    response = api.get(f"/api/comments/{posted['id']}/", {"token": posted["token"]})
+    assert response.status_code == 200
+    assert response.json() == {"id": posted["id"], "status": shown}
+    assert PUBLIC_STATUS[status] == shown
+
+
+def test_a_wrong_token_shows_nothing(api, an_article):
+    mine = post(api, an_article).json()
+    theirs = post(api, an_article).json()
+    for token in ("", "forged", theirs["token"]):
+        response = api.get(f"/api/comments/{mine['id']}/", {"token": token})
+        assert response.status_code == 404
+        assert set(response.json()) == {"detail"}
+    published = make_comment(an_article)
+    assert api.get(f"/api/comments/{published.pk}/", {"token": mine["token"]}).status_code == 404
+
+
+# Moderators ---------------------------------------------------------------------------------
+
+MODERATION_REQUESTS = [
+    ("get", "/api/moderation/queue/", None),
+    ("get", "/api/moderation/comments/{id}/", None),
+    ("post", "/api/moderation/comments/{id}/decision/", {"action": "approve"}),
+    ("post", "/api/moderation/decisions/", {"action": "approve", "ids": ["{id}"]}),
+    ("post", "/api/moderation/comments/{id}/author-rule/", {"kind": "block", "field": "email"}),
+]
+
+
+def _request(client: APIClient, method: str, path: str, data, comment: Comment):
+    url = path.format(id=comment.pk)
+    if data is None:
+        return getattr(client, method)(url)
+    body = {k: [comment.pk] if v == ["{id}"] else v for k, v in data.items()}
+    return getattr(client, method)(url, body, format="json")
+
+
+@pytest.mark.parametrize(("method", "path", "data"), MODERATION_REQUESTS)
+def test_moderation_needs_the_permission_to_moderate(
+    an_article, a_reader, a_staff_member, a_moderator, method, path, data
+):
+    comment = make_comment(an_article, status=Status.HELD)
+    staff_session = APIClient()
+    staff_session.force_login(a_staff_member)
+    assert _request(APIClient(), method, path, data, comment).status_code == 401
+    assert _request(token_client(a_reader), method, path, data, comment).status_code == 403
+    assert _request(staff_session, method, path, data, comment).status_code == 403
+    assert _request(token_client(a_staff_member), method, path, data, comment).status_code == 403
+    assert Comment.objects.get(pk=comment.pk).status == Status.HELD
+    assert _request(token_client(a_moderator), method, path, data, comment).status_code == 200
+
+
+def test_session_authenticated_writes_need_the_csrf_token(an_article, a_moderator):
+    comment = make_comment(an_article, status=Status.HELD)
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(a_moderator)
+    url = f"/api/moderation/comments/{comment.pk}/decision/"
+    response = browser.post(url, {"action": "approve"}, format="json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+    assert Comment.objects.get(pk=comment.pk).status == Status.HELD
+    browser.get("/api/docs/")  # sets the csrftoken cookie
+    token = browser.cookies["csrftoken"].value
+    response = browser.post(url, {"action": "approve"}, format="json", HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 200
+
+
+def test_the_queue_holds_held_and_stale_pending_comments_with_private_details(
+    a_moderators_client, an_article
+):
+    held = make_comment(
+        an_article,
+        status=Status.HELD,
+        spam_score=0.71,
+        toxicity_score=0.2,
+        reasons=["spam score 0.71"],
+        ip_address="203.0.113.5",
+    )
+    stale = make_comment(an_article, status=Status.PENDING)
+    Comment.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    make_comment(an_article, status=Status.PENDING)  # fresh: the workers are on it
+    make_comment(an_article)
+    make_comment(an_article, status=Status.SPAM)
+    results = a_moderators_client.get("/api/moderation/queue/").json()["results"]
+    assert [c["id"] for c in results] == [stale.pk, held.pk]  # oldest first
+    first = results[1]
+    assert first["email"] == held.author_email
+    assert first["ip_address"] == "203.0.113.5"
+    assert (first["spam_score"], first["reasons"]) == (0.71, ["spam score 0.71"])
+    assert first["target"] == target_of(an_article)
+
+
+def test_a_moderator_sees_the_audit_trail_and_the_explanation(a_moderators_client, an_article):
+    comment = make_comment(an_article, status=Status.HELD, explanation={"spam": [["casino", 0.8]]})
+    ModerationEvent.objects.create(
+        comment=comment, actor="classifier", action="classified", to_status=Status.HELD
+    )
+    body = a_moderators_client.get(f"/api/moderation/comments/{comment.pk}/").json()
+    assert body["explanation"] == {"spam": [["casino", 0.8]]}
+    assert [(e["actor"], e["action"]) for e in body["events"]] == [("classifier", "classified")]
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "event"),
+    [
+        ("approve", Status.PUBLISHED, "approved"),
+        ("reject", Status.REJECTED, "rejected"),
+        ("spam", Status.SPAM, "marked_spam"),
+        ("ham", Status.PUBLISHED, "marked_ham"),
+        ("restore", Status.HELD, "restored"),
+    ],
+)
+def test_a_decision_goes_through_the_services_and_is_audited(
+    a_moderators_client, a_moderator, an_article, action, status, event
+):
+    comment = make_comment(
+        an_article, status=Status.REJECTED if action == "restore" else Status.HELD
+    )
+    response = a_moderators_client.post(
+        f"/api/moderation/comments/{comment.pk}/decision/",
+        {"action": action, "reason": "checked by hand"},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == status
+    recorded = ModerationEvent.objects.get(comment=comment)
+    assert (recorded.action, recorded.to_status, recorded.user, recorded.reason) == (
+        event,
+        status,
+        a_moderator,
+        "checked by hand",
+    )
+    assert response.json()["events"][-1]["user"] == a_moderator.username
+
+
+def test_an_unknown_decision_is_a_400(a_moderators_client, an_article):
+    comment = make_comment(an_article, status=Status.HELD)
+    url = f"/api/moderation/comments/{comment.pk}/decision/"
+    assert a_moderators_client.post(url, {"action": "publish"}, format="json").status_code == 400
+    assert (
+        a_moderators_client.post(
+            "/api/moderation/comments/999999/decision/", {"action": "approve"}, format="json"
+        ).status_code
+        == 404
+    )
+    assert not ModerationEvent.objects.exists()
+
+
+def test_bulk_decisions_apply_to_every_listed_comment(a_moderators_client, an_article):
+    comments = [make_comment(an_article, status=Status.HELD) for _ in range(3)]
+    response = a_moderators_client.post(
+        "/api/moderation/decisions/",
+        {"action": "spam", "ids": [c.pk for c in comments[:2]]},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["comments"] == [{"id": c.pk, "status": "spam"} for c in comments[:2]]
+    assert list(Comment.objects.values_list("status", flat=True)) == ["spam", "spam", "held"]
+    assert ModerationEvent.objects.filter(action="marked_spam").count() == 2
+
+
+def test_bulk_decisions_with_an_unknown_id_change_nothing(a_moderators_client, an_article):
+    held = make_comment(an_article, status=Status.HELD)
+    response = a_moderators_client.post(
+        "/api/moderation/decisions/",
+        {"action": "approve", "ids": [held.pk, 999999]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "999999" in response.json()["ids"][0]
+    assert Comment.objects.get(pk=held.pk).status == Status.HELD
+    assert not ModerationEvent.objects.exists()
+
+
+def test_a_moderator_blocks_or_trusts_an_author(a_moderators_client, a_moderator, an_article):
+    comment = make_comment(
+        an_article, author_email="Spam@Casino.example", ip_address="203.0.113.66"
+    )
+    url = f"/api/moderation/comments/{comment.pk}/author-rule/"
+    blocked = a_moderators_client.post(url, {"kind": "block", "field": "domain"}, format="json")
+    assert blocked.status_code == 200
+    assert (blocked.json()["kind"], blocked.json()["value"]) == ("block", "casino.example")
+    a_moderators_client.post(url, {"kind": "trust", "field": "ip"}, format="json")
+    assert set(AuthorRule.objects.values_list("kind", "field", "value", "created_by")) == {
+        ("block", "domain", "casino.example", a_moderator.pk),
+        ("trust", "ip", "203.0.113.66", a_moderator.pk),
+    }
+
+
+def test_an_author_rule_on_a_missing_address_is_a_400(a_moderators_client, an_article):
+    comment = make_comment(an_article, ip_address=None)
+    response = a_moderators_client.post(
+        f"/api/moderation/comments/{comment.pk}/author-rule/",
+        {"kind": "block", "field": "ip"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert not AuthorRule.objects.exists()
+
+
+# Privacy ------------------------------------------------------------------------------------
+
+PLANTED_EMAIL = "planted-7f3a9c@private.example"
+PLANTED_IP = "203.0.113.177"
+PLANTED_AGENT = "PlantedAgent/7f3a9c"
+
+
+def test_no_public_response_reveals_the_email_ip_or_user_agent(an_article, a_reader):
+    reader = APIClient(HTTP_ACCEPT_LANGUAGE="en", HTTP_USER_AGENT=PLANTED_AGENT)
+    posted = post(reader, an_article, remote_addr=PLANTED_IP, email=PLANTED_EMAIL)
+    assert posted.status_code == 202
+    comment = Comment.objects.get(pk=posted.json()["id"])
+    assert (comment.author_email, comment.ip_address, comment.user_agent) == (
+        PLANTED_EMAIL,
+        PLANTED_IP,
+        PLANTED_AGENT,
+    )
+    status_url = f"/api/comments/{comment.pk}/?token={posted.json()['token']}"
+    pending_status = reader.get(status_url)
+    Comment.objects.filter(pk=comment.pk).update(status=Status.PUBLISHED)
+    target = target_of(an_article)
+    responses = [posted, pending_status]
+    for client in (APIClient(), token_client(a_reader)):
+        responses += [
+            client.get("/api/comments/", {"target": target}),
+            client.get("/api/comments/count/", {"target": target}),
+            client.get(f"/api/comments/{comment.pk}/"),
+            client.get(status_url),
+            client.get("/api/schema/"),
+            client.get("/api/docs/"),
+            client.get(f"/api/moderation/comments/{comment.pk}/"),
+            client.get("/api/moderation/queue/"),
+        ]
+    assert str(comment.pk) in responses[4].content.decode()  # the published comment is there
+    for response in responses:
+        body = response.content.decode()
+        for planted in (PLANTED_EMAIL, PLANTED_IP, PLANTED_AGENT, "7f3a9c"):
+            assert planted not in body, (response.request["PATH_INFO"], planted)

@@ -178,3 +178,56 @@ class DigestLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sent_at:%Y-%m-%d %H:%M}: {self.comments}"
+
+
+class RejectReason(models.TextChoices):
+    """Why a moderator rejected a comment; stored as the event's reason and read by labels."""
+
+    SPAM = "spam", _("Spam")
+    OFFENSIVE = "offensive", _("Offensive")
+    OFF_TOPIC = "off-topic", _("Off-topic")
+    PERSONAL_DATA = "personal-data", _("Personal data")
+    ILLEGAL = "illegal", _("Illegal content")
+    OTHER = "other", _("Other")
+
+
+class TrainingLabel(models.Model):
+    """A moderator's verdict on a comment, kept as an example for retraining the models.
+
+    ``is_spam`` and ``is_toxic`` are None when the decision says nothing about that
+    question (e.g. a comment rejected as off-topic is neither known spam nor known toxic).
+    """
+
+    comment = models.ForeignKey(
+        Comment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="training_labels",
+    )
+    text = models.TextField(_("comment"))
+    author_name = models.CharField(_("name"), max_length=245)
+    author_url = models.URLField(_("website"), max_length=200, blank=True)
+    author_email_domain = models.CharField(_("email domain"), max_length=255, blank=True)
+    action = models.CharField(_("action"), max_length=30)
+    is_spam = models.BooleanField(_("spam"), null=True, blank=True)
+    is_toxic = models.BooleanField(_("toxic"), null=True, blank=True)
+    spam_score = models.FloatField(_("spam score"), null=True, blank=True)
+    toxicity_score = models.FloatField(_("toxicity score"), null=True, blank=True)
+    model_version = models.CharField(_("model version"), max_length=100, blank=True)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("training label")
+        verbose_name_plural = _("training labels")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: spam={self.is_spam} toxic={self.is_toxic}"

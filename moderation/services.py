@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from . import policy, scoring, signals
 from .classifiers import CommentInput
 from .conf import moderation_settings
-from .models import AuthorRule, Comment, ModerationEvent, Status
+from .models import AuthorRule, Comment, ModerationEvent, RejectReason, Status, TrainingLabel
 
 logger = logging.getLogger(__name__)
 
@@ -194,6 +194,14 @@ def _as_input(comment: Comment) -> CommentInput:
     )
 
 
+# Language-neutral, like every reason the policy records.
+_BLOCK_REASONS = {
+    AuthorRule.Field.EMAIL: "blocked email",
+    AuthorRule.Field.DOMAIN: "blocked email domain",
+    AuthorRule.Field.IP: "blocked IP",
+}
+
+
 def _author_rules(
     comments: list[Comment],
 ) -> tuple[dict[tuple[str, str], str], set[tuple[str, str]]]:
@@ -209,7 +217,7 @@ def _author_rules(
     blocked, trusted = {}, set()
     for rule in rules:
         if rule.kind == AuthorRule.Kind.BLOCK:
-            blocked[(rule.field, rule.value)] = f"blocked {rule.get_field_display().lower()}"
+            blocked[(rule.field, rule.value)] = _BLOCK_REASONS[rule.field]
         else:
             trusted.add((rule.field, rule.value))
     return blocked, trusted
@@ -362,6 +370,40 @@ def _announce_on_commit(comment: Comment, event: ModerationEvent) -> None:
     transaction.on_commit(send)
 
 
+def _verdict(action: str, reason: str) -> tuple[bool | None, bool | None] | None:
+    """What a moderator's action says about a comment: (is spam, is toxic), None if nothing."""
+    if action in ("approved", "marked_ham"):
+        return False, False
+    if action == "marked_spam":
+        return True, None
+    if action == "rejected":
+        return {RejectReason.SPAM: (True, None), RejectReason.OFFENSIVE: (None, True)}.get(
+            reason, (None, None)
+        )
+    return None  # e.g. "restored": back to the queue, no verdict
+
+
+def _record_training_label(comment: Comment, *, action: str, by: Any, reason: str) -> None:
+    """Keep a moderator's decision as an example for retraining, with the model's view of it."""
+    verdict = _verdict(action, reason)
+    if verdict is None:
+        return
+    TrainingLabel.objects.create(
+        comment=comment,
+        text=comment.text,
+        author_name=comment.author_name,
+        author_url=comment.author_url,
+        author_email_domain=comment.author_email.rpartition("@")[2].lower(),
+        action=action,
+        is_spam=verdict[0],
+        is_toxic=verdict[1],
+        spam_score=comment.spam_score,
+        toxicity_score=comment.toxicity_score,
+        model_version=comment.model_version,
+        moderator=by if getattr(by, "is_authenticated", False) else None,
+    )
+
+
 def _transition(
     comment: Comment, to_status: str, *, action: str, by: Any, reason: str = ""
 ) -> Comment:
@@ -382,6 +424,7 @@ def _transition(
         locked.status = to_status
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_at"])
+        _record_training_label(locked, action=action, by=by, reason=reason)
         _announce_on_commit(locked, event)
     comment.status, comment.decided_at = locked.status, locked.decided_at
     return locked

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import kombu.pools
 import psutil
 from django.db import connection
 
@@ -44,9 +45,9 @@ def point_producer_at(url: str, queue: str) -> None:
     """Make this process's Celery app publish to ``url`` and ``queue`` from now on."""
     celery_app.conf.broker_url = url
     celery_app.conf.task_default_queue = queue
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    kombu.pools.reset()  # closes and forgets the process-wide connection and producer pools
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 class Broker:

@@ -1,0 +1,183 @@
+"""Figures for the moderators: the queue's size, comments per day by outcome, how often
+moderators overturn the model, and how long held comments wait. Plus the geometry of the
+server-rendered SVG chart of the daily outcomes."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from .conf import moderation_settings
+from .models import Comment, ModerationEvent, Status
+
+OUTCOMES: tuple[str, ...] = (Status.PUBLISHED, Status.HELD, Status.SPAM, Status.REJECTED)
+DECIDED: frozenset[str] = frozenset({Status.PUBLISHED, Status.SPAM, Status.REJECTED})
+
+
+def awaiting_review_filter(now: datetime | None = None) -> Q:
+    """Held comments, and pending ones the classifier should have decided by now."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=moderation_settings.PENDING_SWEEP_AFTER)
+    return Q(status=Status.HELD) | Q(status=Status.PENDING, created_at__lt=cutoff)
+
+
+def awaiting_review(now: datetime | None = None) -> QuerySet[Comment]:
+    return Comment.objects.filter(awaiting_review_filter(now))
+
+
+@dataclass
+class Day:
+    day: date
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def in_order(self) -> list[int]:
+        return [self.counts.get(status, 0) for status in OUTCOMES]
+
+
+def daily_outcomes(days: int = 30, now: datetime | None = None) -> list[Day]:
+    """Comments submitted on each of the last ``days`` days (local time), by current status."""
+    today = timezone.localdate(now or timezone.now())
+    first = today - timedelta(days=days - 1)
+    start = timezone.make_aware(datetime.combine(first, datetime.min.time()))
+    rows = (
+        Comment.objects.filter(created_at__gte=start, status__in=OUTCOMES)
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("day", "status")
+        .annotate(n=Count("pk"))
+    )
+    result = [Day(first + timedelta(days=i), dict.fromkeys(OUTCOMES, 0)) for i in range(days)]
+    by_day = {d.day: d for d in result}
+    for row in rows:
+        if row["day"] in by_day:
+            by_day[row["day"]].counts[row["status"]] = row["n"]
+    return result
+
+
+@dataclass(frozen=True)
+class Overturns:
+    decided: int  # the model's final decisions (published, spam, rejected) later reviewed or not
+    overturned: int  # of which a moderator's last decision says otherwise
+
+    @property
+    def share(self) -> float | None:
+        return self.overturned / self.decided if self.decided else None
+
+
+def overturned_decisions(since: datetime) -> Overturns:
+    """How many of the classifier's decisions since ``since`` a moderator later changed.
+
+    "Held" is not a decision of the model (it asks a human), and a moderator's restore to
+    the queue is not a verdict: the moderator's last verdict is compared with the model's.
+    """
+    model = dict(
+        ModerationEvent.objects.filter(
+            actor=ModerationEvent.Actor.CLASSIFIER,
+            created_at__gte=since,
+            to_status__in=DECIDED,
+        ).values_list("comment_id", "to_status")
+    )
+    human: dict[int, str] = {}
+    for comment_id, to_status in (
+        ModerationEvent.objects.filter(
+            actor=ModerationEvent.Actor.MODERATOR,
+            comment_id__in=list(model),
+            to_status__in=DECIDED,
+        )
+        .order_by("created_at", "pk")
+        .values_list("comment_id", "to_status")
+    ):
+        human[comment_id] = to_status
+    overturned = sum(1 for pk, verdict in human.items() if verdict != model[pk])
+    return Overturns(decided=len(model), overturned=overturned)
+
+
+def median_time_to_decision(since: datetime) -> timedelta | None:
+    """Median wait from a comment being held to a moderator's decision, decided since ``since``."""
+    events = ModerationEvent.objects.filter(
+        comment_id__in=ModerationEvent.objects.filter(
+            actor=ModerationEvent.Actor.MODERATOR,
+            created_at__gte=since,
+            to_status__in=DECIDED,
+        ).values("comment_id")
+    ).order_by("comment_id", "created_at", "pk")
+    held_since: dict[int, datetime] = {}
+    waits: list[float] = []
+    for event in events.values("comment_id", "actor", "to_status", "created_at"):
+        pk = event["comment_id"]
+        if event["to_status"] == Status.HELD:
+            held_since.setdefault(pk, event["created_at"])
+        elif event["actor"] == ModerationEvent.Actor.MODERATOR and pk in held_since:
+            if event["created_at"] >= since:
+                waits.append((event["created_at"] - held_since[pk]).total_seconds())
+            del held_since[pk]
+        else:
+            held_since.pop(pk, None)
+    return timedelta(seconds=statistics.median(waits)) if waits else None
+
+
+# The chart --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    status: str
+    count: int
+    day: date
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    bars: list[Bar]
+    max_total: int
+    ticks: list[tuple[float, int]]  # (y, value) of the horizontal grid lines
+    labels: list[tuple[float, date]]  # (x, day) under every seventh bar
+
+
+def stacked_bar_chart(days: list[Day], width: int = 720, height: int = 240) -> Chart:
+    """Stacked bars, one per day, outcomes bottom to top in ``OUTCOMES`` order."""
+    margin_left, margin_bottom, margin_top = 40, 24, 8
+    plot_height = height - margin_bottom - margin_top
+    slot = (width - margin_left) / max(len(days), 1)
+    max_total = max((d.total for d in days), default=0) or 1
+    bars = []
+    for i, day in enumerate(days):
+        x = margin_left + i * slot + slot * 0.1
+        base = height - margin_bottom
+        for status in OUTCOMES:
+            count = day.counts.get(status, 0)
+            if not count:
+                continue
+            bar_height = plot_height * count / max_total
+            base -= bar_height
+            bars.append(
+                Bar(
+                    round(x, 1),
+                    round(base, 1),
+                    round(slot * 0.8, 1),
+                    round(bar_height, 1),
+                    status,
+                    count,
+                    day.day,
+                )
+            )
+    ticks = [
+        (round(height - margin_bottom - plot_height * value / max_total, 1), value)
+        for value in sorted({0, max_total // 2, max_total})
+    ]
+    labels = [(round(margin_left + i * slot, 1), d.day) for i, d in enumerate(days) if i % 7 == 0]
+    return Chart(width, height, bars, max_total, ticks, labels)

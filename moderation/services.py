@@ -538,6 +538,10 @@ def export_commenter_data(email: str) -> dict[str, Any]:
                 for comment in comments
             ],
             "author_rules": [_as_data(rule, exclude=("created_by",)) for rule in rules],
+            "training_labels": [
+                _as_data(label, exclude=("moderator",))
+                for label in TrainingLabel.objects.filter(comment__in=comments)
+            ],
         }
         ModerationEvent.objects.bulk_create([_system_event(c, "exported") for c in comments])
     return data
@@ -548,7 +552,8 @@ def erase_commenter_data(email: str, *, remove_text: bool = False) -> int:
 
     Name, email, website, IP address, user agent and the link to a user account are
     erased; the text too with ``remove_text`` (else it stays, published or not, without a
-    name). Each comment gets a ``ModerationEvent`` "erased" (actor: system).
+    name). The comments' training labels lose the author's details, or are deleted with
+    ``remove_text``. Each comment gets a ``ModerationEvent`` "erased" (actor: system).
     """
     with transaction.atomic():
         comments = list(commenter_comments(email).select_for_update())
@@ -576,6 +581,13 @@ def erase_commenter_data(email: str, *, remove_text: bool = False) -> int:
                 "explanation",
             ],
         )
+        labels = TrainingLabel.objects.filter(comment__in=comments)
+        if remove_text:
+            labels.delete()
+        else:
+            labels.update(
+                author_name=str(ERASED_AUTHOR_NAME), author_url="", author_email_domain=""
+            )
         reason = "personal data and text erased" if remove_text else "personal data erased"
         ModerationEvent.objects.bulk_create([_system_event(c, "erased", reason) for c in comments])
     return len(comments)

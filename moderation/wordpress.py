@@ -9,6 +9,7 @@ the fields it needs, one post at a time, so the size of the export does not matt
 their WordPress status (they were moderated there) without classifying them again. Each
 comment gets a ``ModerationEvent`` with action ``imported`` and reason
 ``wordpress:<comment id>@<site>``; that is how a second run knows what it already imported.
+Approved and spam comments also become training labels, as a moderator's decision would.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from .conf import moderation_settings
 from .models import Comment, ModerationEvent, Status
 
 IMPORT_ACTION = "imported"
+#: WordPress decisions that become training labels, as the moderator's action they equal.
+LABEL_ACTION_FOR_STATUS = {Status.PUBLISHED: "approved", Status.SPAM: "marked_spam"}
 #: WordPress ``comment_approved`` → status here. Anything else is held for a moderator.
 STATUS_FROM_WORDPRESS = {
     "1": Status.PUBLISHED,
@@ -324,6 +327,9 @@ def _import_one(
         reason=_event_reason(site, wp.id),
         reasons=[f"WordPress status: {wp.approved or 'unknown'}"],
     )
+    label_action = LABEL_ACTION_FOR_STATUS.get(status)
+    if label_action:
+        services._record_training_label(comment, action=label_action, by=None, reason="")
     return comment
 
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 
 from moderation import services, tasks
-from moderation.models import AuthorRule, Comment, ModerationEvent, Status
+from moderation.models import AuthorRule, Comment, ModerationEvent, Status, TrainingLabel
 
 from .factories import make_comment
 
@@ -39,6 +39,7 @@ def giulias_comments(an_article, another_article):
     ModerationEvent.objects.create(
         comment=first, actor="classifier", action="classified", to_status=Status.PUBLISHED
     )
+    services._record_training_label(first, action="approved", by=None, reason="")
     second = make_comment(
         another_article,
         status=Status.HELD,
@@ -76,6 +77,7 @@ def test_the_export_holds_every_comment_with_all_fields_and_events(giulias_comme
     assert second["author_email"] == EMAIL.upper()
     assert second["status"] == Status.HELD
     assert [r["note"] for r in data["author_rules"]] == ["regular reader"]
+    assert [label["author_name"] for label in data["training_labels"]] == ["Giulia"]
     assert "marco@example.org" not in json.dumps(data)
 
 
@@ -121,6 +123,10 @@ def test_erasure_anonymises_every_comment_and_keeps_the_text(giulias_comments, s
     assert not services.commenter_comments(EMAIL).exists()
     someone_else.refresh_from_db()
     assert someone_else.ip_address == "192.0.2.1"
+    label = TrainingLabel.objects.get()
+    assert (label.author_url, label.author_email_domain) == ("", "")
+    assert label.author_name != "Giulia"
+    assert label.text == "Ottimo articolo."
 
 
 @pytest.mark.django_db
@@ -129,6 +135,7 @@ def test_erasure_can_remove_the_text_too(giulias_comments):
     second = Comment.objects.get(pk=giulias_comments[1].pk)
     assert second.text == "This comment was removed at its author's request."
     assert second.explanation == {}
+    assert not TrainingLabel.objects.exists()  # no text, no training example
 
 
 @pytest.mark.django_db

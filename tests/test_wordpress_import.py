@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from moderation.models import Comment, ModerationEvent, Status
+from moderation.models import Comment, ModerationEvent, Status, TrainingLabel
 from moderation.wordpress import ExportError, WordPressExport
 
 EXPORT = Path(__file__).parent / "data" / "wordpress-export.xml"
@@ -102,6 +102,18 @@ def test_each_imported_comment_has_an_audit_event_with_its_wordpress_id(imported
     assert event.reason == f"wordpress:101@{SITE}"
     assert event.to_status == Status.PUBLISHED
     assert ModerationEvent.objects.filter(action="imported").count() == 7
+
+
+@pytest.mark.django_db
+def test_approved_and_spam_decisions_become_training_labels_once(imported):
+    labels = {label.comment.text[:12]: label for label in TrainingLabel.objects.all()}
+    assert len(labels) == 5  # 4 published + 1 spam; held and trashed say nothing sure
+    assert (labels["Bella inizia"].is_spam, labels["Bella inizia"].is_toxic) == (False, False)
+    assert labels["Vinci subito"].is_spam is True
+    assert labels["Vinci subito"].action == "marked_spam"
+    assert {label.moderator for label in labels.values()} == {None}
+    run_import("--model", "articles.article")
+    assert TrainingLabel.objects.count() == 5
 
 
 @pytest.mark.django_db

@@ -182,3 +182,10 @@ def test_scoring_both_shipped_models_together_matches_scoring_each() -> None:
     together = score_all([spam, toxicity], items)
     assert np.allclose(together["spam"], spam.predict_proba(items))
     assert np.allclose(together["toxicity"], toxicity.predict_proba(items))
+
+
+def test_cached_hashing_builds_the_same_counts_as_feature_hasher() -> None:
+    features = ToxicityFeatures(n_features=2**12)
+    texts = ["sei un idiota idiota", "thanks for the article", "", "a b c d e"]
+    expected = features._hasher().transform(features.text_terms(text) for text in texts)
+    assert abs(features.text_counts(texts) - expected).max() == 0

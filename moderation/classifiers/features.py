@@ -11,12 +11,14 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.preprocessing import normalize as normalize_rows
+from sklearn.utils import murmurhash3_32
 
 from .base import CommentInput
 from .lexicon import ENGLISH_INSULTS_PATTERN, ITALIAN_INSULTS_PATTERN, SPAM_WORDS_PATTERN
@@ -145,8 +147,36 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
         return [normalize(item.text[: self.max_chars]) for item in items]
 
     def text_counts(self, normalised: Sequence[str]) -> sp.csr_matrix:
-        """How often each hashed n-gram occurs in each text (rows not yet scaled)."""
-        return self._hasher().transform(self.text_terms(text) for text in normalised)
+        """How often each hashed n-gram occurs in each text (rows not yet scaled).
+
+        The same matrix ``FeatureHasher`` builds from ``text_terms``, faster: a word's
+        unigram and character n-gram columns are hashed once per process and cached.
+        """
+        word_range, char_range = tuple(self.word_ngram_range), tuple(self.char_ngram_range)
+        indptr, indices = [0], []
+        for text in normalised:
+            words = text.split()
+            columns: list[int] = []
+            for word in words:
+                columns.extend(_word_columns(word, self.n_features, word_range, char_range))
+            low, high = word_range
+            for size in range(max(low, 2), high + 1):
+                columns.extend(
+                    _column(WORD_PREFIX + " ".join(words[start : start + size]), self.n_features)
+                    for start in range(len(words) - size + 1)
+                )
+            indices.extend(columns)
+            indptr.append(len(indices))
+        counts = sp.csr_matrix(
+            (
+                np.ones(len(indices), dtype=np.float32),
+                np.asarray(indices, dtype=np.int32),
+                np.asarray(indptr, dtype=np.int64),
+            ),
+            shape=(len(normalised), self.n_features),
+        )
+        counts.sum_duplicates()
+        return counts
 
     def text_matrix(self, normalised: Sequence[str]) -> sp.csr_matrix:
         return normalize_rows(self.text_counts(normalised), copy=False)
@@ -172,6 +202,28 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
         if not terms:
             return np.zeros(0, dtype=np.int64)
         return self._hasher().transform([[term] for term in terms]).indices
+
+
+def _column(term: str, n_features: int) -> int:
+    """The column ``FeatureHasher`` (non-alternating) gives ``term``."""
+    return abs(murmurhash3_32(term, seed=0)) % n_features
+
+
+@lru_cache(maxsize=200_000)
+def _word_columns(
+    word: str, n_features: int, word_range: tuple[int, int], char_range: tuple[int, int]
+) -> tuple[int, ...]:
+    """Columns of one word's character n-grams, and of the word itself if unigrams count."""
+    padded = f" {word} "
+    low, high = char_range
+    terms = [
+        padded[start : start + size]
+        for size in range(low, min(high, len(padded)) + 1)
+        for start in range(len(padded) - size + 1)
+    ]
+    if word_range[0] <= 1:
+        terms.append(WORD_PREFIX + word)
+    return tuple(_column(term, n_features) for term in terms)
 
 
 def _share(count: int, total: int) -> float:

@@ -16,7 +16,6 @@ from functools import lru_cache
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction import FeatureHasher
 from sklearn.preprocessing import normalize as normalize_rows
 from sklearn.utils import murmurhash3_32
 
@@ -33,6 +32,8 @@ _URL = re.compile(
 _REPEATED_CHARS = re.compile(r"(.)\1{3,}")
 _PHONE = re.compile(r"(?:\+?\d[\s.-]?){8,}")
 _CURRENCY = re.compile(r"[$€£]|\b(?:usd|eur|euro|dollars?)\b", re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
+_CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _DIGITS = re.compile(r"\d")
 _KEYWORD_NAME = re.compile(
     r"\b(?:cheap|buy|best|free|online|loan|casino|seo|shop|store|sale|deal|pills?|"
@@ -74,7 +75,7 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
 
     Both kinds of n-gram are hashed into one space and each row scaled to unit length;
     the extras follow as named columns. The text part depends only on the n-gram ranges
-    and size, so models sharing them can share it (see ``scoring.score_both``).
+    and size, so models sharing them can share it (see ``scoring.score_all``).
     Subclasses name their extra columns in ``extra_names`` and compute them in ``extras``.
     """
 
@@ -105,11 +106,6 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
             self.max_chars,
         )
 
-    def _hasher(self) -> FeatureHasher:
-        return FeatureHasher(
-            self.n_features, input_type="string", alternate_sign=False, dtype=np.float32
-        )
-
     def extras(self, item: CommentInput, normalised: str) -> list[float]:
         return []
 
@@ -126,14 +122,7 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
         ]
 
     def char_grams(self, word: str) -> list[str]:
-        """Character n-grams of one word padded with spaces (like scikit-learn's char_wb)."""
-        padded = f" {word} "
-        low, high = self.char_ngram_range
-        return [
-            padded[start : start + size]
-            for size in range(low, min(high, len(padded)) + 1)
-            for start in range(len(padded) - size + 1)
-        ]
+        return char_grams(word, tuple(self.char_ngram_range))
 
     def text_terms(self, normalised: str) -> list[str]:
         """All n-grams of a normalised text, repeated as often as they occur."""
@@ -149,7 +138,8 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
     def text_counts(self, normalised: Sequence[str]) -> sp.csr_matrix:
         """How often each hashed n-gram occurs in each text (rows not yet scaled).
 
-        The same matrix ``FeatureHasher`` builds from ``text_terms``, faster: a word's
+        The matrix scikit-learn's ``FeatureHasher`` (non-alternating) builds from
+        ``text_terms``, faster: a word's
         unigram and character n-gram columns are hashed once per process and cached.
         """
         word_range, char_range = tuple(self.word_ngram_range), tuple(self.char_ngram_range)
@@ -198,10 +188,19 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
         return self.combine(self.text_matrix(normalised), self.extra_matrix(items, normalised))
 
     def columns(self, terms: Sequence[str]) -> np.ndarray:
-        """The hashed column of each text term, as ``text_matrix`` places it."""
-        if not terms:
-            return np.zeros(0, dtype=np.int64)
-        return self._hasher().transform([[term] for term in terms]).indices
+        """The hashed column of each text term, as ``text_counts`` places it."""
+        return np.asarray([_column(term, self.n_features) for term in terms], dtype=np.int64)
+
+
+def char_grams(word: str, char_range: tuple[int, int]) -> list[str]:
+    """Character n-grams of one word padded with spaces (like scikit-learn's char_wb)."""
+    padded = f" {word} "
+    low, high = char_range
+    return [
+        padded[start : start + size]
+        for size in range(low, min(high, len(padded)) + 1)
+        for start in range(len(padded) - size + 1)
+    ]
 
 
 def _column(term: str, n_features: int) -> int:
@@ -214,13 +213,7 @@ def _word_columns(
     word: str, n_features: int, word_range: tuple[int, int], char_range: tuple[int, int]
 ) -> tuple[int, ...]:
     """Columns of one word's character n-grams, and of the word itself if unigrams count."""
-    padded = f" {word} "
-    low, high = char_range
-    terms = [
-        padded[start : start + size]
-        for size in range(low, min(high, len(padded)) + 1)
-        for start in range(len(padded) - size + 1)
-    ]
+    terms = char_grams(word, char_range)
     if word_range[0] <= 1:
         terms.append(WORD_PREFIX + word)
     return tuple(_column(term, n_features) for term in terms)
@@ -228,6 +221,12 @@ def _word_columns(
 
 def _share(count: int, total: int) -> float:
     return count / total if total else 0.0
+
+
+def capital_share(text: str) -> float:
+    """Share of the letters that are capitals."""
+    letters = len(_LETTER.findall(text))
+    return len(_CAPITAL.findall(text)) / letters if letters else 0.0
 
 
 def _host(url: str) -> str:
@@ -270,7 +269,6 @@ class SpamFeatures(HashedTextFeatures):
         email = item.author_email.strip().lower()
         host = _host(url) if url else ""
         email_domain = email.rsplit("@", 1)[-1] if "@" in email else ""
-        letters = [c for c in text if c.isalpha()]
         return [
             math.log1p(len(_URL.findall(text))),
             float(bool(url)),
@@ -284,7 +282,7 @@ class SpamFeatures(HashedTextFeatures):
             float(email_domain in _DISPOSABLE_MAIL),
             float(bool(host) and bool(email_domain) and host.endswith(email_domain)),
             math.log1p(len(_REPEATED_CHARS.findall(text))),
-            _share(sum(c.isupper() for c in letters), len(letters)),
+            capital_share(item.text),
             float(bool(_PHONE.search(text))),
             float(bool(_CURRENCY.search(text))),
             math.log1p(len(SPAM_WORDS_PATTERN.findall(normalised))),
@@ -314,10 +312,9 @@ class ToxicityFeatures(HashedTextFeatures):
     def extras(self, item: CommentInput, normalised: str) -> list[float]:
         italian = len(ITALIAN_INSULTS_PATTERN.findall(normalised))
         english = len(ENGLISH_INSULTS_PATTERN.findall(normalised))
-        letters = [c for c in item.text if c.isalpha()]
         return [
             math.log1p(italian),
             math.log1p(english),
             _share(italian + english, len(normalised.split())),
-            _share(sum(c.isupper() for c in letters), len(letters)),
+            capital_share(item.text),
         ]

@@ -12,7 +12,9 @@ from sklearn.feature_extraction import FeatureHasher
 
 from moderation.classifiers import CommentInput, ModelError, load_model
 from moderation.classifiers.features import SpamFeatures, ToxicityFeatures
+from moderation.classifiers.lexicon import ENGLISH_INSULTS, ITALIAN_INSULTS, WordListMatcher
 from moderation.classifiers.linear import LinearTextClassifier
+from moderation.classifiers.normalize import compile_word_list, normalize
 from moderation.classifiers.registry import TRAINED_DIR
 from moderation.classifiers.scoring import score_all
 from moderation.classifiers.training import save
@@ -191,3 +193,14 @@ def test_cached_hashing_builds_the_same_counts_as_feature_hasher() -> None:
     hasher = FeatureHasher(2**12, input_type="string", alternate_sign=False)
     expected = hasher.transform(features.text_terms(text) for text in texts)
     assert abs(features.text_counts(texts) - expected).max() == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Sei un 1D10TA, vaffanculo!", "you f*ing bitch*", "fai schifo, stronzi", "grazie mille"],
+)
+def test_lexicon_matcher_finds_what_the_word_list_pattern_finds(text: str) -> None:
+    normalised = normalize(text)
+    pattern = compile_word_list(ITALIAN_INSULTS + ENGLISH_INSULTS)
+    matcher = WordListMatcher(ITALIAN_INSULTS + ENGLISH_INSULTS)
+    assert sorted(matcher.findall(normalised)) == sorted(pattern.findall(normalised))

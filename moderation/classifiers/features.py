@@ -20,7 +20,7 @@ from sklearn.preprocessing import normalize as normalize_rows
 from sklearn.utils import murmurhash3_32
 
 from .base import CommentInput
-from .lexicon import ENGLISH_INSULTS_PATTERN, ITALIAN_INSULTS_PATTERN, SPAM_WORDS_PATTERN
+from .lexicon import ENGLISH_INSULTS_MATCHER, ITALIAN_INSULTS_MATCHER, SPAM_WORDS_MATCHER
 from .normalize import normalize
 
 #: Keeps word n-grams apart from character n-grams in the hashed space.
@@ -262,7 +262,7 @@ class SpamFeatures(HashedTextFeatures):
     )
 
     def extra_words(self, normalised: str) -> dict[str, list[str]]:
-        return {"spam words": SPAM_WORDS_PATTERN.findall(normalised)}
+        return {"spam words": SPAM_WORDS_MATCHER.findall(normalised)}
 
     def extras(self, item: CommentInput, normalised: str) -> list[float]:
         text, name, url = item.text, item.author_name.strip(), item.author_url.strip()
@@ -285,7 +285,7 @@ class SpamFeatures(HashedTextFeatures):
             capital_share(item.text),
             float(bool(_PHONE.search(text))),
             float(bool(_CURRENCY.search(text))),
-            math.log1p(len(SPAM_WORDS_PATTERN.findall(normalised))),
+            math.log1p(len(SPAM_WORDS_MATCHER.findall(normalised))),
             math.log1p(len(text)) / 8,
         ]
 
@@ -301,8 +301,8 @@ class ToxicityFeatures(HashedTextFeatures):
     )
 
     def extra_words(self, normalised: str) -> dict[str, list[str]]:
-        italian = ITALIAN_INSULTS_PATTERN.findall(normalised)
-        english = ENGLISH_INSULTS_PATTERN.findall(normalised)
+        italian = ITALIAN_INSULTS_MATCHER.findall(normalised)
+        english = ENGLISH_INSULTS_MATCHER.findall(normalised)
         return {
             "Italian insult words": italian,
             "English insult words": english,
@@ -310,8 +310,8 @@ class ToxicityFeatures(HashedTextFeatures):
         }
 
     def extras(self, item: CommentInput, normalised: str) -> list[float]:
-        italian = len(ITALIAN_INSULTS_PATTERN.findall(normalised))
-        english = len(ENGLISH_INSULTS_PATTERN.findall(normalised))
+        italian = len(ITALIAN_INSULTS_MATCHER.findall(normalised))
+        english = len(ENGLISH_INSULTS_MATCHER.findall(normalised))
         return [
             math.log1p(italian),
             math.log1p(english),

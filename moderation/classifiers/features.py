@@ -175,17 +175,14 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
         rows = [self.extras(item, text) for item, text in zip(items, normalised, strict=True)]
         return np.asarray(rows, dtype=np.float32).reshape(len(items), len(self.extra_names))
 
-    def extra_matrix(
-        self, items: Sequence[CommentInput], normalised: Sequence[str]
-    ) -> sp.csr_matrix:
-        return sp.csr_matrix(self.extra_values(items, normalised))
-
-    def combine(self, text: sp.csr_matrix, extra: sp.csr_matrix) -> sp.csr_matrix:
-        return sp.hstack([text, extra], format="csr") if self.extra_names else text
-
     def transform(self, items: Sequence[CommentInput]) -> sp.csr_matrix:
+        """Scaled n-gram columns, then the named extras (what the classifier is fitted on)."""
         normalised = self.normalised(items)
-        return self.combine(self.text_matrix(normalised), self.extra_matrix(items, normalised))
+        text = self.text_matrix(normalised)
+        if not self.extra_names:
+            return text
+        extra = sp.csr_matrix(self.extra_values(items, normalised))
+        return sp.hstack([text, extra], format="csr")
 
     def columns(self, terms: Sequence[str]) -> np.ndarray:
         """The hashed column of each text term, as ``text_counts`` places it."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django import db
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -27,7 +28,7 @@ from rest_framework.settings import api_settings
 from .. import services
 from ..conf import moderation_settings
 from ..models import Comment, Status
-from ..views import build_submission
+from ..views import UNAVAILABLE_MESSAGE, build_submission, drop_connection
 from . import serializers as s
 from .pagination import CommentCursorPagination
 from .permissions import CanModerate
@@ -94,6 +95,15 @@ class APIView(GenericAPIView):
         translation.activate(translation.get_language_from_request(request._request))
         request.LANGUAGE_CODE = translation.get_language()
         super().initial(request, *args, **kwargs)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        """A database failure (e.g. a dropped connection) is a 503 to retry, not a 500."""
+        if isinstance(exc, db.Error):
+            drop_connection()
+            response = Response({"detail": UNAVAILABLE_MESSAGE}, status=503)
+            response["Retry-After"] = "5"
+            return response
+        return super().handle_exception(exc)
 
 
 # Readers ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import tempfile
 import threading
@@ -240,6 +241,7 @@ def main() -> None:
     parser.add_argument("--decide-timeout", type=float, default=180.0)
     parser.add_argument("--gunicorn-workers", type=int, default=2)
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the stack on `timeout`
     if args.seconds * args.rate > 20_000 or args.outage > 120:
         parser.error("keep the run bounded: at most 20,000 posts and a 120 s outage")
     if args.fault == "redis":

@@ -19,7 +19,6 @@ from drf_spectacular.utils import (
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -31,6 +30,7 @@ from ..models import Comment, Status
 from ..views import UNAVAILABLE_MESSAGE, build_submission, drop_connection
 from . import serializers as s
 from .pagination import CommentCursorPagination
+from .parsers import BoundedJSONParser
 from .permissions import CanModerate
 from .targets import TARGET_PATTERN, comments_on_open_models
 from .throttling import CommentPostingThrottle
@@ -119,7 +119,7 @@ class CommentListCreateView(APIView):
 
     def get_parsers(self):
         if self.request is not None and self.request.method == "POST":
-            return [JSONParser()]
+            return [BoundedJSONParser()]
         return super().get_parsers()
 
     @extend_schema(
@@ -259,7 +259,7 @@ class ModerationCommentView(APIView):
 
 class DecisionView(APIView):
     permission_classes = [CanModerate]
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     serializer_class = s.DecisionSerializer
 
     @extend_schema(
@@ -284,7 +284,7 @@ class DecisionView(APIView):
 
 class BulkDecisionView(APIView):
     permission_classes = [CanModerate]
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     serializer_class = s.BulkDecisionSerializer
 
     @extend_schema(
@@ -321,7 +321,7 @@ class BulkDecisionView(APIView):
 
 class AuthorRuleView(APIView):
     permission_classes = [CanModerate]
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     serializer_class = s.AuthorRuleRequestSerializer
 
     @extend_schema(

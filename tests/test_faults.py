@@ -204,3 +204,21 @@ def test_with_postgres_connections_dropped_mid_load_the_site_recovers_by_itself(
     assert all(p.status == 303 for p in posts[-20:]), "the site did not recover by itself"
     assert result["lost"] == result["half_saved"] == 0
     assert result["undecided"] == result["decided_twice"] == result["decided_not_once"] == 0
+
+
+# A model file replaced by garbage: held by the workers (test_pipeline.py), reported by checks
+
+
+@pytest.mark.parametrize("sidecar", ["{}", '{"task": "%s"}'])
+def test_a_model_file_replaced_by_garbage_is_reported_by_the_system_check(
+    tmp_path, settings, sidecar
+):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    for task in ("spam", "toxicity"):
+        (tmp_path / f"{task}.skops").write_bytes(b"not a model at all")
+        (tmp_path / f"{task}.json").write_text(sidecar.replace("%s", task))
+    settings.MODERATION = {"MODEL_DIR": str(tmp_path)}
+    with pytest.raises(SystemCheckError, match=r"moderation\.E002"):
+        call_command("check", "--deploy", "--fail-level", "ERROR")

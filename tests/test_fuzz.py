@@ -91,9 +91,11 @@ urls = st.one_of(
 def _report_cases(request):
     yield
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None and CASES:
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None and CASES:
         detail = ", ".join(f"{k}: {v}" for k, v in sorted(CASES.items()))
-        reporter.write_line(f"fuzz cases run: {sum(CASES.values())} ({detail})")
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(f"\nfuzz cases run: {sum(CASES.values())} ({detail})")
 
 
 @pytest.fixture

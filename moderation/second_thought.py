@@ -60,9 +60,9 @@ def _ngrams(text: str) -> set[str]:
 
 
 def similarity(a: str, b: str) -> float:
-    """Jaccard similarity of the two texts' character trigrams (case and spacing ignored)."""
+    """Sørensen–Dice similarity of the texts' character trigrams (case and spacing ignored)."""
     left, right = _ngrams(a), _ngrams(b)
-    return len(left & right) / len(left | right) if left | right else 1.0
+    return 2 * len(left & right) / (len(left) + len(right))
 
 
 def _likely_offensive(sub: Submission) -> bool:

@@ -436,6 +436,9 @@ class CommentReportInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(MODERATE_PERMISSION)
+
     def has_add_permission(self, request, obj=None):
         return False
 

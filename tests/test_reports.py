@@ -122,7 +122,7 @@ def test_moderators_see_the_reports_in_the_queue(a_comment, a_moderator):
     moderator = Client()
     moderator.force_login(a_moderator)
     listing = moderator.get("/admin/moderation/comment/?status=all").content.decode()
-    assert 'class="column-reports_count' in listing
+    assert 'column-reports_count"' in listing
     assert '<td class="field-reports_count">1</td>' in listing
     detail = moderator.get(f"/admin/moderation/comment/{a_comment.pk}/change/").content.decode()
     assert "Offende gli altri lettori" in detail

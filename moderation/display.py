@@ -115,7 +115,8 @@ def section_context(
     comments = Comment.objects.for_target(target)
     own_ids = own_comment_ids(request)
     visible = comments.filter(
-        models.Q(status=Status.PUBLISHED) | models.Q(pk__in=own_ids, status=Status.PENDING)
+        models.Q(status=Status.PUBLISHED)
+        | models.Q(pk__in=own_ids, status__in=(Status.PENDING, Status.HELD))
     )
     paginator = Paginator(
         visible.filter(parent=None).order_by("created_at", "pk"),

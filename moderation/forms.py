@@ -139,6 +139,11 @@ class CommentForm(forms.Form):
             data["parent"] = parent
         return data
 
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.errors.get("email"):  # announce the error as well as the privacy note
+            self.fields["email"].widget.attrs["aria-describedby"] = "email-notes email_error"
+
     @property
     def is_trapped(self) -> bool:
         return bool(self.cleaned_data.get("honeypot"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 
 MODERATORS_GROUP = "Moderators"
@@ -30,7 +31,12 @@ def ensure_moderators_group(group_model: Any, permission_model: Any) -> Any:
     return group
 
 
-def ensure_after_migrate(sender: Any, apps: Any, using: str = "default", **kwargs: Any) -> None:
-    """post_migrate receiver: the permissions first (their own receiver may come later)."""
+def ensure_after_migrate(
+    sender: Any, apps: Any = global_apps, using: str = "default", **kwargs: Any
+) -> None:
+    """post_migrate receiver: the permissions first (their own receiver may come later).
+
+    A flush sends the signal without ``apps``: the installed apps stand in for them.
+    """
     create_permissions(sender, verbosity=0, using=using, apps=apps)
     ensure_moderators_group(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))

@@ -1,5 +1,5 @@
-"""App configuration: registers the system checks, the settings-reset hook and the Moderators
-group; loads no classifier."""
+"""App configuration: registers the system checks, the settings-reset hook, the Moderators
+group and the app's signal receivers; loads no classifier."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,9 @@ class ModerationConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import checks, conf  # noqa: F401  (registers checks and the setting_changed receiver)
+        # Imported for their side effects: the checks, the setting_changed receiver and the
+        # reply notification receiver register themselves.
+        from . import checks, conf, receivers  # noqa: F401
         from .roles import ensure_after_migrate
 
         post_migrate.connect(ensure_after_migrate, sender=self)

@@ -21,7 +21,15 @@ from django.utils.translation import gettext_lazy as _
 from . import policy, scoring, signals
 from .classifiers import CommentInput
 from .conf import moderation_settings
-from .models import AuthorRule, Comment, ModerationEvent, RejectReason, Status, TrainingLabel
+from .models import (
+    AuthorRule,
+    Comment,
+    CommentReport,
+    ModerationEvent,
+    RejectReason,
+    Status,
+    TrainingLabel,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +60,14 @@ class InvalidParent(CommentError):
     status_code = 400
 
 
+class EditWindowClosed(CommentError):
+    status_code = 403
+
+
+class AlreadyReported(CommentError):
+    status_code = 409
+
+
 @dataclass(frozen=True)
 class Submission:
     """A reader's comment as it arrives from the form or the API, already validated."""
@@ -66,6 +82,7 @@ class Submission:
     user_agent: str = ""
     language: str = ""
     user: Any = None
+    notify_replies: bool = False  # the reader consented to mail about replies
 
 
 # Reading comments -------------------------------------------------------------------------
@@ -129,6 +146,8 @@ def _new_comment(sub: Submission, status: str) -> Comment:
         user_agent=sub.user_agent[:255],
         language=sub.language[:10],
         status=status,
+        notify_replies=sub.notify_replies,
+        notify_replies_at=timezone.now() if sub.notify_replies else None,
     )
     comment.save()
     comment.root_id = parent.root_id if parent else comment.pk
@@ -272,7 +291,7 @@ def classify_comments(comment_ids: list[int]) -> int:
         # The words behind the scores, for the moderators who will read a held comment.
         explanation = scoring.explain(_as_input(comment)) if decision.status == Status.HELD else {}
         decisions[comment.pk] = (decision, s, explanation)
-    return apply_decisions(decisions)
+    return apply_decisions(decisions, scored_texts={c.pk: c.text for c in comments})
 
 
 _DECISION_FIELDS = (
@@ -288,15 +307,22 @@ _DECISION_FIELDS = (
 
 def apply_decisions(
     decisions: dict[int, tuple[policy.Decision, scoring.Scores | None, dict]],
+    scored_texts: dict[int, str] | None = None,
 ) -> int:
-    """Store the classifier's decisions for comments still pending, exactly once each."""
+    """Store the classifier's decisions for comments still pending, exactly once each.
+
+    With ``scored_texts``, a comment whose text changed since it was scored (its author
+    edited it meanwhile) is left pending for the classification its edit enqueued.
+    """
     now = timezone.now()
     with transaction.atomic():
-        comments = list(
-            Comment.objects.select_for_update(skip_locked=True).filter(
+        comments = [
+            c
+            for c in Comment.objects.select_for_update(skip_locked=True).filter(
                 pk__in=decisions, status=Status.PENDING
             )
-        )
+            if scored_texts is None or scored_texts.get(c.pk) == c.text
+        ]
         events = []
         for comment in comments:
             decision, scores, explanation = decisions[comment.pk]
@@ -408,13 +434,19 @@ def _record_training_label(comment: Comment, *, action: str, by: Any, reason: st
 
 
 def _transition(
-    comment: Comment, to_status: str, *, action: str, by: Any, reason: str = ""
+    comment: Comment,
+    to_status: str,
+    *,
+    action: str,
+    by: Any,
+    reason: str = "",
+    actor: str = ModerationEvent.Actor.MODERATOR,
 ) -> Comment:
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         event = ModerationEvent.objects.create(
             comment=locked,
-            actor=ModerationEvent.Actor.MODERATOR,
+            actor=actor,
             user=by,
             action=action,
             from_status=locked.status,
@@ -466,6 +498,113 @@ def add_author_rule(comment: Comment, *, kind: str, field: str, by: Any) -> Auth
         defaults={"created_by": by, "note": f"from comment {comment.pk}"},
     )
     return rule
+
+
+# Readers' own actions: edit, delete, report, stop reply notifications (docs/readers.md) ---
+
+DELETED_BY_AUTHOR = "deleted by author"
+REPORTED_BY_READERS = "reported by readers"
+_EDITABLE = (Status.PENDING, Status.PUBLISHED)
+
+
+def can_edit(comment: Comment) -> bool:
+    """Whether the comment's author may still edit or delete it (the edit window is open)."""
+    minutes = moderation_settings.EDIT_WINDOW_MINUTES
+    return (
+        bool(minutes)
+        and comment.status in _EDITABLE
+        and timezone.now() < comment.created_at + timedelta(minutes=minutes)
+    )
+
+
+def _lock_editable(comment: Comment) -> Comment:
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    if not can_edit(locked):
+        raise EditWindowClosed(_("This comment can no longer be changed."))
+    return locked
+
+
+def edit_comment(comment: Comment, *, text: str) -> Comment:
+    """Replace the text; the comment goes back to pending and is classified again, as on submit.
+
+    The previous text stays in the audit trail for moderators.
+    """
+    with transaction.atomic():
+        locked = _lock_editable(comment)
+        if text == locked.text:
+            return locked
+        event = ModerationEvent.objects.create(
+            comment=locked,
+            actor=ModerationEvent.Actor.READER,
+            action="edited",
+            from_status=locked.status,
+            to_status=Status.PENDING,
+            previous_text=locked.text,
+        )
+        locked.text = text
+        locked.status = Status.PENDING
+        locked.decided_at = locked.spam_score = locked.toxicity_score = None
+        locked.reasons, locked.explanation, locked.model_version = [], {}, ""
+        locked.save()
+        transaction.on_commit(lambda: enqueue_classification([locked.pk]))
+        _announce_on_commit(locked, event)
+    return locked
+
+
+def delete_by_author(comment: Comment) -> Comment:
+    """The author withdraws the comment: it is rejected, never shown, and the trail says why."""
+    with transaction.atomic():
+        locked = _lock_editable(comment)
+        return _transition(
+            locked,
+            Status.REJECTED,
+            action="deleted",
+            by=None,
+            reason=DELETED_BY_AUTHOR,
+            actor=ModerationEvent.Actor.READER,
+        )
+
+
+def report_comment(
+    comment: Comment, *, reason: str, note: str, reader_key: str, network_key: str
+) -> CommentReport:
+    """Record a reader's report; enough reports since the last decision hold the comment."""
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.status != Status.PUBLISHED:
+            raise CommentError(_("This comment cannot be reported."))
+        same_reader = Q(reader_key=reader_key)
+        if network_key:
+            same_reader |= Q(network_key=network_key)
+        if locked.reports.filter(same_reader).exists():
+            raise AlreadyReported(_("You have already reported this comment."))
+        report = CommentReport.objects.create(
+            comment=locked,
+            reason=reason,
+            note=note[:500],
+            reader_key=reader_key,
+            network_key=network_key,
+        )
+        Comment.objects.filter(pk=locked.pk).update(reports_count=models.F("reports_count") + 1)
+        since_decision = locked.reports.all()
+        if locked.decided_at is not None:
+            since_decision = since_decision.filter(created_at__gt=locked.decided_at)
+        threshold = moderation_settings.REPORTS_TO_HOLD
+        if threshold and since_decision.count() >= threshold:
+            _transition(
+                locked,
+                Status.HELD,
+                action="reported",
+                by=None,
+                reason=REPORTED_BY_READERS,
+                actor=ModerationEvent.Actor.SYSTEM,
+            )
+    return report
+
+
+def stop_reply_notifications(comment: Comment) -> None:
+    """Withdraw the author's consent to mail about replies to ``comment``."""
+    Comment.objects.filter(pk=comment.pk).update(notify_replies=False, notify_replies_at=None)
 
 
 # Privacy ----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from . import display, services
+from . import display, second_thought, services
 from .client_ip import client_ip
 from .forms import CommentForm, TargetError, load_target, sign_target, target_of_expired
 
@@ -56,6 +56,7 @@ def build_submission(request: HttpRequest, target, data: dict) -> services.Submi
         user_agent=request.headers.get("User-Agent", ""),
         language=get_language() or "",
         user=request.user,
+        notify_replies=bool(data.get("notify_replies")),
     )
 
 
@@ -97,6 +98,20 @@ def _database_errors_answered(view):
     return wrapper
 
 
+def _ask_second_thought(
+    request: HttpRequest, target, form: CommentForm, kinds: list[str]
+) -> HttpResponse:
+    """The form once more, input kept, asking whether to edit or post anyway (HTTP 200)."""
+    context = display.section_context(request, target, form=form)
+    context["target_url"] = _target_url(target)
+    context["second_thought"] = {
+        "messages": [second_thought.MESSAGES[kind] for kind in kinds],
+        "ack": second_thought.acknowledgement(form.cleaned_data["comment"]),
+        "field": second_thought.ACK_FIELD,
+    }
+    return render(request, display.template_names(target, "second_thought.html"), context)
+
+
 @require_POST
 @_database_errors_answered
 def post_comment(request: HttpRequest) -> HttpResponse:
@@ -119,6 +134,13 @@ def post_comment(request: HttpRequest) -> HttpResponse:
     if form.is_trapped:
         services.submit_trapped_spam(submission, HONEYPOT_REASON)
         return SeeOther(_target_url(target))
+    acknowledged = second_thought.is_acknowledged(
+        request.POST.get(second_thought.ACK_FIELD, ""), submission.text
+    )
+    if not acknowledged:
+        kinds = second_thought.reasons_to_ask(submission)
+        if kinds:
+            return _ask_second_thought(request, target, form, kinds)
     try:
         comment = services.submit_comment(submission)
     except services.CommentError as error:

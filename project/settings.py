@@ -170,7 +170,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
     "CELERY_BEAT_SCHEDULE_FILENAME", str(VAR_DIR / "celerybeat-schedule")
 )
 CELERY_BEAT_SCHEDULE = {
-    "sweep-pending-comments": {"task": "moderation.tasks.sweep_pending", "schedule": 30.0},
+    "sweep-pending-comments": {"task": "moderation.tasks.sweep_pending", "schedule": 15.0},
     "send-held-digest": {"task": "moderation.tasks.send_held_digest", "schedule": 60.0},
     "erase-old-ips": {"task": "moderation.tasks.erase_expired_personal_data", "schedule": 3600.0},
 }

@@ -25,7 +25,7 @@ from . import policy, scoring
 from .classifiers import CommentInput, ModelError, TextModel, load_model, retraining, training
 from .classifiers.base import read_sidecar
 from .conf import moderation_settings
-from .models import ModelActivation, ModelVersion, ShadowScore, TrainingLabel
+from .models import Comment, ModelActivation, ModelVersion, ShadowScore, TrainingLabel
 
 logger = logging.getLogger(__name__)
 State = ModelVersion.State
@@ -338,3 +338,63 @@ def record_shadow_scores(
         )
     ShadowScore.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
+
+
+# Threshold simulator ----------------------------------------------------------------------
+
+
+@dataclass
+class Simulation:
+    """How many of the comments each policy would have published, held, marked spam, rejected."""
+
+    comments: int
+    current: dict[str, int]
+    simulated: dict[str, int]
+    changed: int
+    #: Comments the simulated policy would publish that are now spam or rejected.
+    published_but_removed: int
+
+
+def simulate(last: int, overrides: dict[str, Any]) -> Simulation:
+    """Decide the last ``last`` scored comments again, with the settings and with ``overrides``.
+
+    Scores are the stored ones; the models' own thresholds are the active models'. Author
+    rules are not replayed: they do not depend on thresholds. The policy reads the settings,
+    so the overrides are applied with ``override_settings``: call this from a command.
+    """
+    from django.test.utils import override_settings
+
+    comments = list(
+        Comment.objects.exclude(spam_score=None)
+        .exclude(toxicity_score=None)
+        .exclude(decided_at=None)
+        .order_by("-decided_at", "-pk")
+        .values_list("text", "spam_score", "toxicity_score", "status")[:last]
+    )
+    models = scoring.get_models()
+    facts = [
+        policy.Facts(
+            text=text,
+            spam_score=spam,
+            toxicity_score=toxicity,
+            spam_threshold=models["spam"].threshold,
+            toxicity_threshold=models["toxicity"].threshold,
+        )
+        for text, spam, toxicity, _status in comments
+    ]
+    current = [policy.decide(f).status for f in facts]
+    merged = {**(getattr(django_settings, "MODERATION", {}) or {}), **overrides}
+    with override_settings(MODERATION=merged):
+        simulated = [policy.decide(f).status for f in facts]
+    statuses = (policy.PUBLISHED, policy.HELD, policy.SPAM, policy.REJECTED)
+    removed = {policy.SPAM, policy.REJECTED}
+    return Simulation(
+        comments=len(facts),
+        current={s: current.count(s) for s in statuses},
+        simulated={s: simulated.count(s) for s in statuses},
+        changed=sum(a != b for a, b in zip(current, simulated, strict=True)),
+        published_but_removed=sum(
+            new == policy.PUBLISHED and row[3] in removed
+            for new, row in zip(simulated, comments, strict=True)
+        ),
+    )

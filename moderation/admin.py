@@ -844,6 +844,9 @@ class ModelVersionAdmin(admin.ModelAdmin):
     actions = [activate_version, retire_versions]
     readonly_fields = [f.name for f in ModelVersion._meta.fields]
 
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(MODERATE_PERMISSION)
+
     def has_add_permission(self, request):
         return False
 
@@ -882,6 +885,9 @@ class ModelActivationAdmin(admin.ModelAdmin):
         "reason",
     ]
     list_filter = ["task", "automatic"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(MODERATE_PERMISSION)
 
     def has_add_permission(self, request):
         return False

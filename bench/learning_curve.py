@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import f1_score, roc_auc_score
 
-from moderation.classifiers import TextModel
+from moderation.classifiers import TextModel, load_model
 from moderation.classifiers import data as datasets
-from moderation.classifiers.registry import get_model
+from moderation.classifiers.registry import model_path
 from moderation.classifiers.retraining import adapt
 from moderation.classifiers.training import SEED
 
@@ -41,7 +41,7 @@ def run(data_dir: Path, every: int) -> dict:
     order = np.random.default_rng(SEED).permutation(len(labelled))
     items = [labelled.items[i] for i in order]
     y = labelled.y[order].astype(int)
-    shipped: TextModel = get_model("toxicity")
+    shipped: TextModel = load_model(model_path("toxicity"))
     c = float(shipped.metadata["settings"]["C"])
     points = []
     for learned in range(0, len(y) - every // 2, every):

@@ -35,6 +35,7 @@ from . import model_registry, services, stats
 from .models import (
     AuthorRule,
     Comment,
+    CommentReport,
     ModelActivation,
     ModelVersion,
     ModerationEvent,
@@ -425,6 +426,7 @@ class ModerationEventInline(admin.TabularInline):
         "reason",
         "scores",
         "model_version",
+        "previous_text",
     ]
     extra = 0
     can_delete = False
@@ -452,6 +454,29 @@ class ModerationEventInline(admin.TabularInline):
         )
 
 
+class CommentReportInline(admin.TabularInline):
+    """Readers' reports of the comment (docs/readers.md); who reported is not shown."""
+
+    model = CommentReport
+    verbose_name = _("reader's report")
+    verbose_name_plural = _("readers' reports")
+    fields = readonly_fields = ["created_at", "reason", "note"]
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(MODERATE_PERMISSION)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 # The queue ----------------------------------------------------------------------------------
 
 
@@ -464,6 +489,7 @@ class CommentAdmin(admin.ModelAdmin):
         "target_link",
         "scores",
         "reasons_list",
+        "reports_count",
         "status",
         "created_at",
     ]
@@ -483,7 +509,7 @@ class CommentAdmin(admin.ModelAdmin):
     show_full_result_count = False
     actions = MODERATION_ACTIONS
     action_form = CommentActionForm
-    inlines = [ModerationEventInline]
+    inlines = [ModerationEventInline, CommentReportInline]
     fieldsets = [
         (None, {"fields": ["status", "highlighted_text", "target_link", "thread_context"]}),
         (
@@ -503,7 +529,16 @@ class CommentAdmin(admin.ModelAdmin):
         ),
         (
             _("Classifier"),
-            {"fields": ["scores", "reasons_list", "model_version", "created_at", "decided_at"]},
+            {
+                "fields": [
+                    "scores",
+                    "reasons_list",
+                    "reports_count",
+                    "model_version",
+                    "created_at",
+                    "decided_at",
+                ]
+            },
         ),
     ]
     readonly_fields = [
@@ -521,6 +556,7 @@ class CommentAdmin(admin.ModelAdmin):
         "author_history",
         "scores",
         "reasons_list",
+        "reports_count",
         "model_version",
         "created_at",
         "decided_at",
@@ -827,8 +863,20 @@ def retire_versions(modeladmin, request, queryset):
         model_registry.retire(version.version)
 
 
+class ModeratorsOnly:
+    """Views of the registry for moderators only, refused before an object is even looked up."""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(MODERATE_PERMISSION)
+
+    def get_object(self, request, object_id, from_field=None):
+        if not request.user.has_perm(MODERATE_PERMISSION):
+            raise PermissionDenied
+        return super().get_object(request, object_id, from_field)
+
+
 @admin.register(ModelVersion)
-class ModelVersionAdmin(admin.ModelAdmin):
+class ModelVersionAdmin(ModeratorsOnly, admin.ModelAdmin):
     """The registered models: figures on the newest moderators' labels, shadow disagreements."""
 
     list_display = [
@@ -843,9 +891,6 @@ class ModelVersionAdmin(admin.ModelAdmin):
     list_filter = ["task", "status"]
     actions = [activate_version, retire_versions]
     readonly_fields = [f.name for f in ModelVersion._meta.fields]
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(MODERATE_PERMISSION)
 
     def has_add_permission(self, request):
         return False
@@ -872,7 +917,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModelActivation)
-class ModelActivationAdmin(admin.ModelAdmin):
+class ModelActivationAdmin(ModeratorsOnly, admin.ModelAdmin):
     """Every promotion and rollback: who, when, from which version to which, why."""
 
     list_display = [
@@ -885,9 +930,6 @@ class ModelActivationAdmin(admin.ModelAdmin):
         "reason",
     ]
     list_filter = ["task", "automatic"]
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(MODERATE_PERMISSION)
 
     def has_add_permission(self, request):
         return False

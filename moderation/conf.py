@@ -64,6 +64,14 @@ DEFAULTS: dict[str, Any] = {
     "SHADOW_SCORING": True,  # the newest candidate scores new comments beside the active one
     "AUTO_RETRAIN": False,  # the weekly beat task trains a candidate (off: the task does nothing)
     "RETRAIN_DATA_DIR": None,  # public data sets for the weekly task; None = adapt the active model
+    # Readers' features (docs/readers.md).
+    "SECOND_THOUGHT": True,  # ask once before posting a likely offensive or repeated comment
+    "SECOND_THOUGHT_THRESHOLD": None,  # toxicity that asks; None = the toxicity hold threshold
+    "SECOND_THOUGHT_SIMILARITY": 0.8,  # similarity to the author's previous comment that asks
+    "EDIT_WINDOW_MINUTES": 5,  # an author may edit or delete a comment this long; 0 disables
+    "REPORTS_TO_HOLD": 3,  # readers' reports that send a published comment back to the queue
+    "REPLY_NOTIFY_MINUTES": 15,  # at most one reply notification per comment per interval
+    "SITE_URL": "",  # e.g. "https://www.example.org": makes the links in readers' emails absolute
 }
 
 

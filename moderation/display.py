@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from .conf import moderation_settings
 from .forms import CommentForm
 from .models import Comment, Status
-from .services import comments_open
+from .services import can_edit, comments_open
 
 OWN_COMMENTS_COOKIE = "moderation_own"
 OWN_COMMENTS_SALT = "moderation.own-comments"
@@ -115,7 +115,8 @@ def section_context(
     comments = Comment.objects.for_target(target)
     own_ids = own_comment_ids(request)
     visible = comments.filter(
-        models.Q(status=Status.PUBLISHED) | models.Q(pk__in=own_ids, status=Status.PENDING)
+        models.Q(status=Status.PUBLISHED)
+        | models.Q(pk__in=own_ids, status__in=(Status.PENDING, Status.HELD))
     )
     paginator = Paginator(
         visible.filter(parent=None).order_by("created_at", "pk"),
@@ -163,6 +164,8 @@ def section_context(
         "comments_open": comments_open(target),
         "max_depth": moderation_settings.MAX_THREAD_DEPTH,
         "privacy_url": moderation_settings.PRIVACY_URL,
+        # The reader's own comments still in their edit window (docs/readers.md).
+        "editable_ids": {c.pk for c in (*top_level, *replies) if c.pk in own_ids and can_edit(c)},
     }
 
 

@@ -19,10 +19,9 @@ from django.core.signals import setting_changed
 from django.db import DatabaseError
 
 from .classifiers import CommentInput, TextModel, load_model
+from .classifiers.registry import TASKS, TRAINED_DIR, model_path
+from .classifiers.scoring import score_all
 from .conf import moderation_settings
-
-SHIPPED_MODEL_DIR = Path(__file__).resolve().parent / "trained"
-TASKS = ("spam", "toxicity")
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +44,7 @@ class Scores:
 
 
 def model_dir() -> Path:
-    return Path(moderation_settings.MODEL_DIR or SHIPPED_MODEL_DIR)
+    return Path(moderation_settings.MODEL_DIR or TRAINED_DIR)
 
 
 def _refresh() -> None:
@@ -62,7 +61,7 @@ def _refresh() -> None:
         logger.warning("model registry unavailable (%s); using %s", exc, model_dir())
         active, shadow = {}, {}
     _active.clear()
-    _active.update({task: active.get(task) or model_dir() / f"{task}.skops" for task in TASKS})
+    _active.update({task: active.get(task) or model_path(task, model_dir()) for task in TASKS})
     _shadow.clear()
     _shadow.update(shadow if moderation_settings.SHADOW_SCORING else {})
     for path in set(_loaded) - set(_active.values()) - set(_shadow.values()):
@@ -113,8 +112,8 @@ setting_changed.connect(_forget_on_change)
 def score_with(models: dict[str, TextModel], items: list[CommentInput]) -> list[Scores]:
     """Spam and toxicity probabilities of ``models`` for many comments at once (vectorised)."""
     spam, toxicity = models["spam"], models["toxicity"]
-    spam_p = spam.predict_proba(items)
-    toxicity_p = toxicity.predict_proba(items)
+    probabilities = score_all([spam, toxicity], items)
+    spam_p, toxicity_p = probabilities["spam"], probabilities["toxicity"]
     version = f"{spam.version}+{toxicity.version}"
     return [
         Scores(float(s), float(t), spam.threshold, toxicity.threshold, version)

@@ -86,30 +86,42 @@ def _spam_sets(data_dir: Path) -> dict[str, data.LabelledSet]:
     }
 
 
+def _spam_calibration(sets: dict[str, data.LabelledSet]) -> Rows:
+    extra = sets["youtube_spam_extra_2014"]
+    return _select(extra, lambda i: extra.groups[i] in SPAM_CALIBRATION_VIDEOS)
+
+
+def _spam_rows(
+    sets: dict[str, data.LabelledSet], held_out_video: str | None
+) -> tuple[Rows, np.ndarray]:
+    """Spam training rows and weights, without one UCI video (None: all of them)."""
+    uci, extra, sms = sets["youtube_spam"], sets["youtube_spam_extra_2014"], sets["sms_spam"]
+    held_texts = {uci.items[i].text for i in range(len(uci)) if uci.groups[i] == held_out_video}
+    youtube = _concat(
+        [
+            _select(uci, lambda i: uci.groups[i] != held_out_video),
+            _select(
+                extra,
+                lambda i: (
+                    extra.groups[i] not in SPAM_CALIBRATION_VIDEOS
+                    and extra.items[i].text not in held_texts
+                ),
+            ),
+        ]
+    )
+    rows = _concat([youtube, (sms.items, sms.y)])
+    weights = np.concatenate([np.ones(len(youtube[1])), np.full(len(sms.y), SMS_WEIGHT)])
+    return rows, weights
+
+
 def train_spam(data_dir: Path, report: Report = print) -> tuple[LinearTextClassifier, dict]:
     """Leave-one-video-out over the 4 UCI videos, then the shipped model on all of them."""
     sets = _spam_sets(data_dir)
-    uci, extra, sms = sets["youtube_spam"], sets["youtube_spam_extra_2014"], sets["sms_spam"]
-    calibration = _select(extra, lambda i: extra.groups[i] in SPAM_CALIBRATION_VIDEOS)
-    sms_rows = (sms.items, sms.y)
+    uci, sms = sets["youtube_spam"], sets["sms_spam"]
+    calibration = _spam_calibration(sets)
 
     def training_rows(held_out_video: str | None) -> tuple[Rows, np.ndarray]:
-        held_texts = {uci.items[i].text for i in range(len(uci)) if uci.groups[i] == held_out_video}
-        youtube = _concat(
-            [
-                _select(uci, lambda i: uci.groups[i] != held_out_video),
-                _select(
-                    extra,
-                    lambda i: (
-                        extra.groups[i] not in SPAM_CALIBRATION_VIDEOS
-                        and extra.items[i].text not in held_texts
-                    ),
-                ),
-            ]
-        )
-        rows = _concat([youtube, sms_rows])
-        weights = np.concatenate([np.ones(len(youtube[1])), np.full(len(sms.y), SMS_WEIGHT)])
-        return rows, weights
+        return _spam_rows(sets, held_out_video)
 
     evaluation: dict[str, Any] = {}
     pooled_y, pooled_p = [], []
@@ -160,18 +172,29 @@ def toxicity_parts(data_dir: Path) -> dict[str, dict[str, Rows]]:
     return {name: split_parts(read(data_dir)) for name, read in data.TOXICITY_READERS.items()}
 
 
+def _toxicity_calibration(parts: dict[str, dict[str, Rows]]) -> Rows:
+    return _concat([parts[name]["dev"] for name in TOXICITY_CALIBRATION_SETS])
+
+
+def _toxicity_rows(
+    parts: dict[str, dict[str, Rows]], part_names: tuple[str, ...]
+) -> tuple[Rows, np.ndarray]:
+    """Toxicity rows of the named parts of every set, weighted per set."""
+    chosen = [(name, parts[name][part]) for name in parts for part in part_names]
+    rows = _concat([rows for _, rows in chosen])
+    weights = np.concatenate(
+        [np.full(len(rows[1]), TOXICITY_WEIGHTS[name]) for name, rows in chosen]
+    )
+    return rows, weights
+
+
 def train_toxicity(data_dir: Path, report: Report = print) -> tuple[LinearTextClassifier, dict]:
     """Held-out figures per set, then the shipped model on train + test parts."""
     parts = toxicity_parts(data_dir)
-    calibration = _concat([parts[name]["dev"] for name in TOXICITY_CALIBRATION_SETS])
+    calibration = _toxicity_calibration(parts)
 
     def rows_of(part_names: tuple[str, ...]) -> tuple[Rows, np.ndarray]:
-        chosen = [(name, parts[name][part]) for name in parts for part in part_names]
-        rows = _concat([rows for _, rows in chosen])
-        weights = np.concatenate(
-            [np.full(len(rows[1]), TOXICITY_WEIGHTS[name]) for name, rows in chosen]
-        )
-        return rows, weights
+        return _toxicity_rows(parts, part_names)
 
     report("toxicity: training on the train parts")
     rows, weights = rows_of(("train",))
@@ -233,3 +256,21 @@ def save(model: LinearTextClassifier, metadata: dict[str, Any], output_dir: Path
 
 
 TRAINERS = {"spam": train_spam, "toxicity": train_toxicity}
+
+
+def shipped_rows(task: str, data_dir: Path) -> tuple[Rows, np.ndarray, Rows]:
+    """The rows, weights and calibration split the shipped model of ``task`` is fitted on."""
+    if task == "spam":
+        sets = _spam_sets(data_dir)
+        return *_spam_rows(sets, None), _spam_calibration(sets)
+    parts = toxicity_parts(data_dir)
+    return *_toxicity_rows(parts, ("train", "test")), _toxicity_calibration(parts)
+
+
+def fit_shipped(
+    task: str, rows: Rows, weights: np.ndarray, calibration: Rows
+) -> tuple[LinearTextClassifier, float]:
+    """Fit ``task``'s model with the shipped model's settings; return it and its threshold."""
+    if task == "spam":
+        return _fit(SpamFeatures(), SPAM_C, rows, weights, calibration, SPAM_MAX_FPR)
+    return _fit(ToxicityFeatures(), TOXICITY_C, rows, weights, calibration, 1.0)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0005_reader_features'),
+        ('moderation', '0004_reader_features'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

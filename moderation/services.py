@@ -256,6 +256,7 @@ def classify_comments(comment_ids: list[int]) -> int:
     blocked, trusted = _author_rules(comments)
     approved = _approved_counts(comments)
     decisions = {}
+    held = []
     for comment, s in zip(comments, scores, strict=True):
         keys = _author_keys(comment)
         facts = policy.Facts(
@@ -269,8 +270,13 @@ def classify_comments(comment_ids: list[int]) -> int:
             approved_before=approved.get(comment.author_email.lower(), 0),
         )
         decision = policy.decide(facts)
-        # The words behind the scores, for the moderators who will read a held comment.
-        explanation = scoring.explain(_as_input(comment)) if decision.status == Status.HELD else {}
+        decisions[comment.pk] = (decision, s, {})
+        if decision.status == Status.HELD:
+            held.append(comment)
+    # The words behind the scores, for the moderators who will read a held comment.
+    explanations = scoring.explain_many([_as_input(comment) for comment in held])
+    for comment, explanation in zip(held, explanations, strict=True):
+        decision, s, _ = decisions[comment.pk]
         decisions[comment.pk] = (decision, s, explanation)
     return apply_decisions(decisions)
 

@@ -128,4 +128,12 @@ def score(items: list[CommentInput]) -> list[Scores]:
 
 def explain(item: CommentInput, top: int = 5) -> dict[str, list[tuple[str, float]]]:
     """Per task, the words of the comment that pushed its score up most."""
-    return {task: model.explain(item, top) for task, model in get_models().items()}
+    return explain_many([item], top)[0]
+
+
+def explain_many(
+    items: list[CommentInput], top: int = 5
+) -> list[dict[str, list[tuple[str, float]]]]:
+    """``explain`` for many comments, each model explaining them all in one batch."""
+    per_task = {task: model.explain_many(items, top) for task, model in get_models().items()}
+    return [{task: lists[i] for task, lists in per_task.items()} for i in range(len(items))]

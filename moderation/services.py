@@ -275,6 +275,7 @@ def classify_comments(comment_ids: list[int]) -> int:
     blocked, trusted = _author_rules(comments)
     approved = _approved_counts(comments)
     decisions, facts_by_pk = {}, {}
+    held = []
     for comment, s in zip(comments, scores, strict=True):
         keys = _author_keys(comment)
         facts = policy.Facts(
@@ -289,8 +290,13 @@ def classify_comments(comment_ids: list[int]) -> int:
         )
         decision = policy.decide(facts)
         facts_by_pk[comment.pk] = facts
-        # The words behind the scores, for the moderators who will read a held comment.
-        explanation = scoring.explain(_as_input(comment)) if decision.status == Status.HELD else {}
+        decisions[comment.pk] = (decision, s, {})
+        if decision.status == Status.HELD:
+            held.append(comment)
+    # The words behind the scores, for the moderators who will read a held comment.
+    explanations = scoring.explain_many([_as_input(comment) for comment in held])
+    for comment, explanation in zip(held, explanations, strict=True):
+        decision, s, _none = decisions[comment.pk]
         decisions[comment.pk] = (decision, s, explanation)
     decided = apply_decisions(decisions, scored_texts={c.pk: c.text for c in comments})
     _shadow_score(comments, facts_by_pk, {pk: d.status for pk, (d, _s, _e) in decisions.items()})

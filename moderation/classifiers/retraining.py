@@ -89,13 +89,14 @@ def refit(
     threshold when it has enough of both classes; otherwise the public calibration split.
     Returns the model, its threshold and how many public rows went in.
     """
-    base_rows, base_weights, base_calibration = shipped_rows(task, data_dir)
+    base_rows, base_weights, base_calibration, base_fpr_rows = shipped_rows(task, data_dir)
     items = [*base_rows[0], *rows[0]]
     y = np.concatenate([base_rows[1], np.asarray(rows[1], dtype=int)])
     weights = np.concatenate([base_weights, np.full(len(rows[1]), decision_weight)])
+    fpr_rows = None  # the site's own labels: every clean one counts
     if calibration is None or not has_both_classes(calibration[1]):
-        calibration = base_calibration
-    model, threshold = fit_shipped(task, (items, y), weights, calibration)
+        calibration, fpr_rows = base_calibration, base_fpr_rows
+    model, threshold = fit_shipped(task, (items, y), weights, calibration, fpr_rows)
     return model, threshold, len(base_rows[1])
 
 

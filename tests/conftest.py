@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import uuid
 
 import pytest
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.utils import translation
+from playwright.sync_api import Browser, sync_playwright
 
 from moderation.second_thought import acknowledgement
 from project.articles.models import Article
@@ -123,3 +125,41 @@ def worker(broker, transactional_db, django_db_blocker):
     process.start()
     yield process
     process.stop()
+
+
+# A real browser -------------------------------------------------------------------------------
+
+# Without the background-networking flags Chromium's connections are refused here.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Browser:
+    """Debian's Chromium, headless. Missing: skipped on a workstation, a failure in CI."""
+    path = chromium_path()
+    if path is None:
+        message = "Chromium is not installed (apt-get install chromium) - browser tests need it"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls of the tests and
+    # of the database teardown between two browser steps are synchronous all the same.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(
+            executable_path=path, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()

@@ -3,10 +3,7 @@ never blocking, and "post anyway" skips the question and nothing else."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -176,34 +173,12 @@ def test_without_a_model_the_comment_is_posted_without_a_prompt(
 
 # In a real browser ----------------------------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 @pytest.fixture
-def chromium_page(monkeypatch):
-    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Chromium is required in CI but missing at {CHROMIUM}")
-        pytest.skip(f"Chromium not installed at {CHROMIUM}; the browser test needs it")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright runs an event loop in this thread; the test's ORM calls are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        page = browser.new_page(locale="it-IT", extra_http_headers={"Accept-Language": "it"})
-        yield page
-        browser.close()
+def chromium_page(chromium):
+    page = chromium.new_page(locale="it-IT", extra_http_headers={"Accept-Language": "it"})
+    yield page
+    page.close()
 
 
 @pytest.mark.browser

@@ -13,6 +13,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from project.processes import celery_worker
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 SETTINGS = "bench.settings"
@@ -90,22 +92,12 @@ class Stack:
 
     def worker(self, concurrency: int = 1, pool: str = "prefork") -> subprocess.Popen:
         return self.spawn(
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "project",
-            "worker",
-            "--loglevel",
-            "WARNING",
-            "--concurrency",
-            str(concurrency),
-            "--pool",
-            pool,
-            "--without-gossip",
-            "--without-mingle",
-            "--hostname",
-            f"bench-{len(self.processes)}@%h",
+            *celery_worker(
+                hostname=f"bench-{len(self.processes)}@%h",
+                concurrency=concurrency,
+                loglevel="WARNING",
+                pool=pool,
+            )
         )
 
     def stop(self) -> None:

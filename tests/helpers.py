@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +15,7 @@ from django.db import connection
 
 from project.celery import app as celery_app
 from project.embedded_redis import EmbeddedRedis
+from project.processes import celery_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,25 +85,9 @@ class WorkerProcess:
 
     def start(self, concurrency: int = 1) -> WorkerProcess:
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "project",
-                "worker",
-                "--loglevel",
-                "WARNING",
-                "--concurrency",
-                str(concurrency),
-                "--pool",
-                "prefork",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--hostname",
-                f"test-{os.getpid()}@%h",
-            ],
+            celery_worker(
+                hostname=f"test-{os.getpid()}@%h", concurrency=concurrency, loglevel="WARNING"
+            ),
             cwd=ROOT,
             env=self.env,
         )

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand
 from project.articles.models import Article
 from project.articles.samples import SAMPLE_ARTICLES
 from project.embedded_redis import EmbeddedRedis
+from project.processes import celery_beat, celery_worker
 
 MODERATOR = "moderatore"
 
@@ -42,24 +43,10 @@ class Command(BaseCommand):
             redis = EmbeddedRedis(settings.VAR_DIR / "redis.sock").start()
             env["REDIS_URL"] = redis.url
             self.stdout.write(f"Embedded Redis at {redis.socket_path}")
-        python = sys.executable
         commands = [
-            [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "project",
-                "worker",
-                "--loglevel",
-                "INFO",
-                "--concurrency",
-                "1",
-                "--hostname",
-                "demo@%h",
-            ],
-            [python, "-m", "celery", "-A", "project", "beat", "--loglevel", "INFO"],
-            [python, "manage.py", "runserver", addrport],
+            celery_worker(hostname="demo@%h"),
+            celery_beat(),
+            [sys.executable, "manage.py", "runserver", addrport],
         ]
         processes = [subprocess.Popen(cmd, env=env) for cmd in commands]  # noqa: S603
         self.stdout.write(self.style.SUCCESS(f"Demo site: http://{addrport}/  (Ctrl-C stops)"))

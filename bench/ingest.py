@@ -124,8 +124,7 @@ def start_peer(workers: int) -> tuple[subprocess.Popen, Site]:
     subprocess.run([python, "peer_run.py", "setup", "--comments", "0"], cwd=folder, env=env)
     port = free_port()
     process = subprocess.Popen(
-        [python, "-m", "gunicorn", "peer_wsgi", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", str(workers)],
+        [python, "-m", "gunicorn", "peer_wsgi", "--bind", f"127.0.0.1:{port}", *_w(workers)],
         cwd=folder,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -134,6 +133,10 @@ def start_peer(workers: int) -> tuple[subprocess.Popen, Site]:
     base_url = f"http://127.0.0.1:{port}"
     wait_http(base_url + "/articoli/bench/")
     return process, Site("peer", base_url, "/articoli/bench/", "/comments/post/", 302)
+
+
+def _w(workers: int) -> list[str]:
+    return ["--workers", str(workers)]
 
 
 def main() -> None:

@@ -110,7 +110,7 @@ def clear_caches() -> None:
     """Empty the per-process caches of rendered comment texts and dates, where there are any."""
     from moderation import display
 
-    for name in ("comment_text_html", "_datetime_text"):
+    for name in ("comment_text_html", "_datetime_text", "_date_text", "_time_text", "_at_text"):
         getattr(display, name, None) and getattr(display, name).cache_clear()
 
 

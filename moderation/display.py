@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
+from datetime import time as dt_time
 from functools import lru_cache
 from pathlib import Path
 
@@ -213,19 +215,34 @@ def comment_text_html(text: str) -> SafeString:
     return mark_safe(linebreaks(linked))  # noqa: S308  (urlize escaped every part of the text)
 
 
+@lru_cache(maxsize=1024)
+def _date_text(day: date, language: str) -> str:
+    text = dateformat.format(day, pgettext("comment date", "F j, Y"))
+    return text.lower() if language.split("-")[0] in _LOWER_CASE_MONTHS else text
+
+
 @lru_cache(maxsize=4096)
-def _datetime_text(value, language: str, zone: str) -> str:
-    date = dateformat.format(value, pgettext("comment date", "F j, Y"))
-    if language.split("-")[0] in _LOWER_CASE_MONTHS:
-        date = date.lower()
-    time = dateformat.format(value, pgettext("comment time", "g:i a"))
-    return gettext("%(date)s at %(time)s") % {"date": date, "time": time}
+def _time_text(hour: int, minute: int, language: str) -> str:
+    return dateformat.time_format(dt_time(hour, minute), pgettext("comment time", "g:i a"))
+
+
+@lru_cache(maxsize=64)
+def _at_text(language: str) -> str:
+    return gettext("%(date)s at %(time)s")
 
 
 def comment_datetime_text(value) -> str:
-    """'28 novembre 2026 alle 14:05' in Italian, 'November 28, 2026 at 2:05 pm' in English."""
+    """'28 novembre 2026 alle 14:05' in Italian, 'November 28, 2026 at 2:05 pm' in English.
+
+    The date and the time of day are formatted once per language and cached apart: the
+    comments of a page share a few dates and at most 1,440 times of day.
+    """
     value = timezone.localtime(value)
-    return _datetime_text(value, get_language() or "", timezone.get_current_timezone_name())
+    language = get_language() or ""
+    return _at_text(language) % {
+        "date": _date_text(value.date(), language),
+        "time": _time_text(value.hour, value.minute, language),
+    }
 
 
 def uses_shipped_comment_template() -> bool:

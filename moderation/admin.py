@@ -32,7 +32,7 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import services, stats
-from .models import AuthorRule, Comment, ModerationEvent, RejectReason, Status
+from .models import AuthorRule, Comment, CommentReport, ModerationEvent, RejectReason, Status
 
 MODERATE_PERMISSION = "moderation.can_moderate"
 LINK_PATTERN = r"(https?://|www\.|<a\s)"
@@ -398,6 +398,7 @@ class ModerationEventInline(admin.TabularInline):
         "reason",
         "scores",
         "model_version",
+        "previous_text",
     ]
     extra = 0
     can_delete = False
@@ -425,6 +426,29 @@ class ModerationEventInline(admin.TabularInline):
         )
 
 
+class CommentReportInline(admin.TabularInline):
+    """Readers' reports of the comment (docs/readers.md); who reported is not shown."""
+
+    model = CommentReport
+    verbose_name = _("reader's report")
+    verbose_name_plural = _("readers' reports")
+    fields = readonly_fields = ["created_at", "reason", "note"]
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(MODERATE_PERMISSION)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 # The queue ----------------------------------------------------------------------------------
 
 
@@ -437,6 +461,7 @@ class CommentAdmin(admin.ModelAdmin):
         "target_link",
         "scores",
         "reasons_list",
+        "reports_count",
         "status",
         "created_at",
     ]
@@ -455,7 +480,7 @@ class CommentAdmin(admin.ModelAdmin):
     show_full_result_count = False
     actions = MODERATION_ACTIONS
     action_form = CommentActionForm
-    inlines = [ModerationEventInline]
+    inlines = [ModerationEventInline, CommentReportInline]
     fieldsets = [
         (None, {"fields": ["status", "highlighted_text", "target_link", "thread_context"]}),
         (
@@ -475,7 +500,16 @@ class CommentAdmin(admin.ModelAdmin):
         ),
         (
             _("Classifier"),
-            {"fields": ["scores", "reasons_list", "model_version", "created_at", "decided_at"]},
+            {
+                "fields": [
+                    "scores",
+                    "reasons_list",
+                    "reports_count",
+                    "model_version",
+                    "created_at",
+                    "decided_at",
+                ]
+            },
         ),
     ]
     readonly_fields = [
@@ -493,6 +527,7 @@ class CommentAdmin(admin.ModelAdmin):
         "author_history",
         "scores",
         "reasons_list",
+        "reports_count",
         "model_version",
         "created_at",
         "decided_at",

@@ -1,4 +1,5 @@
-"""App configuration: registers the system checks and the settings-reset hook; loads no model."""
+"""App configuration: registers the system checks, the settings-reset hook, the Moderators
+group and the app's signal receivers; loads no classifier."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -10,4 +11,11 @@ class ModerationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks, conf  # noqa: F401  (registers checks and the setting_changed receiver)
+        from django.db.models.signals import post_migrate
+
+        # Imported for their side effects: the checks, the setting_changed receiver and the
+        # reply notification receiver register themselves.
+        from . import checks, conf, receivers  # noqa: F401
+        from .roles import ensure_after_migrate
+
+        post_migrate.connect(ensure_after_migrate, sender=self)

@@ -51,6 +51,14 @@ DEFAULTS: dict[str, Any] = {
     "NOTIFY_EMAILS": (),  # addresses that get the digest of held comments
     "NOTIFY_DIGEST_MINUTES": 15,  # at most one digest per this many minutes
     "IP_RETENTION_DAYS": 30,  # IP addresses and user agents are erased after this many days
+    # Readers' features (docs/readers.md).
+    "SECOND_THOUGHT": True,  # ask once before posting a likely offensive or repeated comment
+    "SECOND_THOUGHT_THRESHOLD": None,  # toxicity that asks; None = the toxicity hold threshold
+    "SECOND_THOUGHT_SIMILARITY": 0.8,  # similarity to the author's previous comment that asks
+    "EDIT_WINDOW_MINUTES": 5,  # an author may edit or delete a comment this long; 0 disables
+    "REPORTS_TO_HOLD": 3,  # readers' reports that send a published comment back to the queue
+    "REPLY_NOTIFY_MINUTES": 15,  # at most one reply notification per comment per interval
+    "SITE_URL": "",  # e.g. "https://www.example.org": makes the links in readers' emails absolute
 }
 
 

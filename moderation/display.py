@@ -14,6 +14,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import escape, linebreaks, urlize
 from django.utils.safestring import SafeString, mark_safe
@@ -22,7 +23,7 @@ from django.utils.translation import get_language, gettext, pgettext
 from .conf import moderation_settings
 from .forms import CommentForm
 from .models import Comment, Status
-from .services import comments_open
+from .services import can_edit, comments_open
 
 OWN_COMMENTS_COOKIE = "moderation_own"
 OWN_COMMENTS_SALT = "moderation.own-comments"
@@ -128,7 +129,8 @@ def section_context(
     comments = Comment.objects.for_target(target)
     own_ids = own_comment_ids(request)
     visible = comments.filter(
-        models.Q(status=Status.PUBLISHED) | models.Q(pk__in=own_ids, status=Status.PENDING)
+        models.Q(status=Status.PUBLISHED)
+        | models.Q(pk__in=own_ids, status__in=(Status.PENDING, Status.HELD))
     )
     paginator = Paginator(
         visible.filter(parent=None).order_by("created_at", "pk"),
@@ -166,10 +168,14 @@ def section_context(
     threads = build_threads(top_level, replies)
     open_ = comments_open(target)
     max_depth = moderation_settings.MAX_THREAD_DEPTH
+    # The reader's own comments still in their edit window (docs/readers.md).
+    editable_ids = {c.pk for c in (*top_level, *replies) if c.pk in own_ids and can_edit(c)}
     return {
         "target": target,
         "threads": threads,
-        "threads_html": render_threads(threads, comments_open=open_, max_depth=max_depth)
+        "threads_html": render_threads(
+            threads, comments_open=open_, max_depth=max_depth, editable_ids=editable_ids
+        )
         if threads and uses_shipped_comment_template()
         else "",
         "page": page,
@@ -182,6 +188,7 @@ def section_context(
         "comments_open": open_,
         "max_depth": max_depth,
         "privacy_url": moderation_settings.PRIVACY_URL,
+        "editable_ids": editable_ids,
     }
 
 
@@ -250,7 +257,17 @@ def uses_shipped_comment_template() -> bool:
     return get_template(COMMENT_TEMPLATE).origin.name == _OWN_COMMENT_TEMPLATE
 
 
-def render_threads(threads: list[Node], *, comments_open: bool, max_depth: int) -> SafeString:
+_PK_PLACEHOLDER = 2_147_483_647
+
+
+def _url_pattern(name: str) -> str:
+    """The escaped URL of ``name`` for any comment, with ``{pk}`` where its id goes."""
+    return escape(reverse(name, args=[_PK_PLACEHOLDER])).replace(str(_PK_PLACEHOLDER), "{pk}")
+
+
+def render_threads(
+    threads: list[Node], *, comments_open: bool, max_depth: int, editable_ids: set[int]
+) -> SafeString:
     """The markup of ``moderation/comment.html`` for each thread, without a template per comment.
 
     Gives byte for byte what the template gives; the template stays the reference and is used
@@ -260,6 +277,11 @@ def render_threads(threads: list[Node], *, comments_open: bool, max_depth: int) 
         "awaiting": escape(gettext("Your comment is awaiting moderation.")),
         "reply": escape(gettext("Reply")),
         "reply_to": gettext("to %(name)s"),
+        "edit": escape(gettext("Edit or delete")),
+        "report": escape(gettext("Report")),
+        "edit_url": _url_pattern("moderation:edit"),
+        "report_url": _url_pattern("moderation:report"),
+        "editable": editable_ids,
     }
     parts: list[str] = []
     for node in threads:
@@ -271,31 +293,45 @@ def _render_node(node: Node, parts: list[str], words: dict, open_: bool, max_dep
     c = node.comment
     pk = c.pk
     name = escape(c.author_name)
-    pending = c.status == Status.PENDING
+    published = c.status == Status.PUBLISHED
     author = (
         f'<a href="{escape(c.author_url)}" rel="nofollow ugc noopener" class="url">{name}</a>'
         if c.author_url
         else name
     )
     created = timezone.localtime(c.created_at)
+    css = "mod-comment" if published else "mod-comment mod-comment--pending"
     parts.append(
-        f'\n<li id="comment-{pk}" class="mod-comment{" mod-comment--pending" if pending else ""}">'
+        f'\n<li id="comment-{pk}" class="{css}">'
         '\n  <article class="mod-comment__body">\n    <footer class="mod-comment__meta">'
         f'\n      <b class="mod-comment__author">{author}</b>'
         f'\n      <a class="mod-comment__date" href="#comment-{pk}"><time datetime="'
         f'{created.isoformat()}">{comment_datetime_text(c.created_at)}</time></a>\n      '
     )
-    if pending:
+    if not published:
         parts.append(f'<em class="mod-comment__awaiting">{words["awaiting"]}</em>')
     parts.append(
         "\n    </footer>\n"
         f'    <div class="mod-comment__text">{comment_text_html(c.text)}</div>\n    '
     )
-    if c.status == Status.PUBLISHED and open_ and c.depth + 1 < max_depth:
+    if published and open_ and c.depth + 1 < max_depth:
         parts.append(
             f'\n    <a class="mod-comment__reply" rel="nofollow" href="?{REPLY_PARAM}={pk}'
             f'#respond" data-comment-id="{pk}" data-author="{name}">{words["reply"]}'
             f'<span class="visually-hidden"> {words["reply_to"] % {"name": name}}</span></a>\n    '
+        )
+    parts.append("\n    ")
+    if pk in words["editable"]:
+        edit_url = words["edit_url"].format(pk=pk)
+        parts.append(
+            f'<a class="mod-comment__edit" rel="nofollow" href="{edit_url}">{words["edit"]}</a>'
+        )
+    parts.append("\n    ")
+    if published:
+        report_url = words["report_url"].format(pk=pk)
+        parts.append(
+            f'<a class="mod-comment__report" rel="nofollow" href="{report_url}">'
+            f"{words['report']}</a>"
         )
     parts.append("\n  </article>\n  ")
     if node.children:

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .conf import moderation_settings
-from .models import Comment, Status
+from .models import Comment, ReportReason, Status
 
 TARGET_SALT = "moderation.target"
 
@@ -109,6 +109,10 @@ class CommentForm(forms.Form):
         label=_("Save my name, email, and website in this browser for the next time I comment."),
         required=False,
     )
+    notify_replies = forms.BooleanField(
+        label=_("Notify me by email when someone replies to my comment."),
+        required=False,
+    )
     target = forms.CharField(widget=forms.HiddenInput)
     parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     # A field people never see and bots fill in.
@@ -135,6 +139,37 @@ class CommentForm(forms.Form):
             data["parent"] = parent
         return data
 
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.errors.get("email"):  # announce the error as well as the privacy note
+            self.fields["email"].widget.attrs["aria-describedby"] = "email-notes email_error"
+
     @property
     def is_trapped(self) -> bool:
         return bool(self.cleaned_data.get("honeypot"))
+
+
+class EditCommentForm(forms.Form):
+    """The author's new text for a comment, within the edit window."""
+
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=65525,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 45}),
+    )
+
+
+class ReportForm(forms.Form):
+    """A reader's report of a published comment."""
+
+    reason = forms.ChoiceField(
+        label=_("Why are you reporting this comment?"),
+        choices=ReportReason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 45}),
+    )

@@ -70,6 +70,13 @@ class Comment(models.Model):
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     explanation = models.JSONField(_("explanation"), default=dict, blank=True)
 
+    # Reader features (docs/readers.md): reply notifications, consented and timestamped;
+    # the last mail sent about replies (one per interval); readers' reports, counted.
+    notify_replies = models.BooleanField(_("notify of replies"), default=False)
+    notify_replies_at = models.DateTimeField(_("notification consent given"), null=True, blank=True)
+    replies_notified_at = models.DateTimeField(_("replies last notified"), null=True, blank=True)
+    reports_count = models.PositiveIntegerField(_("reports"), default=0)
+
     objects = CommentQuerySet.as_manager()
 
     class Meta:
@@ -118,6 +125,7 @@ class ModerationEvent(models.Model):
     spam_score = models.FloatField(null=True, blank=True)
     toxicity_score = models.FloatField(null=True, blank=True)
     model_version = models.CharField(max_length=100, blank=True)
+    previous_text = models.TextField(_("previous text"), blank=True)  # set when an author edits
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -231,3 +239,38 @@ class TrainingLabel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: spam={self.is_spam} toxic={self.is_toxic}"
+
+
+class ReportReason(models.TextChoices):
+    """Why a reader reports a comment."""
+
+    SPAM = "spam", _("Spam")
+    OFFENSIVE = "offensive", _("Offensive")
+    OFF_TOPIC = "off-topic", _("Off-topic")
+    OTHER = "other", _("Other")
+
+
+class CommentReport(models.Model):
+    """A reader's report of a published comment; one per reader (and per network) and comment.
+
+    ``reader_key`` is the random token of the reader's signed cookie; ``network_key`` a keyed
+    hash of their IP address (the address itself is not stored).
+    """
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(_("reason"), max_length=10, choices=ReportReason.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    reader_key = models.CharField(max_length=64)
+    network_key = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("reported"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reader_key"], name="one_report_per_reader")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.note[:50]}"

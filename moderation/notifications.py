@@ -1,14 +1,19 @@
-"""Mail to moderators: one digest of held comments per interval, never one mail per comment."""
+"""Mail to moderators: one digest of held comments per interval, never one mail per comment.
+Mail to readers who asked for it: the replies to their comment, at most one mail per interval.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from django.core.mail import send_mail
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from .conf import moderation_settings
 from .models import Comment, DigestLog, Status
@@ -48,3 +53,91 @@ def send_held_digest() -> int:
         recipient_list=recipients,
     )
     return len(comments)
+
+
+# Replies to a reader's comment ----------------------------------------------------------------
+
+UNSUBSCRIBE_SALT = "moderation.reply-notifications.unsubscribe"
+INVALID_UNSUBSCRIBE_LINK = _("This unsubscribe link is not valid.")
+_MAX_REPLIES_PER_MAIL = 50
+
+
+def unsubscribe_token(comment: Comment) -> str:
+    """A signed, salted token naming the comment; it does not expire."""
+    return signing.dumps(comment.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def comment_for_unsubscribe(token: str) -> Comment | None:
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return Comment.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+
+
+def _absolute(url: str) -> str:
+    return moderation_settings.SITE_URL.rstrip("/") + url
+
+
+def _target_url(comment: Comment) -> str:
+    get_url = getattr(comment.target, "get_absolute_url", None)
+    return get_url() if get_url else "/"
+
+
+def send_reply_digest(comment_id: int) -> tuple[int, float | None]:
+    """Mail the author of a comment the replies published since the last mail.
+
+    Returns how many replies were mailed, and when there are new replies but the last mail
+    is too recent, the seconds to wait before trying again (else None).
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        parent = (
+            Comment.objects.select_for_update()
+            .filter(pk=comment_id, notify_replies=True, status=Status.PUBLISHED)
+            .first()
+        )
+        if parent is None:
+            return 0, None
+        replies = Comment.objects.filter(parent=parent, status=Status.PUBLISHED).exclude(
+            author_email__iexact=parent.author_email
+        )
+        since = parent.replies_notified_at or parent.notify_replies_at
+        if since is not None:
+            replies = replies.filter(decided_at__gt=since)
+        replies = list(replies.order_by("decided_at", "pk")[:_MAX_REPLIES_PER_MAIL])
+        if not replies:
+            return 0, None
+        interval = timedelta(minutes=moderation_settings.REPLY_NOTIFY_MINUTES)
+        last = parent.replies_notified_at
+        if last is not None and now - last < interval:
+            return 0, (last + interval - now).total_seconds()
+        parent.replies_notified_at = now
+        parent.save(update_fields=["replies_notified_at"])
+        _mail_replies(parent, replies)
+    return len(replies), None
+
+
+def _mail_replies(parent: Comment, replies: list[Comment]) -> None:
+    with translation.override(parent.language or settings.LANGUAGE_CODE):
+        page = _absolute(_target_url(parent))
+        unsubscribe = _absolute(
+            reverse("moderation:unsubscribe_replies", args=[unsubscribe_token(parent)])
+        )
+        context = {
+            "comment": parent,
+            "replies": [(reply, f"{page}#comment-{reply.pk}") for reply in replies],
+            "comment_url": f"{page}#comment-{parent.pk}",
+            "unsubscribe_url": unsubscribe,
+        }
+        subject = render_to_string("moderation/email/replies_subject.txt", context)
+        body = render_to_string("moderation/email/replies.txt", context)
+    EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        to=[parent.author_email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    ).send()

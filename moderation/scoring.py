@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .classifiers import CommentInput, TextModel, load_model
+from .classifiers.registry import TASKS, TRAINED_DIR, model_path
+from .classifiers.scoring import score_all
 from .conf import moderation_settings
-
-SHIPPED_MODEL_DIR = Path(__file__).resolve().parent / "trained"
-TASKS = ("spam", "toxicity")
 
 _lock = threading.Lock()
 _loaded: dict[Path, dict[str, TextModel]] = {}
@@ -26,7 +25,7 @@ class Scores:
 
 
 def model_dir() -> Path:
-    return Path(moderation_settings.MODEL_DIR or SHIPPED_MODEL_DIR)
+    return Path(moderation_settings.MODEL_DIR or TRAINED_DIR)
 
 
 def get_models() -> dict[str, TextModel]:
@@ -34,7 +33,7 @@ def get_models() -> dict[str, TextModel]:
     directory = model_dir()
     with _lock:
         if directory not in _loaded:
-            _loaded[directory] = {task: load_model(directory / f"{task}.skops") for task in TASKS}
+            _loaded[directory] = {task: load_model(model_path(task, directory)) for task in TASKS}
         return _loaded[directory]
 
 
@@ -47,8 +46,8 @@ def score(items: list[CommentInput]) -> list[Scores]:
     """Spam and toxicity probabilities for many comments at once (vectorised)."""
     models = get_models()
     spam, toxicity = models["spam"], models["toxicity"]
-    spam_p = spam.predict_proba(items)
-    toxicity_p = toxicity.predict_proba(items)
+    probabilities = score_all([spam, toxicity], items)
+    spam_p, toxicity_p = probabilities["spam"], probabilities["toxicity"]
     version = f"{spam.version}+{toxicity.version}"
     return [
         Scores(float(s), float(t), spam.threshold, toxicity.threshold, version)

@@ -11,16 +11,25 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from . import policy, scoring, signals
 from .classifiers import CommentInput
 from .conf import moderation_settings
-from .models import AuthorRule, Comment, ModerationEvent, RejectReason, Status, TrainingLabel
+from .models import (
+    AuthorRule,
+    Comment,
+    CommentReport,
+    ModerationEvent,
+    RejectReason,
+    Status,
+    TrainingLabel,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +60,14 @@ class InvalidParent(CommentError):
     status_code = 400
 
 
+class EditWindowClosed(CommentError):
+    status_code = 403
+
+
+class AlreadyReported(CommentError):
+    status_code = 409
+
+
 @dataclass(frozen=True)
 class Submission:
     """A reader's comment as it arrives from the form or the API, already validated."""
@@ -65,6 +82,7 @@ class Submission:
     user_agent: str = ""
     language: str = ""
     user: Any = None
+    notify_replies: bool = False  # the reader consented to mail about replies
 
 
 # Reading comments -------------------------------------------------------------------------
@@ -128,6 +146,8 @@ def _new_comment(sub: Submission, status: str) -> Comment:
         user_agent=sub.user_agent[:255],
         language=sub.language[:10],
         status=status,
+        notify_replies=sub.notify_replies,
+        notify_replies_at=timezone.now() if sub.notify_replies else None,
     )
     comment.save()
     comment.root_id = parent.root_id if parent else comment.pk
@@ -268,24 +288,41 @@ def classify_comments(comment_ids: list[int]) -> int:
             approved_before=approved.get(comment.author_email.lower(), 0),
         )
         decision = policy.decide(facts)
-        explanation = (
-            {} if decision.status == Status.PUBLISHED else scoring.explain(_as_input(comment))
-        )
+        # The words behind the scores, for the moderators who will read a held comment.
+        explanation = scoring.explain(_as_input(comment)) if decision.status == Status.HELD else {}
         decisions[comment.pk] = (decision, s, explanation)
-    return apply_decisions(decisions)
+    return apply_decisions(decisions, scored_texts={c.pk: c.text for c in comments})
+
+
+_DECISION_FIELDS = (
+    "status",
+    "reasons",
+    "explanation",
+    "decided_at",
+    "spam_score",
+    "toxicity_score",
+    "model_version",
+)
 
 
 def apply_decisions(
     decisions: dict[int, tuple[policy.Decision, scoring.Scores | None, dict]],
+    scored_texts: dict[int, str] | None = None,
 ) -> int:
-    """Store the classifier's decisions for comments still pending, exactly once each."""
+    """Store the classifier's decisions for comments still pending, exactly once each.
+
+    With ``scored_texts``, a comment whose text changed since it was scored (its author
+    edited it meanwhile) is left pending for the classification its edit enqueued.
+    """
     now = timezone.now()
     with transaction.atomic():
-        comments = list(
-            Comment.objects.select_for_update(skip_locked=True).filter(
+        comments = [
+            c
+            for c in Comment.objects.select_for_update(skip_locked=True).filter(
                 pk__in=decisions, status=Status.PENDING
             )
-        )
+            if scored_texts is None or scored_texts.get(c.pk) == c.text
+        ]
         events = []
         for comment in comments:
             decision, scores, explanation = decisions[comment.pk]
@@ -310,18 +347,11 @@ def apply_decisions(
                     model_version=comment.model_version,
                 )
             )
-        Comment.objects.bulk_update(
-            comments,
-            [
-                "status",
-                "reasons",
-                "explanation",
-                "decided_at",
-                "spam_score",
-                "toxicity_score",
-                "model_version",
-            ],
-        )
+        # One small UPDATE a row: bulk_update's CASE expressions cost far more to build.
+        for comment in comments:
+            Comment.objects.filter(pk=comment.pk).update(
+                **{field: getattr(comment, field) for field in _DECISION_FIELDS}
+            )
         ModerationEvent.objects.bulk_create(events)
         for comment, event in zip(comments, events, strict=True):
             _announce_on_commit(comment, event)
@@ -404,13 +434,19 @@ def _record_training_label(comment: Comment, *, action: str, by: Any, reason: st
 
 
 def _transition(
-    comment: Comment, to_status: str, *, action: str, by: Any, reason: str = ""
+    comment: Comment,
+    to_status: str,
+    *,
+    action: str,
+    by: Any,
+    reason: str = "",
+    actor: str = ModerationEvent.Actor.MODERATOR,
 ) -> Comment:
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         event = ModerationEvent.objects.create(
             comment=locked,
-            actor=ModerationEvent.Actor.MODERATOR,
+            actor=actor,
             user=by,
             action=action,
             from_status=locked.status,
@@ -464,6 +500,113 @@ def add_author_rule(comment: Comment, *, kind: str, field: str, by: Any) -> Auth
     return rule
 
 
+# Readers' own actions: edit, delete, report, stop reply notifications (docs/readers.md) ---
+
+DELETED_BY_AUTHOR = "deleted by author"
+REPORTED_BY_READERS = "reported by readers"
+_EDITABLE = (Status.PENDING, Status.PUBLISHED)
+
+
+def can_edit(comment: Comment) -> bool:
+    """Whether the comment's author may still edit or delete it (the edit window is open)."""
+    minutes = moderation_settings.EDIT_WINDOW_MINUTES
+    return (
+        bool(minutes)
+        and comment.status in _EDITABLE
+        and timezone.now() < comment.created_at + timedelta(minutes=minutes)
+    )
+
+
+def _lock_editable(comment: Comment) -> Comment:
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    if not can_edit(locked):
+        raise EditWindowClosed(_("This comment can no longer be changed."))
+    return locked
+
+
+def edit_comment(comment: Comment, *, text: str) -> Comment:
+    """Replace the text; the comment goes back to pending and is classified again, as on submit.
+
+    The previous text stays in the audit trail for moderators.
+    """
+    with transaction.atomic():
+        locked = _lock_editable(comment)
+        if text == locked.text:
+            return locked
+        event = ModerationEvent.objects.create(
+            comment=locked,
+            actor=ModerationEvent.Actor.READER,
+            action="edited",
+            from_status=locked.status,
+            to_status=Status.PENDING,
+            previous_text=locked.text,
+        )
+        locked.text = text
+        locked.status = Status.PENDING
+        locked.decided_at = locked.spam_score = locked.toxicity_score = None
+        locked.reasons, locked.explanation, locked.model_version = [], {}, ""
+        locked.save()
+        transaction.on_commit(lambda: enqueue_classification([locked.pk]))
+        _announce_on_commit(locked, event)
+    return locked
+
+
+def delete_by_author(comment: Comment) -> Comment:
+    """The author withdraws the comment: it is rejected, never shown, and the trail says why."""
+    with transaction.atomic():
+        locked = _lock_editable(comment)
+        return _transition(
+            locked,
+            Status.REJECTED,
+            action="deleted",
+            by=None,
+            reason=DELETED_BY_AUTHOR,
+            actor=ModerationEvent.Actor.READER,
+        )
+
+
+def report_comment(
+    comment: Comment, *, reason: str, note: str, reader_key: str, network_key: str
+) -> CommentReport:
+    """Record a reader's report; enough reports since the last decision hold the comment."""
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.status != Status.PUBLISHED:
+            raise CommentError(_("This comment cannot be reported."))
+        same_reader = Q(reader_key=reader_key)
+        if network_key:
+            same_reader |= Q(network_key=network_key)
+        if locked.reports.filter(same_reader).exists():
+            raise AlreadyReported(_("You have already reported this comment."))
+        report = CommentReport.objects.create(
+            comment=locked,
+            reason=reason,
+            note=note[:500],
+            reader_key=reader_key,
+            network_key=network_key,
+        )
+        Comment.objects.filter(pk=locked.pk).update(reports_count=models.F("reports_count") + 1)
+        since_decision = locked.reports.all()
+        if locked.decided_at is not None:
+            since_decision = since_decision.filter(created_at__gt=locked.decided_at)
+        threshold = moderation_settings.REPORTS_TO_HOLD
+        if threshold and since_decision.count() >= threshold:
+            _transition(
+                locked,
+                Status.HELD,
+                action="reported",
+                by=None,
+                reason=REPORTED_BY_READERS,
+                actor=ModerationEvent.Actor.SYSTEM,
+            )
+    return report
+
+
+def stop_reply_notifications(comment: Comment) -> None:
+    """Withdraw the author's consent to mail about replies to ``comment``."""
+    Comment.objects.filter(pk=comment.pk).update(notify_replies=False, notify_replies_at=None)
+
+
 # Privacy ----------------------------------------------------------------------------------
 
 
@@ -475,3 +618,118 @@ def erase_expired_personal_data() -> int:
         .exclude(ip_address=None, user_agent="")
         .update(ip_address=None, user_agent="")
     )
+
+
+#: What an erased commenter is called, in the language of their comment.
+ERASED_AUTHOR_NAME = _("Anonymous")
+#: What an erased comment says when its text is removed too.
+ERASED_TEXT = _("This comment was removed at its author's request.")
+#: Addresses under the reserved .invalid domain (RFC 2606) can never receive mail.
+ERASED_EMAIL_DOMAIN = "erased.invalid"
+
+
+def commenter_comments(email: str) -> models.QuerySet[Comment]:
+    """Every comment written with ``email`` (case does not matter)."""
+    return Comment.objects.filter(author_email__iexact=email.strip())
+
+
+def _system_event(comment: Comment, action: str, reason: str = "") -> ModerationEvent:
+    return ModerationEvent(
+        comment=comment,
+        actor=ModerationEvent.Actor.SYSTEM,
+        action=action,
+        from_status=comment.status,
+        to_status=comment.status,
+        reason=reason,
+    )
+
+
+def _as_data(instance: models.Model, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    data = {}
+    for model_field in instance._meta.concrete_fields:
+        if model_field.name in exclude:
+            continue
+        value = getattr(instance, model_field.attname)
+        data[model_field.attname] = value.isoformat() if hasattr(value, "isoformat") else value
+    return data
+
+
+def export_commenter_data(email: str) -> dict[str, Any]:
+    """Everything stored about the author of ``email`` (GDPR art. 15), as JSON-ready data.
+
+    Each exported comment gets a ``ModerationEvent`` "exported" (actor: system).
+    """
+    with transaction.atomic():
+        comments = list(
+            commenter_comments(email).select_related("content_type").prefetch_related("events")
+        )
+        ips = {c.ip_address for c in comments if c.ip_address}
+        rules = AuthorRule.objects.filter(
+            Q(field=AuthorRule.Field.EMAIL, value__iexact=email.strip())
+            | Q(field=AuthorRule.Field.IP, value__in=ips)
+        )
+        data = {
+            "email": email.strip(),
+            "exported_at": timezone.now().isoformat(),
+            "comments": [
+                {
+                    **_as_data(comment),
+                    "target": f"{comment.content_type.app_label}.{comment.content_type.model}",
+                    "events": [_as_data(e, exclude=("comment",)) for e in comment.events.all()],
+                }
+                for comment in comments
+            ],
+            "author_rules": [_as_data(rule, exclude=("created_by",)) for rule in rules],
+            "training_labels": [
+                _as_data(label, exclude=("moderator",))
+                for label in TrainingLabel.objects.filter(comment__in=comments)
+            ],
+        }
+        ModerationEvent.objects.bulk_create([_system_event(c, "exported") for c in comments])
+    return data
+
+
+def erase_commenter_data(email: str, *, remove_text: bool = False) -> int:
+    """Anonymise every comment of ``email`` (GDPR art. 17); returns how many.
+
+    Name, email, website, IP address, user agent and the link to a user account are
+    erased; the text too with ``remove_text`` (else it stays, published or not, without a
+    name). The comments' training labels lose the author's details, or are deleted with
+    ``remove_text``. Each comment gets a ``ModerationEvent`` "erased" (actor: system).
+    """
+    with transaction.atomic():
+        comments = list(commenter_comments(email).select_for_update())
+        for comment in comments:
+            with translation.override(comment.language or settings.LANGUAGE_CODE):
+                comment.author_name = str(ERASED_AUTHOR_NAME)
+                if remove_text:
+                    comment.text = str(ERASED_TEXT)
+                    comment.explanation = {}
+            comment.author_email = f"erased-{comment.pk}@{ERASED_EMAIL_DOMAIN}"
+            comment.author_url = ""
+            comment.ip_address = None
+            comment.user_agent = ""
+            comment.user = None
+        Comment.objects.bulk_update(
+            comments,
+            [
+                "author_name",
+                "author_email",
+                "author_url",
+                "ip_address",
+                "user_agent",
+                "user",
+                "text",
+                "explanation",
+            ],
+        )
+        labels = TrainingLabel.objects.filter(comment__in=comments)
+        if remove_text:
+            labels.delete()
+        else:
+            labels.update(
+                author_name=str(ERASED_AUTHOR_NAME), author_url="", author_email_domain=""
+            )
+        reason = "personal data and text erased" if remove_text else "personal data erased"
+        ModerationEvent.objects.bulk_create([_system_event(c, "erased", reason) for c in comments])
+    return len(comments)

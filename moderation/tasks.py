@@ -54,6 +54,15 @@ def send_held_digest() -> int:
 
 
 @shared_task
+def notify_replies(comment_id: int) -> int:
+    """Mail the author of a comment its new replies; within the interval, try again after it."""
+    sent, wait = notifications.send_reply_digest(comment_id)
+    if wait is not None:
+        notify_replies.apply_async((comment_id,), countdown=wait)
+    return sent
+
+
+@shared_task
 def erase_expired_personal_data() -> int:
     """Erase IP addresses and user agents older than the retention period."""
     return services.erase_expired_personal_data()

@@ -1,10 +1,14 @@
-"""The reader-facing URLs: posting a comment."""
+"""The reader-facing URLs: posting a comment, and the reader's actions on comments."""
 
 from django.urls import path
 
-from . import views
+from . import reader_views, views
 
 app_name = "moderation"
 urlpatterns = [
     path("post/", views.post_comment, name="post"),
+    path("<int:pk>/edit/", reader_views.edit_comment, name="edit"),
+    path("<int:pk>/delete/", reader_views.delete_comment, name="delete"),
+    path("<int:pk>/report/", reader_views.report_comment, name="report"),
+    path("unsubscribe/<str:token>/", reader_views.unsubscribe_replies, name="unsubscribe_replies"),
 ]

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+
+from django import db
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from . import display, services
+from . import display, second_thought, services
 from .client_ip import client_ip
 from .forms import CommentForm, TargetError, load_target, sign_target, target_of_expired
 
+logger = logging.getLogger(__name__)
+
 HONEYPOT_REASON = "honeypot field filled"
+UNAVAILABLE_MESSAGE = _(
+    "Your comment could not be saved because the site is busy. "
+    "Please wait a moment and send it again."
+)
 
 
 class SeeOther(HttpResponseRedirect):
@@ -45,10 +56,64 @@ def build_submission(request: HttpRequest, target, data: dict) -> services.Submi
         user_agent=request.headers.get("User-Agent", ""),
         language=get_language() or "",
         user=request.user,
+        notify_replies=bool(data.get("notify_replies")),
     )
 
 
+def drop_connection() -> None:
+    """Close the connection after a database error so that the next query opens a new one
+    (kept inside a transaction, whose owner must roll it back first)."""
+    if not db.connection.in_atomic_block:
+        db.connection.close()
+
+
+def _unavailable(request: HttpRequest, error: db.Error) -> HttpResponse:
+    """A 503 in the reader's language, the form again with their input when the database
+    answers again (a dropped connection), else a short page; never a traceback."""
+    logger.warning("database error while posting a comment: %s", error)
+    drop_connection()
+    try:
+        target = load_target(request.POST.get("target", ""))
+        form = CommentForm(request.POST)
+        form.is_valid()
+        form.add_error(None, UNAVAILABLE_MESSAGE)
+        response = _form_again(request, target, form, status=503)
+    except (db.Error, TargetError):
+        drop_connection()
+        response = render(
+            request, "moderation/bad_request.html", {"message": UNAVAILABLE_MESSAGE}, status=503
+        )
+    response["Retry-After"] = "5"
+    return response
+
+
+def _database_errors_answered(view):
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except db.Error as error:
+            return _unavailable(request, error)
+
+    return wrapper
+
+
+def _ask_second_thought(
+    request: HttpRequest, target, form: CommentForm, kinds: list[str]
+) -> HttpResponse:
+    """The form once more, input kept, asking whether to edit or post anyway (HTTP 200)."""
+    context = display.section_context(request, target, form=form)
+    context["target_url"] = _target_url(target)
+    context["second_thought"] = {
+        "messages": [second_thought.MESSAGES[kind] for kind in kinds],
+        "ack": second_thought.acknowledgement(form.cleaned_data["comment"]),
+        "field": second_thought.ACK_FIELD,
+    }
+    return render(request, display.template_names(target, "second_thought.html"), context)
+
+
 @require_POST
+@_database_errors_answered
 def post_comment(request: HttpRequest) -> HttpResponse:
     signed = request.POST.get("target", "")
     form = CommentForm(request.POST)
@@ -69,6 +134,13 @@ def post_comment(request: HttpRequest) -> HttpResponse:
     if form.is_trapped:
         services.submit_trapped_spam(submission, HONEYPOT_REASON)
         return SeeOther(_target_url(target))
+    acknowledged = second_thought.is_acknowledged(
+        request.POST.get(second_thought.ACK_FIELD, ""), submission.text
+    )
+    if not acknowledged:
+        kinds = second_thought.reasons_to_ask(submission)
+        if kinds:
+            return _ask_second_thought(request, target, form, kinds)
     try:
         comment = services.submit_comment(submission)
     except services.CommentError as error:

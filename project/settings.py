@@ -1,23 +1,52 @@
 """Settings of the demo news site, configured by environment variables.
 
 ``DATABASE_URL`` (default: an SQLite file) and ``REDIS_URL`` (default: the embedded Redis
-that ``manage.py demo`` starts) select the real services; ``DJANGO_DEBUG``, ``SECRET_KEY``
-and ``ALLOWED_HOSTS`` configure a production deployment.
+that ``manage.py demo`` starts) select the real services; ``DJANGO_DEBUG=0``, ``SECRET_KEY``
+and ``ALLOWED_HOSTS`` configure a production deployment, which then passes
+``manage.py check --deploy``. docs/deployment.md lists every variable.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+
+def env_flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, "1" if default else "0").strip().lower() in {"1", "true", "yes"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # local state of the demo: SQLite files, the embedded Redis socket
 VAR_DIR.mkdir(exist_ok=True)
 
-DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+DEBUG = env_flag("DJANGO_DEBUG", default=True)
 SECRET_KEY = os.environ.get("SECRET_KEY", "demo-only-insecure-secret-key" if DEBUG else "")
-ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+if not SECRET_KEY:
+    raise ImproperlyConfigured("Set the SECRET_KEY environment variable when DJANGO_DEBUG=0.")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+if not DEBUG:
+    # HTTPS only. Behind a proxy that terminates TLS, set SECURE_PROXY_SSL_HEADER to the
+    # header it sets (e.g. X-Forwarded-Proto) so that Django knows the request was secure.
+    SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", default=True)
+    if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+        header = os.environ["SECURE_PROXY_SSL_HEADER"].upper().replace("-", "_")
+        SECURE_PROXY_SSL_HEADER = (f"HTTP_{header}", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # Checks the owner has turned off on purpose (e.g. "security.W008" when the proxy redirects).
+    SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS")
 
 INSTALLED_APPS = [
     "moderation",  # before the admin: its admin/index.html adds the queue badge
@@ -67,7 +96,10 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
+        env="DATABASE_URL",
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=60,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -88,7 +120,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -100,7 +132,14 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "redazione@example.org")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Celery: Redis broker, JSON only, a message is acknowledged after its task ran, so a
 # worker killed mid-task leaves it to be delivered again.
@@ -127,9 +166,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_step": 0.2,
 }
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "moderation")
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
+    "CELERY_BEAT_SCHEDULE_FILENAME", str(VAR_DIR / "celerybeat-schedule")
+)
 CELERY_BEAT_SCHEDULE = {
-    "sweep-pending-comments": {"task": "moderation.tasks.sweep_pending", "schedule": 30.0},
+    "sweep-pending-comments": {"task": "moderation.tasks.sweep_pending", "schedule": 15.0},
     "send-held-digest": {"task": "moderation.tasks.send_held_digest", "schedule": 60.0},
     "erase-old-ips": {"task": "moderation.tasks.erase_expired_personal_data", "schedule": 3600.0},
 }
@@ -161,7 +202,10 @@ SPECTACULAR_SETTINGS = {
 MODERATION = {
     "MODEL_DIR": os.environ.get("MODERATION_MODEL_DIR") or None,
     "PRIVACY_URL": "/privacy/",
-    "NOTIFY_EMAILS": ["moderatori@example.org"],
+    "NOTIFY_EMAILS": env_list("MODERATION_NOTIFY_EMAILS", "moderatori@example.org"),
+    # The reverse proxies in front of the site (addresses or CIDR ranges, comma-separated):
+    # only their X-Forwarded-For is believed when recording a commenter's IP address.
+    "TRUSTED_PROXIES": env_list("TRUSTED_PROXIES"),
     "API_TARGET_MODELS": ["articles.article"],
 }
 

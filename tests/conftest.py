@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.utils import translation
 
+from moderation.second_thought import acknowledgement
 from project.articles.models import Article
 
 from .helpers import Broker, WorkerProcess, database_url_for_subprocess
@@ -78,9 +79,14 @@ def form_fields(html: str) -> dict[str, str]:
 
 @pytest.fixture
 def post_comment():
-    """Post a comment through the article page's form, as a browser would."""
+    """Post a comment through the article page's form, as a browser would.
 
-    def post(client: Client, article: Article, **fields):
+    If a second thought is asked, the reader posts anyway (``second_thought`` is the "post
+    anyway" button), so that tests of everything else see the classic flow; the tests of the
+    prompt pass ``acknowledge=False``.
+    """
+
+    def post(client: Client, article: Article, *, acknowledge: bool = True, **fields):
         page = client.get(article.get_absolute_url())
         hidden = form_fields(page.content.decode())
         data = {
@@ -91,6 +97,8 @@ def post_comment():
             "target": hidden["target"],
             **fields,
         }
+        if acknowledge and isinstance(data["comment"], str):
+            data.setdefault("second_thought", acknowledgement(data["comment"]))
         return client.post("/comments/post/", {k: v for k, v in data.items() if v is not None})
 
     return post

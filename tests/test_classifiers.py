@@ -8,10 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.feature_extraction import FeatureHasher
 
 from moderation.classifiers import CommentInput, ModelError, load_model
 from moderation.classifiers.features import SpamFeatures, ToxicityFeatures
+from moderation.classifiers.lexicon import ENGLISH_INSULTS, ITALIAN_INSULTS, WordListMatcher
 from moderation.classifiers.linear import LinearTextClassifier
+from moderation.classifiers.normalize import compile_word_list, normalize
 from moderation.classifiers.registry import TRAINED_DIR
 from moderation.classifiers.scoring import score_all
 from moderation.classifiers.training import save
@@ -182,3 +185,22 @@ def test_scoring_both_shipped_models_together_matches_scoring_each() -> None:
     together = score_all([spam, toxicity], items)
     assert np.allclose(together["spam"], spam.predict_proba(items))
     assert np.allclose(together["toxicity"], toxicity.predict_proba(items))
+
+
+def test_cached_hashing_builds_the_same_counts_as_feature_hasher() -> None:
+    features = ToxicityFeatures(n_features=2**12)
+    texts = ["sei un idiota idiota", "thanks for the article", "", "a b c d e"]
+    hasher = FeatureHasher(2**12, input_type="string", alternate_sign=False)
+    expected = hasher.transform(features.text_terms(text) for text in texts)
+    assert abs(features.text_counts(texts) - expected).max() == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Sei un 1D10TA, vaffanculo!", "you f*ing bitch*", "fai schifo, stronzi", "grazie mille"],
+)
+def test_lexicon_matcher_finds_what_the_word_list_pattern_finds(text: str) -> None:
+    normalised = normalize(text)
+    pattern = compile_word_list(ITALIAN_INSULTS + ENGLISH_INSULTS)
+    matcher = WordListMatcher(ITALIAN_INSULTS + ENGLISH_INSULTS)
+    assert sorted(matcher.findall(normalised)) == sorted(pattern.findall(normalised))

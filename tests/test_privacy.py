@@ -74,3 +74,55 @@ def test_the_error_page_shows_no_other_commenters_private_data(an_article, post_
     body = response.content.decode()
     for secret in SECRETS:
         assert secret not in body
+
+
+@pytest.mark.django_db
+def test_the_api_its_schema_and_docs_never_show_a_commenters_private_data(an_article, settings):
+    """Every public URL without parameters (feeds included, when there are some), every
+    comment through the API, with and without a status token, and the schema."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from moderation.api.tokens import status_token
+
+    settings.MODERATION = {"API_TARGET_MODELS": ["articles.article"]}
+    comments = [
+        make_comment(
+            an_article,
+            status=status,
+            author_email=PLANTED_EMAIL,
+            ip_address=PLANTED_IP,
+            user_agent=PLANTED_AGENT,
+        )
+        for status in Status.values
+    ]
+
+    def plain_urls(resolver: URLResolver, prefix: str = "") -> list[str]:
+        urls = []
+        for entry in resolver.url_patterns:
+            route = prefix + str(entry.pattern).lstrip("^").rstrip("$")
+            if "<" in route or "(" in route or route.startswith("admin"):
+                continue
+            if isinstance(entry, URLResolver):
+                urls += plain_urls(entry, route)
+            elif isinstance(entry, URLPattern):
+                urls.append("/" + route)
+        return urls
+
+    target = f"articles.article:{an_article.pk}"
+    urls = [
+        *plain_urls(get_resolver()),
+        f"/api/comments/?target={target}",
+        f"/api/comments/count/?target={target}",
+        *(f"/api/comments/{c.pk}/" for c in comments),
+        *(f"/api/comments/{c.pk}/?token={status_token(c.pk)}" for c in comments),
+    ]
+    assert "/api/schema/" in urls and "/api/docs/" in urls
+    client = Client()
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code < 500, url
+        body = response.content.decode(errors="replace")
+        for secret in SECRETS:
+            assert secret not in body, f"{secret} leaked on {url}"
+    listed = client.get(f"/api/comments/?target={target}").json()["results"]
+    assert listed and "email" not in listed[0]

@@ -39,6 +39,29 @@ def test_only_the_author_sees_the_pending_comment(italian_client, an_article, po
     assert "Il mio commento in attesa" not in other
 
 
+def test_the_author_still_sees_a_held_comment_as_awaiting_moderation(
+    italian_client, an_article, post_comment
+):
+    post_comment(italian_client, an_article, comment="Trattenuto dal modello")
+    Comment.objects.update(status=Status.HELD)
+    own = italian_client.get(an_article.get_absolute_url()).content.decode()
+    assert "Trattenuto dal modello" in own
+    assert "Il tuo commento è in attesa di moderazione." in own
+    Comment.objects.update(status=Status.SPAM)
+    assert (
+        "Trattenuto dal modello"
+        not in italian_client.get(an_article.get_absolute_url()).content.decode()
+    )
+
+
+def test_an_invalid_email_is_announced_with_the_privacy_note(
+    italian_client, an_article, post_comment
+):
+    html = post_comment(italian_client, an_article, email="sbagliata").content.decode()
+    assert 'aria-describedby="email-notes email_error"' in html
+    assert 'id="email_error"' in html
+
+
 def test_a_guessed_own_comments_cookie_shows_nothing(italian_client, an_article, post_comment):
     post_comment(italian_client, an_article, comment="Segreto in attesa")
     comment = Comment.objects.get()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django import db
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -18,7 +19,6 @@ from drf_spectacular.utils import (
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,9 +27,10 @@ from rest_framework.settings import api_settings
 from .. import services
 from ..conf import moderation_settings
 from ..models import Comment, Status
-from ..views import build_submission
+from ..views import UNAVAILABLE_MESSAGE, build_submission, drop_connection
 from . import serializers as s
 from .pagination import CommentCursorPagination
+from .parsers import BoundedJSONParser
 from .permissions import CanModerate
 from .targets import TARGET_PATTERN, comments_on_open_models
 from .throttling import CommentPostingThrottle
@@ -95,6 +96,15 @@ class APIView(GenericAPIView):
         request.LANGUAGE_CODE = translation.get_language()
         super().initial(request, *args, **kwargs)
 
+    def handle_exception(self, exc: Exception) -> Response:
+        """A database failure (e.g. a dropped connection) is a 503 to retry, not a 500."""
+        if isinstance(exc, db.Error):
+            drop_connection()
+            response = Response({"detail": UNAVAILABLE_MESSAGE}, status=503)
+            response["Retry-After"] = "5"
+            return response
+        return super().handle_exception(exc)
+
 
 # Readers ------------------------------------------------------------------------------------
 
@@ -109,7 +119,7 @@ class CommentListCreateView(APIView):
 
     def get_parsers(self):
         if self.request is not None and self.request.method == "POST":
-            return [JSONParser()]
+            return [BoundedJSONParser()]
         return super().get_parsers()
 
     @extend_schema(
@@ -249,7 +259,7 @@ class ModerationCommentView(APIView):
 
 class DecisionView(APIView):
     permission_classes = [CanModerate]
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     serializer_class = s.DecisionSerializer
 
     @extend_schema(
@@ -274,7 +284,7 @@ class DecisionView(APIView):
 
 class BulkDecisionView(APIView):
     permission_classes = [CanModerate]
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     serializer_class = s.BulkDecisionSerializer
 
     @extend_schema(
@@ -311,7 +321,7 @@ class BulkDecisionView(APIView):
 
 class AuthorRuleView(APIView):
     permission_classes = [CanModerate]
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     serializer_class = s.AuthorRuleRequestSerializer
 
     @extend_schema(

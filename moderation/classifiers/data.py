@@ -19,17 +19,6 @@ from .base import CommentInput
 
 _TAGS = re.compile(r"<br\s*/?>|</?[a-z][^>]*>", re.IGNORECASE)
 
-#: Sets that may train a shipped model, per task (see the data sets' README).
-SHIPPABLE_SPAM_SETS = ("youtube_spam", "youtube_spam_extra_2014", "sms_spam")
-SHIPPABLE_TOXICITY_SETS = (
-    "jigsaw_it",
-    "jigsaw_toxic_en_sample",
-    "olid",
-    "davidson_hate_offensive",
-    "multilingual_hatecheck_it",
-    "pejorativity",
-)
-
 
 @dataclass
 class LabelledSet:
@@ -163,6 +152,7 @@ def ethos(data_dir: Path) -> LabelledSet:
     return out
 
 
+#: The sets that may train the shipped toxicity model (licences allow it), by name.
 TOXICITY_READERS = {
     "jigsaw_it": jigsaw_it,
     "jigsaw_toxic_en_sample": jigsaw_en,

@@ -11,15 +11,16 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction import FeatureHasher
 from sklearn.preprocessing import normalize as normalize_rows
+from sklearn.utils import murmurhash3_32
 
 from .base import CommentInput
-from .lexicon import ENGLISH_INSULTS_PATTERN, ITALIAN_INSULTS_PATTERN, SPAM_WORDS_PATTERN
+from .lexicon import ENGLISH_INSULTS_MATCHER, ITALIAN_INSULTS_MATCHER, SPAM_WORDS_MATCHER
 from .normalize import normalize
 
 #: Keeps word n-grams apart from character n-grams in the hashed space.
@@ -31,6 +32,8 @@ _URL = re.compile(
 _REPEATED_CHARS = re.compile(r"(.)\1{3,}")
 _PHONE = re.compile(r"(?:\+?\d[\s.-]?){8,}")
 _CURRENCY = re.compile(r"[$€£]|\b(?:usd|eur|euro|dollars?)\b", re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
+_CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _DIGITS = re.compile(r"\d")
 _KEYWORD_NAME = re.compile(
     r"\b(?:cheap|buy|best|free|online|loan|casino|seo|shop|store|sale|deal|pills?|"
@@ -72,7 +75,7 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
 
     Both kinds of n-gram are hashed into one space and each row scaled to unit length;
     the extras follow as named columns. The text part depends only on the n-gram ranges
-    and size, so models sharing them can share it (see ``scoring.score_both``).
+    and size, so models sharing them can share it (see ``scoring.score_all``).
     Subclasses name their extra columns in ``extra_names`` and compute them in ``extras``.
     """
 
@@ -103,11 +106,6 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
             self.max_chars,
         )
 
-    def _hasher(self) -> FeatureHasher:
-        return FeatureHasher(
-            self.n_features, input_type="string", alternate_sign=False, dtype=np.float32
-        )
-
     def extras(self, item: CommentInput, normalised: str) -> list[float]:
         return []
 
@@ -124,14 +122,7 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
         ]
 
     def char_grams(self, word: str) -> list[str]:
-        """Character n-grams of one word padded with spaces (like scikit-learn's char_wb)."""
-        padded = f" {word} "
-        low, high = self.char_ngram_range
-        return [
-            padded[start : start + size]
-            for size in range(low, min(high, len(padded)) + 1)
-            for start in range(len(padded) - size + 1)
-        ]
+        return char_grams(word, tuple(self.char_ngram_range))
 
     def text_terms(self, normalised: str) -> list[str]:
         """All n-grams of a normalised text, repeated as often as they occur."""
@@ -145,8 +136,37 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
         return [normalize(item.text[: self.max_chars]) for item in items]
 
     def text_counts(self, normalised: Sequence[str]) -> sp.csr_matrix:
-        """How often each hashed n-gram occurs in each text (rows not yet scaled)."""
-        return self._hasher().transform(self.text_terms(text) for text in normalised)
+        """How often each hashed n-gram occurs in each text (rows not yet scaled).
+
+        The matrix scikit-learn's ``FeatureHasher`` (non-alternating) builds from
+        ``text_terms``, faster: a word's
+        unigram and character n-gram columns are hashed once per process and cached.
+        """
+        word_range, char_range = tuple(self.word_ngram_range), tuple(self.char_ngram_range)
+        indptr, indices = [0], []
+        for text in normalised:
+            words = text.split()
+            columns: list[int] = []
+            for word in words:
+                columns.extend(_word_columns(word, self.n_features, word_range, char_range))
+            low, high = word_range
+            for size in range(max(low, 2), high + 1):
+                columns.extend(
+                    _column(WORD_PREFIX + " ".join(words[start : start + size]), self.n_features)
+                    for start in range(len(words) - size + 1)
+                )
+            indices.extend(columns)
+            indptr.append(len(indices))
+        counts = sp.csr_matrix(
+            (
+                np.ones(len(indices), dtype=np.float32),
+                np.asarray(indices, dtype=np.int32),
+                np.asarray(indptr, dtype=np.int64),
+            ),
+            shape=(len(normalised), self.n_features),
+        )
+        counts.sum_duplicates()
+        return counts
 
     def text_matrix(self, normalised: Sequence[str]) -> sp.csr_matrix:
         return normalize_rows(self.text_counts(normalised), copy=False)
@@ -155,27 +175,55 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
         rows = [self.extras(item, text) for item, text in zip(items, normalised, strict=True)]
         return np.asarray(rows, dtype=np.float32).reshape(len(items), len(self.extra_names))
 
-    def extra_matrix(
-        self, items: Sequence[CommentInput], normalised: Sequence[str]
-    ) -> sp.csr_matrix:
-        return sp.csr_matrix(self.extra_values(items, normalised))
-
-    def combine(self, text: sp.csr_matrix, extra: sp.csr_matrix) -> sp.csr_matrix:
-        return sp.hstack([text, extra], format="csr") if self.extra_names else text
-
     def transform(self, items: Sequence[CommentInput]) -> sp.csr_matrix:
+        """Scaled n-gram columns, then the named extras (what the classifier is fitted on)."""
         normalised = self.normalised(items)
-        return self.combine(self.text_matrix(normalised), self.extra_matrix(items, normalised))
+        text = self.text_matrix(normalised)
+        if not self.extra_names:
+            return text
+        extra = sp.csr_matrix(self.extra_values(items, normalised))
+        return sp.hstack([text, extra], format="csr")
 
     def columns(self, terms: Sequence[str]) -> np.ndarray:
-        """The hashed column of each text term, as ``text_matrix`` places it."""
-        if not terms:
-            return np.zeros(0, dtype=np.int64)
-        return self._hasher().transform([[term] for term in terms]).indices
+        """The hashed column of each text term, as ``text_counts`` places it."""
+        return np.asarray([_column(term, self.n_features) for term in terms], dtype=np.int64)
+
+
+def char_grams(word: str, char_range: tuple[int, int]) -> list[str]:
+    """Character n-grams of one word padded with spaces (like scikit-learn's char_wb)."""
+    padded = f" {word} "
+    low, high = char_range
+    return [
+        padded[start : start + size]
+        for size in range(low, min(high, len(padded)) + 1)
+        for start in range(len(padded) - size + 1)
+    ]
+
+
+def _column(term: str, n_features: int) -> int:
+    """The column ``FeatureHasher`` (non-alternating) gives ``term``."""
+    return abs(murmurhash3_32(term, seed=0)) % n_features
+
+
+@lru_cache(maxsize=200_000)
+def _word_columns(
+    word: str, n_features: int, word_range: tuple[int, int], char_range: tuple[int, int]
+) -> tuple[int, ...]:
+    """Columns of one word's character n-grams, and of the word itself if unigrams count."""
+    terms = char_grams(word, char_range)
+    if word_range[0] <= 1:
+        terms.append(WORD_PREFIX + word)
+    return tuple(_column(term, n_features) for term in terms)
 
 
 def _share(count: int, total: int) -> float:
     return count / total if total else 0.0
+
+
+def capital_share(text: str) -> float:
+    """Share of the letters that are capitals."""
+    letters = len(_LETTER.findall(text))
+    return len(_CAPITAL.findall(text)) / letters if letters else 0.0
 
 
 def _host(url: str) -> str:
@@ -211,14 +259,13 @@ class SpamFeatures(HashedTextFeatures):
     )
 
     def extra_words(self, normalised: str) -> dict[str, list[str]]:
-        return {"spam words": SPAM_WORDS_PATTERN.findall(normalised)}
+        return {"spam words": SPAM_WORDS_MATCHER.findall(normalised)}
 
     def extras(self, item: CommentInput, normalised: str) -> list[float]:
         text, name, url = item.text, item.author_name.strip(), item.author_url.strip()
         email = item.author_email.strip().lower()
         host = _host(url) if url else ""
         email_domain = email.rsplit("@", 1)[-1] if "@" in email else ""
-        letters = [c for c in text if c.isalpha()]
         return [
             math.log1p(len(_URL.findall(text))),
             float(bool(url)),
@@ -232,10 +279,10 @@ class SpamFeatures(HashedTextFeatures):
             float(email_domain in _DISPOSABLE_MAIL),
             float(bool(host) and bool(email_domain) and host.endswith(email_domain)),
             math.log1p(len(_REPEATED_CHARS.findall(text))),
-            _share(sum(c.isupper() for c in letters), len(letters)),
+            capital_share(item.text),
             float(bool(_PHONE.search(text))),
             float(bool(_CURRENCY.search(text))),
-            math.log1p(len(SPAM_WORDS_PATTERN.findall(normalised))),
+            math.log1p(len(SPAM_WORDS_MATCHER.findall(normalised))),
             math.log1p(len(text)) / 8,
         ]
 
@@ -251,8 +298,8 @@ class ToxicityFeatures(HashedTextFeatures):
     )
 
     def extra_words(self, normalised: str) -> dict[str, list[str]]:
-        italian = ITALIAN_INSULTS_PATTERN.findall(normalised)
-        english = ENGLISH_INSULTS_PATTERN.findall(normalised)
+        italian = ITALIAN_INSULTS_MATCHER.findall(normalised)
+        english = ENGLISH_INSULTS_MATCHER.findall(normalised)
         return {
             "Italian insult words": italian,
             "English insult words": english,
@@ -260,12 +307,11 @@ class ToxicityFeatures(HashedTextFeatures):
         }
 
     def extras(self, item: CommentInput, normalised: str) -> list[float]:
-        italian = len(ITALIAN_INSULTS_PATTERN.findall(normalised))
-        english = len(ENGLISH_INSULTS_PATTERN.findall(normalised))
-        letters = [c for c in item.text if c.isalpha()]
+        italian = len(ITALIAN_INSULTS_MATCHER.findall(normalised))
+        english = len(ENGLISH_INSULTS_MATCHER.findall(normalised))
         return [
             math.log1p(italian),
             math.log1p(english),
             _share(italian + english, len(normalised.split())),
-            _share(sum(c.isupper() for c in letters), len(letters)),
+            capital_share(item.text),
         ]

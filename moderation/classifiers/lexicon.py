@@ -7,7 +7,7 @@ words ("fag*" would catch "fagioli") are spelled out instead.
 
 from __future__ import annotations
 
-from .normalize import compile_word_list
+from .normalize import compile_word_list, normalize
 
 ITALIAN_INSULTS = (
     "idiot*",
@@ -96,8 +96,6 @@ ITALIAN_INSULTS = (
     "morite",
     "ammazzat*",
     "schifo",
-    "fai schifo",
-    "fate schifo",
     "taci",
     "tacete",
     "handicappat*",
@@ -156,7 +154,6 @@ ENGLISH_INSULTS = (
     "sucker*",
     "kill yourself",
     "kys",
-    "go die",
     "hoe",
     "hoes",
     "trash",
@@ -192,7 +189,6 @@ ENGLISH_INSULTS = (
 SPAM_WORDS = (
     "subscrib*",
     "check out",
-    "my channel",
     "channel",
     "free",
     "win",
@@ -224,6 +220,30 @@ SPAM_WORDS = (
     "visita",
 )
 
-ITALIAN_INSULTS_PATTERN = compile_word_list(ITALIAN_INSULTS)
-ENGLISH_INSULTS_PATTERN = compile_word_list(ENGLISH_INSULTS)
-SPAM_WORDS_PATTERN = compile_word_list(SPAM_WORDS)
+
+class WordListMatcher:
+    """Finds the entries of a word list in normalised text.
+
+    Matches what ``compile_word_list`` matches, faster for long lists: single words are
+    looked up per word (a set, and a tuple of stems for ``*`` entries); only phrases go
+    through the regular expression. A phrase should not contain a listed single word, or
+    both count.
+    """
+
+    def __init__(self, entries: tuple[str, ...]) -> None:
+        words = [normalize(entry) for entry in entries]
+        self.exact = frozenset(word for word in words if " " not in word and "*" not in word)
+        self.stems = tuple(word[:-1] for word in words if " " not in word and "*" in word)
+        self.phrases = compile_word_list([word for word in words if " " in word])
+
+    def findall(self, normalised: str) -> list[str]:
+        words = (token.strip("*") for token in normalised.split())
+        found = [word for word in words if word in self.exact or word.startswith(self.stems)]
+        if self.phrases is not None:
+            found.extend(self.phrases.findall(normalised))
+        return found
+
+
+ITALIAN_INSULTS_MATCHER = WordListMatcher(ITALIAN_INSULTS)
+ENGLISH_INSULTS_MATCHER = WordListMatcher(ENGLISH_INSULTS)
+SPAM_WORDS_MATCHER = WordListMatcher(SPAM_WORDS)

@@ -25,10 +25,17 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
     a probability on data the weights never saw (one calibrator, not a k-fold ensemble).
     """
 
-    def __init__(self, features: HashedTextFeatures, C: float = 4.0, max_iter: int = 200) -> None:
+    def __init__(
+        self,
+        features: HashedTextFeatures,
+        C: float = 4.0,
+        max_iter: int = 200,
+        random_state: int = 0,
+    ) -> None:
         self.features = features
         self.C = C
         self.max_iter = max_iter
+        self.random_state = random_state
 
     def fit(
         self,
@@ -38,7 +45,9 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
     ) -> LinearTextClassifier:
         self.features.fit(items)
         matrix = self.features.transform(items)
-        model = LogisticRegression(C=self.C, solver="liblinear", max_iter=self.max_iter)
+        model = LogisticRegression(
+            C=self.C, solver="liblinear", max_iter=self.max_iter, random_state=self.random_state
+        )
         model.fit(matrix, y, sample_weight=sample_weight)
         self.coef_ = model.coef_.ravel().astype(np.float32)
         self.intercept_ = float(model.intercept_[0])

@@ -12,6 +12,8 @@ import unicodedata
 _LEET = str.maketrans(
     {"1": "i", "0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "€": "e"}
 )
+# The Unicode blocks of combining diacritical marks (what NFKD splits off Latin letters).
+_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _NON_WORD = re.compile(r"[^a-z0-9*]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 # Runs of single letters split by spaces or punctuation: "i d i o t a", "i.d.i.o.t.a".
@@ -21,8 +23,7 @@ _SPACED_LETTERS = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")
 def strip_accents(text: str) -> str:
     if text.isascii():
         return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 
 def normalize(text: str) -> str:

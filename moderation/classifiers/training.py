@@ -70,7 +70,9 @@ def _fit(
     calibration: Rows,
     max_fpr: float,
 ) -> tuple[LinearTextClassifier, float]:
-    model = LinearTextClassifier(features, C=c).fit(train[0], train[1], sample_weight=weights)
+    model = LinearTextClassifier(features, C=c, random_state=SEED).fit(
+        train[0], train[1], sample_weight=weights
+    )
     model.calibrate(*calibration)
     proba = model.predict_proba(calibration[0])[:, 1]
     return model, best_threshold(calibration[1], proba, max_fpr=max_fpr)

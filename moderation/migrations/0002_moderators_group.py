@@ -3,9 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUP = "Moderators"
-PERMISSIONS = ["can_moderate", "view_comment", "change_comment", "view_moderationevent",
-               "view_authorrule", "add_authorrule", "change_authorrule", "delete_authorrule"]
+from moderation.roles import MODERATORS_GROUP, ensure_moderators_group
 
 
 def create_group(apps, schema_editor):
@@ -13,16 +11,11 @@ def create_group(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="moderation", codename__in=PERMISSIONS)
-    )
+    ensure_moderators_group(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
+    apps.get_model("auth", "Group").objects.filter(name=MODERATORS_GROUP).delete()
 
 
 class Migration(migrations.Migration):

@@ -24,3 +24,15 @@
     form.elements.comment.focus();
   });
 })();
+
+// A second thought before posting: "Edit" puts the reader back in the comment box.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var edit = event.target.closest(".mod-second-thought__edit");
+    if (!edit) return;
+    event.preventDefault();
+    edit.closest(".mod-second-thought").hidden = true;
+    document.getElementById("comment").focus();
+  });
+})();

@@ -91,7 +91,5 @@ class Command(BaseCommand):
         user.save()
         user.groups.add(Group.objects.get(name="Moderators"))
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Moderator account: {MODERATOR} / {password}  (http://127.0.0.1:8000/admin/)"
-            )
+            self.style.SUCCESS(f"Moderator account: {MODERATOR} / {password}  (log in at /admin/)")
         )

@@ -1,0 +1,94 @@
+"""``manage.py import_wordpress_comments EXPORT.xml --model app.model``: move comments in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.core.management.base import BaseCommand, CommandError
+
+from moderation import wordpress
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the comments of a WordPress export (WXR file, from Tools → Export) onto this "
+        "site's objects, keeping WordPress's decisions. Running it again imports nothing twice."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("export", type=Path, help="the WXR (.xml) file")
+        parser.add_argument(
+            "--model", required=True, help="the model commented on, as app_label.model"
+        )
+        parser.add_argument(
+            "--match",
+            choices=["slug", "url"],
+            default="slug",
+            help="find the object by the post's slug, or by the path of its URL",
+        )
+        parser.add_argument(
+            "--field",
+            help="the model field to compare: default 'slug' for --match slug; for --match "
+            "url, a field holding the old URL (default: get_absolute_url())",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="report what would be imported, store nothing"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        model = self._model(options["model"])
+        field_name = options["field"] or ("slug" if options["match"] == "slug" else None)
+        if field_name:
+            try:
+                model._meta.get_field(field_name)
+            except FieldDoesNotExist as exc:
+                raise CommandError(f"{options['model']} has no field {field_name!r}") from exc
+        if options["match"] == "slug":
+            match = wordpress.slug_matcher(model, field_name or "slug")
+        else:
+            match = wordpress.url_matcher(model, field_name)
+        try:
+            with options["export"].open("rb") as stream:
+                report = wordpress.import_comments(
+                    wordpress.WordPressExport(stream), match, dry_run=options["dry_run"]
+                )
+        except OSError as exc:
+            raise CommandError(f"cannot read {options['export']}: {exc}") from exc
+        except wordpress.ExportError as exc:
+            raise CommandError(f"{options['export']}: {exc}; nothing was imported") from exc
+        self._print(report, dry_run=options["dry_run"])
+
+    def _model(self, label: str) -> Any:
+        try:
+            return apps.get_model(label)
+        except (LookupError, ValueError) as exc:
+            raise CommandError(f"unknown model {label!r}; use app_label.model") from exc
+
+    def _print(self, report: wordpress.ImportReport, *, dry_run: bool) -> None:
+        verb = "would import" if dry_run else "imported"
+        by_status = ", ".join(f"{n} {status}" for status, n in sorted(report.imported.items()))
+        self.stdout.write(
+            f"{verb} {report.total} comment(s) on {report.matched_posts} post(s)"
+            + (f": {by_status}" if by_status else "")
+        )
+        self.stdout.write(f"already imported before: {report.already_imported}")
+        self.stdout.write(f"pingbacks and trackbacks left out: {report.skipped_types}")
+        if report.ips_not_kept:
+            self.stdout.write(
+                f"IP addresses not kept (older than IP_RETENTION_DAYS): {report.ips_not_kept}"
+            )
+        if report.unmatched_posts:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{len(report.unmatched_posts)} post(s) matched no object; "
+                    "their comments were not imported:"
+                )
+            )
+            for post in report.unmatched_posts:
+                self.stdout.write(
+                    f"  post {post.id} {post.slug or '-'} {post.link or '-'} "
+                    f"({len(post.comments)} comment(s))"
+                )

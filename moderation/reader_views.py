@@ -1,0 +1,129 @@
+"""The reader's actions on comments after posting: edit or delete one's own within the edit
+window, report someone else's, stop the mail about replies. All work without JavaScript;
+the actions themselves are in ``services``."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.crypto import salted_hmac
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import display, notifications, services
+from .client_ip import client_ip
+from .forms import EditCommentForm, ReportForm
+from .models import Comment, Status
+from .views import SeeOther, _target_url
+
+READER_COOKIE = "moderation_reader"
+READER_SALT = "moderation.reader"
+NETWORK_SALT = "moderation.report-network"
+_READER_COOKIE_AGE = 365 * 24 * 3600
+
+
+def _comment_url(comment: Comment) -> str:
+    return f"{_target_url(comment.target)}#comment-{comment.pk}"
+
+
+def _own_editable(request: HttpRequest, pk: int) -> Comment:
+    """The reader's own comment (signed cookie) while its edit window is open; else 404."""
+    if pk not in display.own_comment_ids(request):
+        raise Http404
+    comment = get_object_or_404(Comment, pk=pk)
+    if not services.can_edit(comment):
+        raise Http404
+    return comment
+
+
+@require_http_methods(["GET", "POST"])
+def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _own_editable(request, pk)
+    form = EditCommentForm(request.POST or None, initial={"comment": comment.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_comment(comment, text=form.cleaned_data["comment"])
+        except services.CommentError as error:
+            form.add_error(None, error.message)
+        else:
+            return SeeOther(_comment_url(comment))
+    context = {"comment": comment, "form": form, "target_url": _target_url(comment.target)}
+    return render(request, "moderation/edit.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def delete_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _own_editable(request, pk)
+    try:
+        services.delete_by_author(comment)
+    except services.CommentError:
+        raise Http404 from None
+    return SeeOther(f"{_target_url(comment.target)}#comments")
+
+
+def _reader_key(request: HttpRequest) -> tuple[str, bool]:
+    """The random token of this browser's signed cookie, and whether it is new."""
+    token = request.get_signed_cookie(READER_COOKIE, default="", salt=READER_SALT)
+    return (token, False) if token else (secrets.token_urlsafe(24), True)
+
+
+def _network_key(request: HttpRequest) -> str:
+    ip = client_ip(request)
+    return salted_hmac(NETWORK_SALT, ip).hexdigest() if ip else ""
+
+
+@require_http_methods(["GET", "POST"])
+def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(Comment, pk=pk, status=Status.PUBLISHED)
+    context = {"comment": comment, "target_url": _target_url(comment.target)}
+    if request.method == "GET" and request.GET.get("sent"):
+        return render(request, "moderation/report.html", {**context, "sent": True})
+    form = ReportForm(request.POST or None)
+    status = 200
+    reader_key, new_key = _reader_key(request)
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.report_comment(
+                    comment,
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                    reader_key=reader_key,
+                    network_key=_network_key(request),
+                )
+            except services.CommentError as error:
+                form.add_error(None, error.message)
+                status = error.status_code
+            else:
+                response = SeeOther(f"{reverse('moderation:report', args=[pk])}?sent=1")
+                if new_key:
+                    response.set_signed_cookie(
+                        READER_COOKIE,
+                        reader_key,
+                        salt=READER_SALT,
+                        max_age=_READER_COOKIE_AGE,
+                        httponly=True,
+                        samesite="Lax",
+                        secure=request.is_secure(),
+                    )
+                return response
+    return render(request, "moderation/report.html", {**context, "form": form}, status=status)
+
+
+@csrf_exempt  # the signed token in the URL is the authority; mail clients POST without a form
+@require_http_methods(["GET", "POST"])
+def unsubscribe_replies(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a confirm button; POST (the button, or RFC 8058 one-click) unsubscribes."""
+    comment = notifications.comment_for_unsubscribe(token)
+    if comment is None:
+        message = notifications.INVALID_UNSUBSCRIBE_LINK
+        return render(request, "moderation/bad_request.html", {"message": message}, status=400)
+    done = request.method == "POST"
+    if done:
+        services.stop_reply_notifications(comment)
+    context = {"comment": comment, "done": done, "target_url": _target_url(comment.target)}
+    return render(request, "moderation/unsubscribe.html", context)

@@ -1,0 +1,27 @@
+"""The app's own listeners: they only enqueue the work a signal calls for."""
+
+from __future__ import annotations
+
+import logging
+
+from django.dispatch import receiver
+
+from . import signals
+from .models import Comment
+
+logger = logging.getLogger(__name__)
+
+
+@receiver(signals.comment_published, dispatch_uid="moderation.notify_reply")
+def notify_reply(sender, comment: Comment, **kwargs) -> None:
+    """A reply was published: have a worker mail the parent's author, if they asked for it."""
+    if comment.parent_id is None:
+        return
+    if not Comment.objects.filter(pk=comment.parent_id, notify_replies=True).exists():
+        return
+    from .tasks import notify_replies
+
+    try:
+        notify_replies.apply_async((comment.parent_id,), retry=False)
+    except Exception:  # any broker failure: publishing must not fail for a courtesy mail
+        logger.warning("broker unavailable; reply notification for %s dropped", comment.parent_id)

@@ -1,0 +1,392 @@
+"""Moving comments in from WordPress: a streaming reader of WXR export files, and the import.
+
+The reader (``read_export``) is plain Python. It parses with expat directly and refuses
+any document type declaration, so no entity can be declared: neither external entities
+(file or network access) nor nested ones ("billion laughs") can be expanded. It keeps only
+the fields it needs, one post at a time, so the size of the export does not matter.
+
+``import_comments`` stores the comments of the posts the owner's mapping finds, keeping
+their WordPress status (they were moderated there) without classifying them again. Each
+comment gets a ``ModerationEvent`` with action ``imported`` and reason
+``wordpress:<comment id>@<site>``; that is how a second run knows what it already imported.
+Approved and spam comments also become training labels, as a moderator's decision would.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import BinaryIO
+from urllib.parse import unquote, urlsplit
+from xml.parsers import expat
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from . import services
+from .conf import moderation_settings
+from .models import Comment, ModerationEvent, Status
+
+IMPORT_ACTION = "imported"
+#: WordPress decisions that become training labels, as the moderator's action they equal.
+LABEL_ACTION_FOR_STATUS = {Status.PUBLISHED: "approved", Status.SPAM: "marked_spam"}
+#: WordPress ``comment_approved`` → status here. Anything else is held for a moderator.
+STATUS_FROM_WORDPRESS = {
+    "1": Status.PUBLISHED,
+    "approve": Status.PUBLISHED,
+    "0": Status.HELD,
+    "hold": Status.HELD,
+    "spam": Status.SPAM,
+    "trash": Status.REJECTED,
+    "post-trashed": Status.REJECTED,
+}
+#: ``comment_type`` values of readers' comments; pingbacks and trackbacks are left out.
+READER_COMMENT_TYPES = {"", "comment"}
+_POST_FIELDS = {"title", "link", "post_id", "post_name", "post_type"}
+_COMMENT_FIELDS = {
+    "comment_id",
+    "comment_author",
+    "comment_author_email",
+    "comment_author_url",
+    "comment_author_IP",
+    "comment_date",
+    "comment_date_gmt",
+    "comment_content",
+    "comment_approved",
+    "comment_type",
+    "comment_parent",
+}
+_SITE_FIELDS = ("base_blog_url", "base_site_url", "link")
+_CHUNK = 64 * 1024
+
+
+class ExportError(Exception):
+    """The file is not a readable WordPress export."""
+
+
+@dataclass(frozen=True)
+class WordPressComment:
+    id: int
+    parent_id: int
+    author: str
+    email: str
+    url: str
+    ip: str
+    date: datetime | None
+    content: str
+    approved: str
+    type: str
+
+
+@dataclass
+class WordPressPost:
+    id: int
+    title: str
+    slug: str
+    link: str
+    type: str
+    comments: list[WordPressComment] = field(default_factory=list)
+
+
+def _parse_date(gmt: str, local: str) -> datetime | None:
+    for value, tz in ((gmt, UTC), (local, timezone.get_current_timezone())):
+        try:
+            return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=tz)
+        except ValueError:
+            continue  # WordPress writes 0000-00-00 00:00:00 for "no date"
+    return None
+
+
+def _as_int(value: str) -> int:
+    try:
+        return int(value.strip() or 0)
+    except ValueError as exc:
+        raise ExportError(f"expected a number, found {value!r}") from exc
+
+
+def _refuse_doctype(*args: object) -> None:
+    raise ExportError("the file declares a document type; a WordPress export does not")
+
+
+class _Reader:
+    """Expat handlers that turn the element stream into posts with their comments."""
+
+    def __init__(self) -> None:
+        self.parser = expat.ParserCreate(namespace_separator=" ")
+        self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        self.parser.StartDoctypeDeclHandler = _refuse_doctype
+        self.parser.EntityDeclHandler = _refuse_doctype
+        self.parser.StartElementHandler = self._start
+        self.parser.EndElementHandler = self._end
+        self.parser.CharacterDataHandler = self._text
+        self.path: list[str] = []
+        self.text: list[str] = []
+        self.site: dict[str, str] = {}
+        self.post: dict[str, str] | None = None
+        self.comments: list[dict[str, str]] = []
+        self.comment: dict[str, str] | None = None
+        self.ready: list[WordPressPost] = []
+        self.is_export = False
+
+    def feed(self, data: bytes, final: bool = False) -> None:
+        try:
+            self.parser.Parse(data, final)
+        except expat.ExpatError as exc:
+            raise ExportError(
+                f"malformed XML at line {exc.lineno}, column {exc.offset}: "
+                f"{expat.ErrorString(exc.code)}"
+            ) from exc
+
+    def _start(self, name: str, attributes: dict) -> None:
+        local = name.rpartition(" ")[2]
+        self.path.append(local)
+        self.text = []
+        if self.path == ["rss", "channel"]:
+            self.is_export = True
+        elif self.path == ["rss", "channel", "item"]:
+            self.post, self.comments = {}, []
+        elif self.path[-2:] == ["item", "comment"] and self.post is not None:
+            self.comment = {}
+
+    def _text(self, data: str) -> None:
+        self.text.append(data)
+
+    def _end(self, name: str) -> None:
+        local = self.path[-1]
+        parent = self.path[-2] if len(self.path) > 1 else ""
+        value = "".join(self.text)
+        if self.path[:2] == ["rss", "channel"] and len(self.path) == 3 and local in _SITE_FIELDS:
+            self.site.setdefault(local, value.strip())
+        elif parent == "item" and self.post is not None and local in _POST_FIELDS:
+            self.post[local] = value
+        elif parent == "comment" and self.comment is not None and local in _COMMENT_FIELDS:
+            self.comment[local] = value
+        elif local == "comment" and parent == "item" and self.comment is not None:
+            self.comments.append(self.comment)
+            self.comment = None
+        elif self.path == ["rss", "channel", "item"] and self.post is not None:
+            self.ready.append(self._build_post())
+            self.post = None
+        self.path.pop()
+        self.text = []
+
+    def _build_post(self) -> WordPressPost:
+        post = self.post or {}
+        return WordPressPost(
+            id=_as_int(post.get("post_id", "0")),
+            title=post.get("title", "").strip(),
+            slug=unquote(post.get("post_name", "").strip()),
+            link=post.get("link", "").strip(),
+            type=post.get("post_type", "").strip(),
+            comments=[
+                WordPressComment(
+                    id=_as_int(c.get("comment_id", "")),
+                    parent_id=_as_int(c.get("comment_parent", "0")),
+                    author=c.get("comment_author", "").strip(),
+                    email=c.get("comment_author_email", "").strip(),
+                    url=c.get("comment_author_url", "").strip(),
+                    ip=c.get("comment_author_IP", "").strip(),
+                    date=_parse_date(c.get("comment_date_gmt", ""), c.get("comment_date", "")),
+                    content=c.get("comment_content", ""),
+                    approved=c.get("comment_approved", "").strip(),
+                    type=c.get("comment_type", "").strip(),
+                )
+                for c in self.comments
+            ],
+        )
+
+
+class WordPressExport:
+    """An opened WXR file: ``site`` once the header is read, then ``posts()`` one by one."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._reader = _Reader()
+        self._done = False
+
+    @property
+    def site(self) -> str:
+        """The WordPress site's address, the namespace of its comment ids."""
+        for key in _SITE_FIELDS:
+            if self._reader.site.get(key):
+                return self._reader.site[key].rstrip("/")
+        return ""
+
+    def posts(self) -> Iterator[WordPressPost]:
+        while not self._done:
+            chunk = self._stream.read(_CHUNK)
+            self._done = not chunk
+            self._reader.feed(chunk, final=self._done)
+            if self._done and not self._reader.is_export:
+                raise ExportError("this is not a WordPress export (no <rss><channel>)")
+            posts, self._reader.ready = self._reader.ready, []
+            yield from posts
+
+
+# Importing --------------------------------------------------------------------------------
+
+#: Finds the site's object for a WordPress post, or None.
+PostMatcher = Callable[[WordPressPost], models.Model | None]
+
+
+def _path(url: str) -> str:
+    return unquote(urlsplit(url).path).rstrip("/")
+
+
+def slug_matcher(model: type[models.Model], field_name: str = "slug") -> PostMatcher:
+    """Match a post by its slug (``post_name``) against ``model.<field_name>``."""
+
+    def match(post: WordPressPost) -> models.Model | None:
+        if not post.slug:
+            return None
+        return model._default_manager.filter(**{field_name: post.slug}).first()
+
+    return match
+
+
+def url_matcher(model: type[models.Model], field_name: str | None = None) -> PostMatcher:
+    """Match a post by the path of its URL against each object's ``get_absolute_url()``,
+    or against ``model.<field_name>`` when the site kept the old URLs in a field."""
+    by_path: dict[str, models.Model] | None = None
+
+    def match(post: WordPressPost) -> models.Model | None:
+        nonlocal by_path
+        if by_path is None:
+            by_path = {}
+            for obj in model._default_manager.iterator():
+                url = getattr(obj, field_name) if field_name else obj.get_absolute_url()
+                if url:
+                    by_path.setdefault(_path(str(url)), obj)
+        return by_path.get(_path(post.link)) if post.link else None
+
+    return match
+
+
+@dataclass
+class ImportReport:
+    imported: dict[str, int] = field(default_factory=dict)  # per status
+    already_imported: int = 0
+    skipped_types: int = 0  # pingbacks, trackbacks
+    ips_not_kept: int = 0  # older than IP_RETENTION_DAYS
+    matched_posts: int = 0
+    unmatched_posts: list[WordPressPost] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.imported.values())
+
+
+def _event_reason(site: str, comment_id: int) -> str:
+    return f"wordpress:{comment_id}@{site}"[:255]
+
+
+def _already_imported(site: str) -> dict[int, Comment]:
+    events = ModerationEvent.objects.filter(
+        action=IMPORT_ACTION, reason__startswith="wordpress:", reason__endswith=f"@{site}"
+    ).select_related("comment")
+    return {int(e.reason.split(":", 1)[1].split("@", 1)[0]): e.comment for e in events}
+
+
+def _valid_ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
+def _within_ip_retention(date: datetime | None) -> bool:
+    cutoff = timezone.now() - timedelta(days=moderation_settings.IP_RETENTION_DAYS)
+    return date is not None and date >= cutoff
+
+
+def _import_one(
+    site: str, post_target: models.Model, wp: WordPressComment, parent: Comment | None
+) -> Comment:
+    status = STATUS_FROM_WORDPRESS.get(wp.approved, Status.HELD)
+    url = wp.url if len(wp.url) <= 200 and wp.url.startswith(("http://", "https://")) else ""
+    submission = services.Submission(
+        target=post_target,
+        author_name=wp.author[:245],
+        author_email=wp.email[:100],
+        author_url=url,
+        text=wp.content,
+        parent=parent,
+        ip_address=_valid_ip(wp.ip) if _within_ip_retention(wp.date) else None,
+    )
+    comment = services._new_comment(submission, status)
+    date = wp.date or timezone.now()
+    Comment.objects.filter(pk=comment.pk).update(created_at=date, decided_at=date)
+    comment.created_at = comment.decided_at = date
+    ModerationEvent.objects.create(
+        comment=comment,
+        actor=ModerationEvent.Actor.SYSTEM,
+        action=IMPORT_ACTION,
+        to_status=status,
+        reason=_event_reason(site, wp.id),
+        reasons=[f"WordPress status: {wp.approved or 'unknown'}"],
+    )
+    label_action = LABEL_ACTION_FOR_STATUS.get(status)
+    if label_action:
+        services._record_training_label(comment, action=label_action, by=None, reason="")
+    return comment
+
+
+def import_comments(
+    export: WordPressExport, match: PostMatcher, *, dry_run: bool = False
+) -> ImportReport:
+    """Import the readers' comments of every post ``match`` finds; all or nothing.
+
+    Raises ``ExportError`` for an unreadable file; nothing is stored then.
+    """
+    report = ImportReport()
+    with transaction.atomic():
+        posts = export.posts()
+        first = next(posts, None)
+        site = export.site
+        if not site:
+            raise ExportError("the export names no site (<wp:base_site_url>)")
+        done = _already_imported(site)
+        for post in [first, *posts] if first else []:
+            _import_post(site, post, match, done, report)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _import_post(
+    site: str,
+    post: WordPressPost,
+    match: PostMatcher,
+    done: dict[int, Comment],
+    report: ImportReport,
+) -> None:
+    wanted = [c for c in post.comments if c.type in READER_COMMENT_TYPES]
+    report.skipped_types += len(post.comments) - len(wanted)
+    if not wanted:
+        return
+    target = match(post)
+    if target is None:
+        report.unmatched_posts.append(post)
+        return
+    report.matched_posts += 1
+    report.already_imported += sum(1 for c in wanted if c.id in done)
+    # Parents before their replies; a reply whose parent is not in the export starts a thread.
+    ids_in_post = {c.id for c in wanted}
+    remaining = sorted((c for c in wanted if c.id not in done), key=lambda c: c.id)
+    while remaining:
+        waiting = []
+        for wp in remaining:
+            if wp.parent_id and wp.parent_id not in done and wp.parent_id in ids_in_post:
+                waiting.append(wp)
+                continue
+            parent = done.get(wp.parent_id) if wp.parent_id else None
+            comment = _import_one(site, target, wp, parent)
+            done[wp.id] = comment
+            report.imported[comment.status] = report.imported.get(comment.status, 0) + 1
+            if _valid_ip(wp.ip) and comment.ip_address is None:
+                report.ips_not_kept += 1
+        if len(waiting) == len(remaining):  # a cycle of parents: break it at the first one
+            waiting[0] = replace(waiting[0], parent_id=0)
+        remaining = waiting

@@ -1,0 +1,218 @@
+"""The docker-compose deployment: its file is sound, names real code, and configures a site
+that passes ``manage.py check --deploy`` without a warning."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from importlib.util import find_spec
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import get_commands
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE = ROOT / "docker-compose.yml"
+DOCKERFILE = ROOT / "Dockerfile"
+SETTINGS = ROOT / "project" / "settings.py"
+APP_SERVICES = ("migrate", "web", "worker", "beat")
+# Variables read by a program other than Django's settings.
+READ_ELSEWHERE = {"FORWARDED_ALLOW_IPS": "gunicorn"}
+# What an owner puts in .env: the required variables of docker-compose.yml.
+OWNER_ENV = {
+    "SECRET_KEY": "x7Hq2-owner-chosen-secret-for-tests-9fKd81mZp0Lw3vRt6yBn4cQe5sJa",
+    "ALLOWED_HOSTS": "news.example.org",
+    "POSTGRES_PASSWORD": "pw",
+    "MODERATION_NOTIFY_EMAILS": "moderatori@example.org",
+    "EMAIL_HOST": "smtp.example.org",
+}
+INTERPOLATION = re.compile(r"\$\{(\w+)(?::([-?])([^}]*))?\}")
+
+
+def interpolate(value: str, env: dict[str, str]) -> str:
+    """Compose's ``${NAME}``, ``${NAME:-default}`` and ``${NAME:?error}``."""
+
+    def replace(match: re.Match) -> str:
+        name, kind, rest = match.groups()
+        if env.get(name):
+            return env[name]
+        if kind == "?":
+            raise KeyError(f"{name} is required: {rest}")
+        return rest or ""
+
+    return INTERPOLATION.sub(replace, value)
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+def service_environment(compose: dict, service: str, env: dict[str, str]) -> dict[str, str]:
+    variables = compose["services"][service]["environment"]
+    return {name: interpolate(str(value), env) for name, value in variables.items()}
+
+
+def run_manage(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+# The compose file ---------------------------------------------------------------------------
+
+
+def test_the_compose_file_has_every_service_with_a_health_check(compose):
+    services = compose["services"]
+    assert set(services) >= {"web", "worker", "beat", "redis", "postgres"}
+    for name in ("web", "worker", "beat", "redis", "postgres"):
+        assert services[name]["healthcheck"]["test"], name
+
+
+def test_postgres_keeps_its_data_in_a_named_volume(compose):
+    volumes = compose["services"]["postgres"]["volumes"]
+    named = [v.split(":")[0] for v in volumes if v.endswith(":/var/lib/postgresql/data")]
+    assert named
+    assert named[0] in compose["volumes"]
+
+
+def test_workers_can_be_scaled(compose):
+    worker = compose["services"]["worker"]
+    assert "container_name" not in worker
+    assert "ports" not in worker
+
+
+def test_the_app_waits_for_healthy_services_and_migrations(compose):
+    for name in ("web", "worker", "beat"):
+        depends = compose["services"][name]["depends_on"]
+        assert depends["migrate"]["condition"] == "service_completed_successfully"
+    depends = compose["services"]["migrate"]["depends_on"]
+    assert depends["postgres"]["condition"] == depends["redis"]["condition"] == "service_healthy"
+
+
+def test_the_commands_name_real_modules_and_management_commands(compose):
+    import project.celery
+
+    for name in APP_SERVICES:
+        command = compose["services"][name]["command"]
+        program = command[0]
+        if program == "gunicorn":
+            module, _, attribute = command[1].partition(":")
+            assert find_spec(module) is not None, command
+            assert attribute == "application"
+        elif program == "celery":
+            assert command[1:3] == ["-A", "project"]
+            assert isinstance(project.celery.app.main, str)
+            assert command[3] in {"worker", "beat"}
+        else:
+            assert command[:2] == ["python", "manage.py"]
+            assert command[2] in get_commands()
+
+
+def test_every_environment_variable_is_read_by_the_settings(compose):
+    settings_source = SETTINGS.read_text()
+    for name in APP_SERVICES:
+        for variable in compose["services"][name]["environment"]:
+            if variable in READ_ELSEWHERE:
+                continue
+            assert re.search(rf"[\"']{variable}[\"']", settings_source), variable
+
+
+def test_the_environment_demands_the_secrets(compose):
+    with pytest.raises(KeyError, match="SECRET_KEY"):
+        service_environment(compose, "web", {})
+
+
+# The image ----------------------------------------------------------------------------------
+
+
+def test_the_dockerfile_builds_on_python_311_and_prepares_the_app():
+    dockerfile = DOCKERFILE.read_text()
+    assert "FROM python:3.11-slim" in dockerfile
+    assert "pip install -r requirements.txt" in dockerfile
+    assert "manage.py compilemessages" in dockerfile
+    assert "manage.py collectstatic --noinput" in dockerfile
+    for source in re.findall(r"^COPY (\S+)", dockerfile, flags=re.M):
+        assert (ROOT / source).exists(), source
+
+
+def test_the_image_leaves_out_local_state():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    for path in (".git", ".venv", "var", "db.sqlite3", ".env"):
+        assert path in ignored
+
+
+# Production settings ------------------------------------------------------------------------
+
+
+def test_production_settings_pass_the_deployment_check_without_a_warning(compose):
+    result = run_manage(["check", "--deploy"], service_environment(compose, "web", OWNER_ENV))
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues (0 silenced)." in output
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    result = run_manage(["check"], {"DJANGO_DEBUG": "0", "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_insecure_production_settings_are_reported_by_the_deployment_check():
+    env = {"DJANGO_DEBUG": "0", "SECRET_KEY": "short", "SECURE_SSL_REDIRECT": "0"}
+    result = run_manage(["check", "--deploy"], env)
+    assert "security.W008" in result.stderr
+    assert "security.W009" in result.stderr
+
+
+PROBE = """
+import django, os
+django.setup()
+from django.conf import settings
+from django.test import Client
+from moderation.conf import moderation_settings
+client = Client()
+insecure = client.get("/no-such-page/", HTTP_HOST="news.example.org")
+secure = client.get("/no-such-page/", HTTP_HOST="news.example.org", HTTP_X_FORWARDED_PROTO="https")
+hsts = secure.get("Strict-Transport-Security").replace(" ", "")
+proxies = ",".join(moderation_settings.TRUSTED_PROXIES)
+print(insecure.status_code, insecure.get("Location"), secure.status_code, hsts, proxies)
+"""
+
+
+def test_behind_the_proxy_plain_http_is_redirected_and_https_served_with_hsts(compose):
+    env = service_environment(compose, "web", {**OWNER_ENV, "TRUSTED_PROXIES": "10.0.0.2"})
+    env["DJANGO_SETTINGS_MODULE"] = "project.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env={**os.environ, **env, "DATABASE_URL": "sqlite:///:memory:"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    redirect, location, served, hsts, proxies = result.stdout.split()
+    assert (redirect, location) == ("301", "https://news.example.org/no-such-page/")
+    assert served == "404"
+    assert hsts.startswith("max-age=31536000")
+    assert proxies == "10.0.0.2"
+
+
+@pytest.mark.slow
+def test_static_files_are_collected_with_the_production_storage(compose, tmp_path):
+    env = service_environment(compose, "web", OWNER_ENV)
+    result = run_manage(["collectstatic", "--noinput"], {**env, "STATIC_ROOT": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "moderation/comments.css" in manifest
+    assert list(tmp_path.glob("moderation/comments.*.css.gz"))

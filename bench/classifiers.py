@@ -16,10 +16,10 @@ from pathlib import Path
 
 from profanity_check import predict_prob
 
-from moderation.classifiers import CommentInput
+from moderation.classifiers import CommentInput, load_model
 from moderation.classifiers import data as datasets
 from moderation.classifiers.metrics import scores_at
-from moderation.classifiers.registry import get_model
+from moderation.classifiers.registry import model_path
 from moderation.classifiers.scoring import score_all
 from moderation.classifiers.training import split_parts
 
@@ -60,7 +60,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--output", type=Path, default=ROOT / "bench/results/classifiers.json")
     args = parser.parse_args()
-    spam, toxicity = get_model("spam"), get_model("toxicity")
+    spam, toxicity = load_model(model_path("spam")), load_model(model_path("toxicity"))
 
     rows = []
     for name, figures in spam.metadata["evaluation"].items():

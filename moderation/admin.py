@@ -18,7 +18,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -31,8 +31,18 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import services, stats
-from .models import AuthorRule, Comment, CommentReport, ModerationEvent, RejectReason, Status
+from . import model_registry, services, stats
+from .models import (
+    AuthorRule,
+    Comment,
+    CommentReport,
+    ModelActivation,
+    ModelVersion,
+    ModerationEvent,
+    RejectReason,
+    ShadowScore,
+    Status,
+)
 
 MODERATE_PERMISSION = "moderation.can_moderate"
 LINK_PATTERN = r"(https?://|www\.|<a\s)"
@@ -258,6 +268,24 @@ class HasLinksFilter(admin.SimpleListFilter):
 # Actions: each calls one services function per comment --------------------------------------
 
 
+class ShadowFilter(admin.SimpleListFilter):
+    """Comments a candidate model, scoring in shadow, would have decided differently."""
+
+    title = _("shadow model")
+    parameter_name = "shadow"
+
+    def lookups(self, request, model_admin):
+        return [("differs", _("would decide differently")), ("agrees", _("would agree"))]
+
+    def queryset(self, request, queryset):
+        differing = ShadowScore.objects.exclude(would_decide=F("decided")).values("comment_id")
+        if self.value() == "differs":
+            return queryset.filter(pk__in=differing)
+        if self.value() == "agrees":
+            return queryset.filter(shadow_scores__isnull=False).exclude(pk__in=differing)
+        return queryset
+
+
 class CommentActionForm(helpers.ActionForm):
     reason = forms.ChoiceField(
         label=_("Reason:"),
@@ -474,6 +502,7 @@ class CommentAdmin(admin.ModelAdmin):
         LanguageFilter,
         ("created_at", admin.DateFieldListFilter),
         HasLinksFilter,
+        ShadowFilter,
     ]
     search_fields = ["text", "author_name", "author_email", "ip_address"]
     list_per_page = 50
@@ -806,3 +835,107 @@ class AuthorRuleAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+# Model versions -------------------------------------------------------------------------
+
+
+@admin.action(description=_("Activate the selected version (promote or roll back)"))
+def activate_version(modeladmin, request, queryset):
+    if not request.user.has_perm(MODERATE_PERMISSION):
+        raise PermissionDenied
+    if queryset.count() != 1:
+        messages.error(request, gettext("Select exactly one version to activate."))
+        return
+    try:
+        model_registry.activate(queryset.get().version, by=request.user, reason="admin")
+    except model_registry.RegistryError as exc:
+        messages.error(request, str(exc))
+        return
+    messages.success(request, gettext("Activated %s.") % queryset.get().version)
+
+
+@admin.action(description=_("Stop the selected candidates scoring in shadow"))
+def retire_versions(modeladmin, request, queryset):
+    if not request.user.has_perm(MODERATE_PERMISSION):
+        raise PermissionDenied
+    for version in queryset:
+        model_registry.retire(version.version)
+
+
+class ModeratorsOnly:
+    """Views of the registry for moderators only, refused before an object is even looked up."""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(MODERATE_PERMISSION)
+
+    def get_object(self, request, object_id, from_field=None):
+        if not request.user.has_perm(MODERATE_PERMISSION):
+            raise PermissionDenied
+        return super().get_object(request, object_id, from_field)
+
+
+@admin.register(ModelVersion)
+class ModelVersionAdmin(ModeratorsOnly, admin.ModelAdmin):
+    """The registered models: figures on the newest moderators' labels, shadow disagreements."""
+
+    list_display = [
+        "version",
+        "task",
+        "status",
+        "decision_rows",
+        "held_out_figures",
+        "shadow_disagreements",
+        "created_at",
+    ]
+    list_filter = ["task", "status"]
+    actions = [activate_version, retire_versions]
+    readonly_fields = [f.name for f in ModelVersion._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("held-out labels: candidate / active macro-F1"))
+    def held_out_figures(self, version: ModelVersion) -> str:
+        candidate, active = version.metrics.get("candidate"), version.metrics.get("active")
+        if not candidate or not active:
+            return "—"
+        return f"{candidate['macro_f1']:.3f} / {active['macro_f1']:.3f} ({candidate['rows']})"
+
+    @admin.display(description=_("shadow: decided differently"))
+    def shadow_disagreements(self, version: ModelVersion) -> SafeString | str:
+        scores = ShadowScore.objects.filter(model_version__contains=version.version)
+        total = scores.count()
+        if not total:
+            return "—"
+        differing = scores.exclude(would_decide=F("decided")).count()
+        url = reverse("admin:moderation_comment_changelist") + "?shadow=differs"
+        return format_html('<a href="{}">{} / {}</a>', url, differing, total)
+
+
+@admin.register(ModelActivation)
+class ModelActivationAdmin(ModeratorsOnly, admin.ModelAdmin):
+    """Every promotion and rollback: who, when, from which version to which, why."""
+
+    list_display = [
+        "created_at",
+        "task",
+        "from_version",
+        "to_version",
+        "user",
+        "automatic",
+        "reason",
+    ]
+    list_filter = ["task", "automatic"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

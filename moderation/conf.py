@@ -51,6 +51,19 @@ DEFAULTS: dict[str, Any] = {
     "NOTIFY_EMAILS": (),  # addresses that get the digest of held comments
     "NOTIFY_DIGEST_MINUTES": 15,  # at most one digest per this many minutes
     "IP_RETENTION_DAYS": 30,  # IP addresses and user agents are erased after this many days
+    # Learning from the moderators (docs/retraining.md).
+    "MODEL_REFRESH_SECONDS": 60,  # workers look for a newly activated model this often
+    # Folder of the models trained on the site (never inside the package); None = MEDIA_ROOT
+    # / "moderation-models".
+    "MODEL_STORE_DIR": None,
+    "DECISION_WEIGHT": 5.0,  # weight of a moderator's label beside a public data set's row
+    "HOLDOUT_SHARE": 0.2,  # newest share of the labels kept aside to compare the models
+    "AUTO_PROMOTE": False,  # activate a candidate that beats the active model by itself
+    "PROMOTION_MARGIN": 0.02,  # macro-F1 gain on the held-out labels needed to auto-promote
+    "PROMOTION_MIN_LABELS": 100,  # fewer held-out labels than this: never auto-promote
+    "SHADOW_SCORING": True,  # the newest candidate scores new comments beside the active one
+    "AUTO_RETRAIN": False,  # the weekly beat task trains a candidate (off: the task does nothing)
+    "RETRAIN_DATA_DIR": None,  # public data sets for the weekly task; None = adapt the active model
     # Readers' features (docs/readers.md).
     "SECOND_THOUGHT": True,  # ask once before posting a likely offensive or repeated comment
     "SECOND_THOUGHT_THRESHOLD": None,  # toxicity that asks; None = the toxicity hold threshold

@@ -241,6 +241,114 @@ class TrainingLabel(models.Model):
         return f"{self.action}: spam={self.is_spam} toxic={self.is_toxic}"
 
 
+class ModelVersion(models.Model):
+    """One trained model file of a task, its provenance and figures, and whether it decides.
+
+    At most one version per task is ``active`` (the workers score with it); the newest
+    ``candidate`` scores new comments in shadow; ``retired`` versions can be activated
+    again (rollback).
+    """
+
+    class State(models.TextChoices):
+        CANDIDATE = "candidate", _("Candidate")
+        ACTIVE = "active", _("Active")
+        RETIRED = "retired", _("Retired")
+
+    task = models.CharField(_("task"), max_length=10)
+    version = models.CharField(_("version"), max_length=100, unique=True)
+    path = models.CharField(_("file"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=10, choices=State.choices, default=State.CANDIDATE
+    )
+    training_sets = models.JSONField(_("training sets"), default=dict, blank=True)
+    training_rows = models.PositiveIntegerField(_("training rows"), default=0)
+    decision_rows = models.PositiveIntegerField(_("moderator labels"), default=0)
+    metrics = models.JSONField(_("metrics"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("model version")
+        verbose_name_plural = _("model versions")
+        ordering = ["task", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "task"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task"], condition=models.Q(status="active"), name="one_active_model"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class ModelActivation(models.Model):
+    """The audit record of a promotion or rollback: who, when, from which version, to which, why."""
+
+    task = models.CharField(_("task"), max_length=10)
+    from_version = models.ForeignKey(
+        ModelVersion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("from"),
+    )
+    to_version = models.ForeignKey(
+        ModelVersion, on_delete=models.CASCADE, related_name="activations", verbose_name=_("to")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    automatic = models.BooleanField(_("automatic"), default=False)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("model activation")
+        verbose_name_plural = _("model activations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.from_version or '-'} → {self.to_version}"
+
+
+class ShadowScore(models.Model):
+    """A candidate model's scores of a comment and what the policy would then have decided.
+
+    Never applied: the comment's status comes from the active models only.
+    """
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="shadow_scores")
+    model_version = models.CharField(_("model version"), max_length=100)
+    spam = models.FloatField(_("spam score"))
+    toxicity = models.FloatField(_("toxicity score"))
+    would_decide = models.CharField(_("would decide"), max_length=10, choices=Status.choices)
+    decided = models.CharField(_("decided"), max_length=10, choices=Status.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("shadow score")
+        verbose_name_plural = _("shadow scores")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "model_version"], name="one_shadow_score_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model_version}: {self.would_decide} ({self.decided})"
+
+    @property
+    def differs(self) -> bool:
+        return self.would_decide != self.decided
+
+
 class ReportReason(models.TextChoices):
     """Why a reader reports a comment."""
 

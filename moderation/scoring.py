@@ -1,18 +1,37 @@
-"""The classifiers as the app uses them: loaded lazily, once per process, from ``MODEL_DIR``."""
+"""The classifiers as the app uses them: the active versions, loaded lazily, once per process.
+
+Which file is active comes from the model registry (``model_registry``), checked at most
+every ``MODEL_REFRESH_SECONDS``, so workers pick up a promotion or rollback without a
+restart. Without a registered version (or a database) the files in ``MODEL_DIR`` (default:
+the shipped models) are used.
+"""
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from django.core.signals import setting_changed
+from django.db import DatabaseError
 
 from .classifiers import CommentInput, TextModel, load_model
 from .classifiers.registry import TASKS, TRAINED_DIR, model_path
 from .classifiers.scoring import score_all
 from .conf import moderation_settings
 
+logger = logging.getLogger(__name__)
+
 _lock = threading.Lock()
-_loaded: dict[Path, dict[str, TextModel]] = {}
+#: Every model file this process has read, by path; only current ones are kept.
+_loaded: dict[Path, TextModel] = {}
+#: The files in use per task, and when the registry was last asked.
+_active: dict[str, Path] = {}
+_shadow: dict[str, Path] = {}
+_checked_at = float("-inf")
 
 
 @dataclass(frozen=True)
@@ -28,23 +47,70 @@ def model_dir() -> Path:
     return Path(moderation_settings.MODEL_DIR or TRAINED_DIR)
 
 
+def _refresh() -> None:
+    """Ask the registry which files are active and shadowed, at most once per interval."""
+    global _checked_at
+    now = time.monotonic()
+    if _active and now - _checked_at < moderation_settings.MODEL_REFRESH_SECONDS:
+        return
+    from . import model_registry
+
+    try:
+        active, shadow = model_registry.current_paths()
+    except DatabaseError as exc:  # no table yet (before migrate), database down: use the files
+        logger.warning("model registry unavailable (%s); using %s", exc, model_dir())
+        active, shadow = {}, {}
+    _active.clear()
+    _active.update({task: active.get(task) or model_path(task, model_dir()) for task in TASKS})
+    _shadow.clear()
+    _shadow.update(shadow if moderation_settings.SHADOW_SCORING else {})
+    for path in set(_loaded) - set(_active.values()) - set(_shadow.values()):
+        del _loaded[path]
+    _checked_at = now
+
+
+def _load(path: Path) -> TextModel:
+    if path not in _loaded:
+        _loaded[path] = load_model(path)
+    return _loaded[path]
+
+
 def get_models() -> dict[str, TextModel]:
-    """Both models, loaded on first use; a failed load raises ModelError and is tried again."""
-    directory = model_dir()
+    """Both active models, loaded on first use; a failed load raises ModelError and is retried."""
     with _lock:
-        if directory not in _loaded:
-            _loaded[directory] = {task: load_model(model_path(task, directory)) for task in TASKS}
-        return _loaded[directory]
+        _refresh()
+        return {task: _load(_active[task]) for task in TASKS}
+
+
+def get_shadow_models() -> dict[str, TextModel] | None:
+    """The candidates scoring in shadow, the active model for a task without one; or None."""
+    with _lock:
+        _refresh()
+        if not _shadow:
+            return None
+        return {task: _load(_shadow.get(task, _active[task])) for task in TASKS}
 
 
 def forget_models() -> None:
+    """Drop the loaded models and ask the registry again on next use."""
+    global _checked_at
     with _lock:
         _loaded.clear()
+        _active.clear()
+        _shadow.clear()
+        _checked_at = float("-inf")
 
 
-def score(items: list[CommentInput]) -> list[Scores]:
-    """Spam and toxicity probabilities for many comments at once (vectorised)."""
-    models = get_models()
+def _forget_on_change(*, setting: str, **kwargs: Any) -> None:
+    if setting == "MODERATION":
+        forget_models()
+
+
+setting_changed.connect(_forget_on_change)
+
+
+def score_with(models: dict[str, TextModel], items: list[CommentInput]) -> list[Scores]:
+    """Spam and toxicity probabilities of ``models`` for many comments at once (vectorised)."""
     spam, toxicity = models["spam"], models["toxicity"]
     probabilities = score_all([spam, toxicity], items)
     spam_p, toxicity_p = probabilities["spam"], probabilities["toxicity"]
@@ -55,6 +121,19 @@ def score(items: list[CommentInput]) -> list[Scores]:
     ]
 
 
+def score(items: list[CommentInput]) -> list[Scores]:
+    """Spam and toxicity probabilities of the active models for many comments at once."""
+    return score_with(get_models(), items)
+
+
 def explain(item: CommentInput, top: int = 5) -> dict[str, list[tuple[str, float]]]:
     """Per task, the words of the comment that pushed its score up most."""
-    return {task: model.explain(item, top) for task, model in get_models().items()}
+    return explain_many([item], top)[0]
+
+
+def explain_many(
+    items: list[CommentInput], top: int = 5
+) -> list[dict[str, list[tuple[str, float]]]]:
+    """``explain`` for many comments, each model explaining them all in one batch."""
+    per_task = {task: model.explain_many(items, top) for task, model in get_models().items()}
+    return [{task: lists[i] for task, lists in per_task.items()} for i in range(len(items))]

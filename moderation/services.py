@@ -274,7 +274,8 @@ def classify_comments(comment_ids: list[int]) -> int:
     scores = scoring.score([_as_input(c) for c in comments])
     blocked, trusted = _author_rules(comments)
     approved = _approved_counts(comments)
-    decisions = {}
+    decisions, facts_by_pk = {}, {}
+    held = []
     for comment, s in zip(comments, scores, strict=True):
         keys = _author_keys(comment)
         facts = policy.Facts(
@@ -288,10 +289,30 @@ def classify_comments(comment_ids: list[int]) -> int:
             approved_before=approved.get(comment.author_email.lower(), 0),
         )
         decision = policy.decide(facts)
-        # The words behind the scores, for the moderators who will read a held comment.
-        explanation = scoring.explain(_as_input(comment)) if decision.status == Status.HELD else {}
+        facts_by_pk[comment.pk] = facts
+        decisions[comment.pk] = (decision, s, {})
+        if decision.status == Status.HELD:
+            held.append(comment)
+    # The words behind the scores, for the moderators who will read a held comment.
+    explanations = scoring.explain_many([_as_input(comment) for comment in held])
+    for comment, explanation in zip(held, explanations, strict=True):
+        decision, s, _none = decisions[comment.pk]
         decisions[comment.pk] = (decision, s, explanation)
-    return apply_decisions(decisions, scored_texts={c.pk: c.text for c in comments})
+    decided = apply_decisions(decisions, scored_texts={c.pk: c.text for c in comments})
+    _shadow_score(comments, facts_by_pk, {pk: d.status for pk, (d, _s, _e) in decisions.items()})
+    return decided
+
+
+def _shadow_score(
+    comments: list[Comment], facts: dict[int, policy.Facts], statuses: dict[int, str]
+) -> None:
+    """Let the candidate models score beside the active ones; never changes a comment."""
+    from . import model_registry
+
+    try:
+        model_registry.record_shadow_scores({c.pk: _as_input(c) for c in comments}, facts, statuses)
+    except Exception:  # a broken candidate must not stop or retry the real classification
+        logger.exception("shadow scoring failed")
 
 
 _DECISION_FIELDS = (

@@ -66,3 +66,24 @@ def notify_replies(comment_id: int) -> int:
 def erase_expired_personal_data() -> int:
     """Erase IP addresses and user agents older than the retention period."""
     return services.erase_expired_personal_data()
+
+
+@shared_task
+def retrain_classifiers() -> list[str]:
+    """Weekly, if ``AUTO_RETRAIN``: train a candidate per task on the moderators' labels."""
+    from pathlib import Path
+
+    from .model_registry import RegistryError, train_candidate
+
+    if not moderation_settings.AUTO_RETRAIN:
+        return []
+    data_dir = moderation_settings.RETRAIN_DATA_DIR
+    versions = []
+    for task in ("spam", "toxicity"):
+        try:
+            result = train_candidate(task, data_dir=Path(data_dir) if data_dir else None)
+        except RegistryError as exc:
+            logger.info("no %s candidate trained: %s", task, exc)
+            continue
+        versions.append(result.version.version)
+    return versions

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -173,6 +174,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-pending-comments": {"task": "moderation.tasks.sweep_pending", "schedule": 15.0},
     "send-held-digest": {"task": "moderation.tasks.send_held_digest", "schedule": 60.0},
     "erase-old-ips": {"task": "moderation.tasks.erase_expired_personal_data", "schedule": 3600.0},
+    # Does nothing unless MODERATION["AUTO_RETRAIN"] is True (docs/retraining.md).
+    "retrain-classifiers": {
+        "task": "moderation.tasks.retrain_classifiers",
+        "schedule": crontab(minute=0, hour=3, day_of_week="sunday"),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -201,6 +207,7 @@ SPECTACULAR_SETTINGS = {
 
 MODERATION = {
     "MODEL_DIR": os.environ.get("MODERATION_MODEL_DIR") or None,
+    "MODEL_STORE_DIR": VAR_DIR / "models",
     "PRIVACY_URL": "/privacy/",
     "NOTIFY_EMAILS": env_list("MODERATION_NOTIFY_EMAILS", "moderatori@example.org"),
     # The reverse proxies in front of the site (addresses or CIDR ranges, comma-separated):

@@ -14,6 +14,7 @@ from moderation.classifiers import CommentInput, ModelError, load_model
 from moderation.classifiers.features import SpamFeatures, ToxicityFeatures
 from moderation.classifiers.lexicon import ENGLISH_INSULTS, ITALIAN_INSULTS, WordListMatcher
 from moderation.classifiers.linear import LinearTextClassifier
+from moderation.classifiers.metrics import best_threshold
 from moderation.classifiers.normalize import compile_word_list, normalize
 from moderation.classifiers.registry import TRAINED_DIR
 from moderation.classifiers.scoring import score_all
@@ -166,6 +167,53 @@ def test_the_shipped_toxicity_model_separates_obvious_examples() -> None:
     assert "idiota" in [word for word, _ in model.explain(CommentInput(toxic[0]))]
 
 
+#: Plainly clean Italian comments the shipped model once held (the first two), and neutral
+#: or friendly mentions of the groups hateful comments target.
+CLEAN_ITALIAN = [
+    "Bella iniziativa, finalmente una pista ciclabile sicura per andare a scuola.",
+    "Gli immigrati del quartiere hanno organizzato una festa.",
+    "Che bella notizia",
+    "Finalmente!",
+    "I musulmani della città festeggiano la fine del Ramadan in piazza.",
+    "Le donne del paese hanno vinto il torneo di calcio.",
+    "Gli stranieri residenti potranno votare al referendum?",
+    "La comunità ebraica ricorda le vittime della guerra.",
+    "I ragazzi africani della squadra hanno vinto il campionato.",
+    "Complimenti al sindaco per il nuovo parco.",
+]
+TOXIC_ITALIAN = [
+    "Sei un idiota, stai zitto imbecille.",
+    "Che schifo, vergognatevi pezzi di merda.",
+    "Gli immigrati sono animali, vanno cacciati tutti.",
+    "Vaffanculo coglione.",
+    "Torna al tuo paese, negro di merda.",
+    "Stai zitta puttana.",
+]
+
+
+@pytest.mark.parametrize("text", CLEAN_ITALIAN)
+def test_the_shipped_toxicity_model_does_not_hold_clean_italian(text: str) -> None:
+    model = load_model(TRAINED_DIR / "toxicity.skops")
+    assert model.predict_proba([CommentInput(text)])[0] < model.threshold
+
+
+@pytest.mark.parametrize("text", TOXIC_ITALIAN)
+def test_the_shipped_toxicity_model_holds_toxic_italian(text: str) -> None:
+    model = load_model(TRAINED_DIR / "toxicity.skops")
+    assert model.predict_proba([CommentInput(text)])[0] >= model.threshold
+
+
+def test_the_threshold_limits_false_positives_on_the_chosen_rows_only() -> None:
+    y = np.array([0, 0, 0, 0, 1, 1])
+    proba = np.array([0.1, 0.6, 0.2, 0.7, 0.65, 0.9])
+    italian = np.array([True, True, True, False, True, True])
+    # Highest MCC: 0.65, which flags the (English) negative at 0.7. Flagging no Italian
+    # negative still allows it; flagging no negative at all does not.
+    assert best_threshold(y, proba) == 0.65
+    assert best_threshold(y, proba, max_fpr=0.0, fpr_rows=italian) == 0.65
+    assert best_threshold(y, proba, max_fpr=0.0) == 0.9
+
+
 def test_the_shipped_spam_model_separates_obvious_examples() -> None:
     model = load_model(TRAINED_DIR / "spam.skops")
     ham = [CommentInput("Great song, I love the chorus"), CommentInput("Bell'articolo, grazie")]
@@ -185,6 +233,35 @@ def test_scoring_both_shipped_models_together_matches_scoring_each() -> None:
     together = score_all([spam, toxicity], items)
     assert np.allclose(together["spam"], spam.predict_proba(items))
     assert np.allclose(together["toxicity"], toxicity.predict_proba(items))
+
+
+EXPLAINED = [
+    *CLEAN,
+    *TOXIC,
+    *CLEAN_ITALIAN,
+    "",
+    "idiota idiota idiota, sei un idiota",
+    "Check out my channel http://bit.ly/x and subscribe!!! FREE MONEY $$$",
+]
+
+
+@pytest.mark.parametrize("task", ["spam", "toxicity"])
+def test_batched_explanations_equal_one_by_one_explanations(task: str) -> None:
+    model = load_model(TRAINED_DIR / f"{task}.skops")
+    items = [CommentInput(text, author_url="http://x.example") for text in EXPLAINED]
+    one_by_one = [model.explain(item, top=8) for item in items]
+    assert model.explain_many(items, top=8) == one_by_one
+    assert model.explain_many([], top=8) == []
+    assert any(one_by_one)
+
+
+@pytest.mark.parametrize("task", ["spam", "toxicity"])
+def test_contributions_add_up_to_the_margin(task: str) -> None:
+    pipeline = load_model(TRAINED_DIR / f"{task}.skops").pipeline
+    items = [CommentInput(text, author_url="http://x.example") for text in EXPLAINED]
+    totals = [sum(scores.values()) for scores in pipeline.contributions_many(items)]
+    margins = pipeline.decision_function(items) - pipeline.intercept_
+    assert np.allclose(totals, margins, atol=1e-4)
 
 
 def test_cached_hashing_builds_the_same_counts_as_feature_hasher() -> None:

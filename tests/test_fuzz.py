@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections import Counter
 from unittest import mock
 from urllib.parse import urlencode
@@ -218,7 +219,13 @@ def test_forged_expired_and_replayed_targets_are_refused_clearly(
         "expired": expired_target(an_article),
         "replayed": valid,
     }[kind]
-    data = {"target": target, "comment": f"Commento {ref!r}", "author": "A", "email": "a@x.org"}
+    # Hypothesis runs its examples in one database: a unique text keeps them apart.
+    data = {
+        "target": target,
+        "comment": f"Commento {ref!r} {uuid.uuid4().hex}",
+        "author": "A",
+        "email": "a@x.org",
+    }
     first = client.post("/comments/post/", data)
     before = Comment.objects.count()
     response = client.post("/comments/post/", data)  # every target is also replayed

@@ -54,6 +54,12 @@ class TextModel:
         """
         return self.pipeline.explain(item, top=top)
 
+    def explain_many(
+        self, items: list[CommentInput], top: int = 5
+    ) -> list[list[tuple[str, float]]]:
+        """``explain`` for many items at once (one feature matrix for all of them)."""
+        return self.pipeline.explain_many(items, top=top) if items else []
+
 
 def read_sidecar(path: Path) -> dict[str, Any]:
     try:

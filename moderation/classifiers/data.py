@@ -116,10 +116,12 @@ def jigsaw_it(data_dir: Path) -> LabelledSet:
 
 
 def hatecheck_it(data_dir: Path) -> LabelledSet:
+    """Synthetic test cases; the group is the case's HateCheck functionality."""
     out = LabelledSet("multilingual_hatecheck_it")
     path = data_dir / "multilingual_hatecheck_it" / "hatecheck_cases_final_italian.csv"
     for row in _rows(path):
-        out.add(CommentInput(clean_text(row["test_case"])), row["label_gold"] == "hateful", "it")
+        label = row["label_gold"] == "hateful"
+        out.add(CommentInput(clean_text(row["test_case"])), label, row["functionality"])
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -11,7 +12,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
 from .base import CommentInput
-from .features import WORD_PREFIX, HashedTextFeatures
+from .features import WORD_PREFIX, HashedTextFeatures, _column, char_grams
 
 
 def _sigmoid(values: np.ndarray) -> np.ndarray:
@@ -91,41 +92,86 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
         return np.column_stack([1.0 - positive, positive])
 
     def contributions(self, item: CommentInput) -> dict[str, float]:
-        """Each word's (and named feature's) share of the margin.
+        """Each word's (and named feature's) share of the margin (see ``contributions_many``)."""
+        return self.contributions_many([item])[0]
+
+    def contributions_many(self, items: Sequence[CommentInput]) -> list[dict[str, float]]:
+        """Each item's words' (and named features') shares of its margin.
 
         Exact for a linear model: the comment's own n-grams are hashed again to find their
         weights; a word bigram's share is split between its words, a character n-gram's
         among the words it occurs in, a word-count extra's among the words it counted.
+        The feature matrix is built once for all the items.
         """
         features = self.features
-        (normalised,) = features.normalised([item])
-        row = features.transform([item])
-        value_of = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
+        normalised = features.normalised(items)
+        text = features.text_matrix(normalised)
+        extras = features.extra_values(items, normalised).tolist()
+        # Each stored value times its weight, in double precision like ``float * float``.
+        weighted = (
+            text.data.astype(np.float64) * self.coef_[text.indices].astype(np.float64)
+        ).tolist()
+        indptr, indices = text.indptr.tolist(), text.indices.tolist()
+        result = []
+        for row, line in enumerate(normalised):
+            start, end = indptr[row], indptr[row + 1]
+            share_of = dict(zip(indices[start:end], weighted[start:end], strict=True))
+            result.append(self._contributions(line, share_of, extras[row]))
+        return result
+
+    def _contributions(
+        self, normalised: str, share_of: dict[int, float], extras: list[float]
+    ) -> dict[str, float]:
+        """One text's contributions; ``share_of`` maps its columns to value × weight."""
+        features = self.features
+        n_features = features.n_features
+        char_range = tuple(features.char_ngram_range)
         words = normalised.split()
-        terms = sorted(set(features.text_terms(normalised)))
-        share = {
-            term: value_of.get(int(column), 0.0) * float(self.coef_[column])
-            for term, column in zip(terms, features.columns(terms), strict=True)
-        }
+        grams_of = {word: _char_grams(word, char_range) for word in set(words)}
         scores: defaultdict[str, float] = defaultdict(float)
         for term in set(features.word_terms(words)):
+            share = share_of.get(_term_column(term, n_features), 0.0)
             term_words = term[len(WORD_PREFIX) :].split()
             for word in term_words:
-                scores[word] += share.get(term, 0.0) / len(term_words)
-        occurrences = Counter(gram for word in words for gram in features.char_grams(word))
+                scores[word] += share / len(term_words)
+        occurrences: Counter[str] = Counter()
+        for word, count in Counter(words).items():
+            for gram in grams_of[word]:
+                occurrences[gram] += count
         for word in words:
-            for gram in features.char_grams(word):
-                scores[word] += share.get(gram, 0.0) / occurrences[gram]
+            for gram in grams_of[word]:
+                share = share_of.get(_term_column(gram, n_features), 0.0)
+                scores[word] += share / occurrences[gram]
         counted_words = features.extra_words(normalised)
         for position, name in enumerate(features.extra_names):
-            column = features.n_features + position
-            if column not in value_of:
+            if not extras[position]:
                 continue
-            value = value_of[column] * float(self.coef_[column])
+            value = extras[position] * float(self.coef_[n_features + position])
             for word in counted_words.get(name) or [name]:
                 scores[word] += value / len(counted_words.get(name) or [name])
         return dict(scores)
 
     def explain(self, item: CommentInput, top: int = 5) -> list[tuple[str, float]]:
-        ranked = sorted(self.contributions(item).items(), key=lambda pair: pair[1], reverse=True)
-        return [(term, round(score, 4)) for term, score in ranked[:top] if score > 0]
+        return self.explain_many([item], top)[0]
+
+    def explain_many(
+        self, items: Sequence[CommentInput], top: int = 5
+    ) -> list[list[tuple[str, float]]]:
+        """Per item, the words that pushed its margin up most, strongest first."""
+        return [_top(scores, top) for scores in self.contributions_many(items)]
+
+
+def _top(scores: dict[str, float], top: int) -> list[tuple[str, float]]:
+    ranked = sorted(scores.items(), key=lambda pair: pair[1], reverse=True)
+    return [(term, round(score, 4)) for term, score in ranked[:top] if score > 0]
+
+
+@lru_cache(maxsize=100_000)
+def _char_grams(word: str, char_range: tuple[int, int]) -> tuple[str, ...]:
+    return tuple(char_grams(word, char_range))
+
+
+@lru_cache(maxsize=400_000)
+def _term_column(term: str, n_features: int) -> int:
+    """``features.columns`` for one term, cached (explanations hash the same words often)."""
+    return _column(term, n_features)

@@ -34,15 +34,26 @@ def scores_at(y_true: np.ndarray, proba: np.ndarray, threshold: float) -> dict[s
     }
 
 
-def best_threshold(y_true: np.ndarray, proba: np.ndarray, max_fpr: float = 1.0) -> float:
-    """The threshold of highest MCC among those flagging at most ``max_fpr`` of negatives."""
+def best_threshold(
+    y_true: np.ndarray,
+    proba: np.ndarray,
+    max_fpr: float = 1.0,
+    fpr_rows: np.ndarray | None = None,
+) -> float:
+    """The threshold of highest MCC among those flagging at most ``max_fpr`` of negatives.
+
+    With ``fpr_rows`` (a boolean mask), only the negatives among those rows count for the
+    ``max_fpr`` limit (e.g. the Italian ones); the MCC is still over all rows.
+    """
     y_true = np.asarray(y_true, dtype=int)
-    candidates = np.unique(np.round(np.asarray(proba), 4))
+    proba = np.asarray(proba)
+    limited = y_true == 0 if fpr_rows is None else (y_true == 0) & np.asarray(fpr_rows, bool)
+    negatives = max(int(limited.sum()), 1)
+    candidates = np.unique(np.round(proba, 4))
     best, best_mcc = 0.5, -2.0
     for threshold in candidates:
         predicted = proba >= threshold
-        negatives = max(int((y_true == 0).sum()), 1)
-        if ((predicted & (y_true == 0)).sum() / negatives) > max_fpr:
+        if ((predicted & limited).sum() / negatives) > max_fpr:
             continue
         mcc = matthews_corrcoef(y_true, predicted)
         if mcc > best_mcc:

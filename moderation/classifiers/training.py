@@ -43,8 +43,19 @@ TOXICITY_WEIGHTS = {
     "multilingual_hatecheck_it": 0.3,
     "pejorativity": 2.0,
 }
+#: Toxicity: row weights replacing the set's for some HateCheck-IT functionalities (neutral
+#: and positive statements about identities: the model learnt "immigrati" as hateful).
+TOXICITY_GROUP_WEIGHTS = {
+    ("multilingual_hatecheck_it", "ident_neutral_nh"): 3.0,
+    ("multilingual_hatecheck_it", "ident_pos_nh"): 3.0,
+}
+#: Toxicity: weight of PejorativITy's non-pejorative rows (the epithet used neutrally).
+PEJORATIVITY_CLEAN_WEIGHT = 4.0
 #: Toxicity: sets whose dev parts calibrate the model and choose the threshold.
 TOXICITY_CALIBRATION_SETS = ("jigsaw_it", "jigsaw_toxic_en_sample", "olid")
+#: Toxicity: the hold threshold flags at most this share of the clean Italian comments of
+#: the calibration split (Jigsaw Italian dev part); highest MCC under that limit.
+TOXICITY_MAX_ITALIAN_FPR = 0.03
 SPAM_C = 8.0
 TOXICITY_C = 4.0
 
@@ -69,13 +80,14 @@ def _fit(
     weights: np.ndarray,
     calibration: Rows,
     max_fpr: float,
+    fpr_rows: np.ndarray | None = None,
 ) -> tuple[LinearTextClassifier, float]:
     model = LinearTextClassifier(features, C=c, random_state=SEED).fit(
         train[0], train[1], sample_weight=weights
     )
     model.calibrate(*calibration)
     proba = model.predict_proba(calibration[0])[:, 1]
-    return model, best_threshold(calibration[1], proba, max_fpr=max_fpr)
+    return model, best_threshold(calibration[1], proba, max_fpr=max_fpr, fpr_rows=fpr_rows)
 
 
 def _spam_sets(data_dir: Path) -> dict[str, data.LabelledSet]:
@@ -86,30 +98,42 @@ def _spam_sets(data_dir: Path) -> dict[str, data.LabelledSet]:
     }
 
 
+def _spam_calibration(sets: dict[str, data.LabelledSet]) -> Rows:
+    extra = sets["youtube_spam_extra_2014"]
+    return _select(extra, lambda i: extra.groups[i] in SPAM_CALIBRATION_VIDEOS)
+
+
+def _spam_rows(
+    sets: dict[str, data.LabelledSet], held_out_video: str | None
+) -> tuple[Rows, np.ndarray]:
+    """Spam training rows and weights, without one UCI video (None: all of them)."""
+    uci, extra, sms = sets["youtube_spam"], sets["youtube_spam_extra_2014"], sets["sms_spam"]
+    held_texts = {uci.items[i].text for i in range(len(uci)) if uci.groups[i] == held_out_video}
+    youtube = _concat(
+        [
+            _select(uci, lambda i: uci.groups[i] != held_out_video),
+            _select(
+                extra,
+                lambda i: (
+                    extra.groups[i] not in SPAM_CALIBRATION_VIDEOS
+                    and extra.items[i].text not in held_texts
+                ),
+            ),
+        ]
+    )
+    rows = _concat([youtube, (sms.items, sms.y)])
+    weights = np.concatenate([np.ones(len(youtube[1])), np.full(len(sms.y), SMS_WEIGHT)])
+    return rows, weights
+
+
 def train_spam(data_dir: Path, report: Report = print) -> tuple[LinearTextClassifier, dict]:
     """Leave-one-video-out over the 4 UCI videos, then the shipped model on all of them."""
     sets = _spam_sets(data_dir)
-    uci, extra, sms = sets["youtube_spam"], sets["youtube_spam_extra_2014"], sets["sms_spam"]
-    calibration = _select(extra, lambda i: extra.groups[i] in SPAM_CALIBRATION_VIDEOS)
-    sms_rows = (sms.items, sms.y)
+    uci, sms = sets["youtube_spam"], sets["sms_spam"]
+    calibration = _spam_calibration(sets)
 
     def training_rows(held_out_video: str | None) -> tuple[Rows, np.ndarray]:
-        held_texts = {uci.items[i].text for i in range(len(uci)) if uci.groups[i] == held_out_video}
-        youtube = _concat(
-            [
-                _select(uci, lambda i: uci.groups[i] != held_out_video),
-                _select(
-                    extra,
-                    lambda i: (
-                        extra.groups[i] not in SPAM_CALIBRATION_VIDEOS
-                        and extra.items[i].text not in held_texts
-                    ),
-                ),
-            ]
-        )
-        rows = _concat([youtube, sms_rows])
-        weights = np.concatenate([np.ones(len(youtube[1])), np.full(len(sms.y), SMS_WEIGHT)])
-        return rows, weights
+        return _spam_rows(sets, held_out_video)
 
     evaluation: dict[str, Any] = {}
     pooled_y, pooled_p = [], []
@@ -145,37 +169,93 @@ def train_spam(data_dir: Path, report: Report = print) -> tuple[LinearTextClassi
     return model, metadata
 
 
-def split_parts(labelled: data.LabelledSet) -> dict[str, Rows]:
-    """Stratified 70 / 15 / 15 train / dev / test parts of one set, fixed seed."""
+def split_index(labelled: data.LabelledSet) -> dict[str, np.ndarray]:
+    """Row numbers of the stratified 70 / 15 / 15 train / dev / test parts, fixed seed."""
     index = np.arange(len(labelled))
     train, rest = train_test_split(index, test_size=0.3, random_state=SEED, stratify=labelled.y)
     dev, test = train_test_split(rest, test_size=0.5, random_state=SEED, stratify=labelled.y[rest])
+    return {"train": train, "dev": dev, "test": test}
+
+
+def split_parts(labelled: data.LabelledSet) -> dict[str, Rows]:
+    """Stratified 70 / 15 / 15 train / dev / test parts of one set, fixed seed."""
     return {
         name: ([labelled.items[i] for i in part], labelled.y[part])
-        for name, part in (("train", train), ("dev", dev), ("test", test))
+        for name, part in split_index(labelled).items()
     }
 
 
-def toxicity_parts(data_dir: Path) -> dict[str, dict[str, Rows]]:
-    return {name: split_parts(read(data_dir)) for name, read in data.TOXICITY_READERS.items()}
+def toxicity_row_weights(labelled: data.LabelledSet) -> np.ndarray:
+    """Training weight of each row: its set's, or its HateCheck functionality's."""
+    weights = np.full(len(labelled), TOXICITY_WEIGHTS[labelled.name])
+    for i, group in enumerate(labelled.groups):
+        weights[i] = TOXICITY_GROUP_WEIGHTS.get((labelled.name, group), weights[i])
+    if labelled.name == "pejorativity":
+        weights[labelled.y == 0] = PEJORATIVITY_CLEAN_WEIGHT
+    return weights
+
+
+def toxicity_parts(data_dir: Path) -> dict[str, dict[str, tuple[Rows, np.ndarray]]]:
+    """Per set and part, the rows and their training weights."""
+    parts = {}
+    for name, read in data.TOXICITY_READERS.items():
+        labelled = read(data_dir)
+        weights = toxicity_row_weights(labelled)
+        parts[name] = {
+            part: (([labelled.items[i] for i in index], labelled.y[index]), weights[index])
+            for part, index in split_index(labelled).items()
+        }
+    return parts
+
+
+def _toxicity_rows(
+    weighted: dict[str, dict[str, tuple[Rows, np.ndarray]]], part_names: tuple[str, ...]
+) -> tuple[Rows, np.ndarray]:
+    """Toxicity rows of the named parts of every set, with each row's training weight."""
+    chosen = [weighted[name][part] for name in weighted for part in part_names]
+    return _concat([rows for rows, _ in chosen]), np.concatenate([w for _, w in chosen])
+
+
+def _toxicity_calibration(
+    weighted: dict[str, dict[str, tuple[Rows, np.ndarray]]],
+) -> tuple[Rows, np.ndarray]:
+    """The calibration split, and which of its rows are Italian: the hold threshold may
+    flag at most ``TOXICITY_MAX_ITALIAN_FPR`` of the clean ones."""
+    dev = [(name, weighted[name]["dev"][0]) for name in TOXICITY_CALIBRATION_SETS]
+    italian = np.concatenate([np.full(len(rows[1]), name == "jigsaw_it") for name, rows in dev])
+    return _concat([rows for _, rows in dev]), italian
+
+
+def _fit_toxicity(
+    rows: Rows, weights: np.ndarray, calibration: Rows, italian: np.ndarray | None
+) -> tuple[LinearTextClassifier, float]:
+    return _fit(
+        ToxicityFeatures(),
+        TOXICITY_C,
+        rows,
+        weights,
+        calibration,
+        TOXICITY_MAX_ITALIAN_FPR,
+        fpr_rows=italian,
+    )
 
 
 def train_toxicity(data_dir: Path, report: Report = print) -> tuple[LinearTextClassifier, dict]:
     """Held-out figures per set, then the shipped model on train + test parts."""
-    parts = toxicity_parts(data_dir)
-    calibration = _concat([parts[name]["dev"] for name in TOXICITY_CALIBRATION_SETS])
+    weighted = toxicity_parts(data_dir)
+    parts = {
+        name: {part: rows for part, (rows, _) in split.items()} for name, split in weighted.items()
+    }
+    calibration, italian = _toxicity_calibration(weighted)
 
     def rows_of(part_names: tuple[str, ...]) -> tuple[Rows, np.ndarray]:
-        chosen = [(name, parts[name][part]) for name in parts for part in part_names]
-        rows = _concat([rows for _, rows in chosen])
-        weights = np.concatenate(
-            [np.full(len(rows[1]), TOXICITY_WEIGHTS[name]) for name, rows in chosen]
-        )
-        return rows, weights
+        return _toxicity_rows(weighted, part_names)
+
+    def fit(rows: Rows, weights: np.ndarray) -> tuple[LinearTextClassifier, float]:
+        return _fit_toxicity(rows, weights, calibration, italian)
 
     report("toxicity: training on the train parts")
-    rows, weights = rows_of(("train",))
-    model, threshold = _fit(ToxicityFeatures(), TOXICITY_C, rows, weights, calibration, 1.0)
+    model, threshold = fit(*rows_of(("train",)))
     evaluation = {}
     for name in parts:
         test_items, test_y = parts[name]["test"]
@@ -188,8 +268,7 @@ def train_toxicity(data_dir: Path, report: Report = print) -> tuple[LinearTextCl
             labelled.y, model.predict_proba(labelled.items)[:, 1], threshold
         )
     report("toxicity: training the shipped model on train + test parts")
-    rows, weights = rows_of(("train", "test"))
-    model, threshold = _fit(ToxicityFeatures(), TOXICITY_C, rows, weights, calibration, 1.0)
+    model, threshold = fit(*rows_of(("train", "test")))
     metadata = _metadata(
         "toxicity",
         threshold,
@@ -200,7 +279,13 @@ def train_toxicity(data_dir: Path, report: Report = print) -> tuple[LinearTextCl
             f"{name} (dev part)": len(parts[name]["dev"][1]) for name in TOXICITY_CALIBRATION_SETS
         },
         evaluation=evaluation,
-        settings={"C": TOXICITY_C, "set_weights": TOXICITY_WEIGHTS},
+        settings={
+            "C": TOXICITY_C,
+            "set_weights": TOXICITY_WEIGHTS,
+            "group_weights": {"/".join(key): w for key, w in TOXICITY_GROUP_WEIGHTS.items()},
+            "pejorativity_clean_weight": PEJORATIVITY_CLEAN_WEIGHT,
+            "max_italian_fpr": TOXICITY_MAX_ITALIAN_FPR,
+        },
     )
     return model, metadata
 
@@ -233,3 +318,26 @@ def save(model: LinearTextClassifier, metadata: dict[str, Any], output_dir: Path
 
 
 TRAINERS = {"spam": train_spam, "toxicity": train_toxicity}
+
+
+def shipped_rows(task: str, data_dir: Path) -> tuple[Rows, np.ndarray, Rows, np.ndarray | None]:
+    """The rows, weights and calibration split the shipped model of ``task`` is fitted on,
+    and the calibration rows whose false positives the threshold limits (None: all)."""
+    if task == "spam":
+        sets = _spam_sets(data_dir)
+        return *_spam_rows(sets, None), _spam_calibration(sets), None
+    weighted = toxicity_parts(data_dir)
+    return *_toxicity_rows(weighted, ("train", "test")), *_toxicity_calibration(weighted)
+
+
+def fit_shipped(
+    task: str,
+    rows: Rows,
+    weights: np.ndarray,
+    calibration: Rows,
+    fpr_rows: np.ndarray | None = None,
+) -> tuple[LinearTextClassifier, float]:
+    """Fit ``task``'s model with the shipped model's settings; return it and its threshold."""
+    if task == "spam":
+        return _fit(SpamFeatures(), SPAM_C, rows, weights, calibration, SPAM_MAX_FPR)
+    return _fit_toxicity(rows, weights, calibration, fpr_rows)

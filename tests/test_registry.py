@@ -1,0 +1,228 @@
+"""The model registry: bootstrap, activation and rollback, hot reload, shadow scoring, simulator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from io import StringIO
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from moderation import model_registry, scoring, services
+from moderation.classifiers import CommentInput
+from moderation.classifiers.features import SpamFeatures, ToxicityFeatures
+from moderation.classifiers.linear import LinearTextClassifier
+from moderation.classifiers.retraining import metadata
+from moderation.classifiers.training import save
+from moderation.models import ModelActivation, ModelVersion, ShadowScore, Status
+
+from .factories import make_comment
+
+pytestmark = pytest.mark.django_db
+
+CLEAN = ["bella giornata al parco", "ottimo articolo grazie", "la pista ciclabile è utile"] * 4
+TOXIC = ["sei un idiota schifoso", "stupido imbecille vattene", "idiota cretino"] * 4
+
+
+def tiny_model(task: str, version: str, directory: Path, *, flip: bool = False) -> Path:
+    """A small model of ``task`` written to ``directory``; ``flip`` makes it call clean text bad."""
+    features = (SpamFeatures if task == "spam" else ToxicityFeatures)(n_features=2**12)
+    items = [CommentInput(t) for t in CLEAN + TOXIC]
+    y = np.array([0] * len(CLEAN) + [1] * len(TOXIC))
+    if flip:
+        y = 1 - y
+    model = LinearTextClassifier(features, C=4.0).fit(items, y)
+    model.calibrate(items, y)
+    info = metadata(task, 0.5, version, training_sets={"tiny": len(y)}, settings={"C": 4.0})
+    return save(model, info, directory / version)
+
+
+@contextmanager
+def tiny_registry(directory: Path) -> Iterator[Path]:
+    """Tiny base models in ``directory`` as the first active versions; no refresh delay."""
+    for task in ("spam", "toxicity"):
+        path = tiny_model(task, f"{task}-base", directory)
+        (directory / f"{task}.skops").write_bytes(path.read_bytes())
+        (directory / f"{task}.json").write_bytes(path.with_suffix(".json").read_bytes())
+    with override_settings(
+        MODERATION={
+            "MODEL_DIR": str(directory),
+            "MODEL_STORE_DIR": str(directory / "store"),
+            "MODEL_REFRESH_SECONDS": 0,
+        }
+    ):
+        scoring.get_models()
+        yield directory
+    scoring.forget_models()
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Iterator[Path]:
+    with tiny_registry(tmp_path) as directory:
+        yield directory
+
+
+def a_candidate(task: str, version: str, directory: Path, **kwargs) -> ModelVersion:
+    path = tiny_model(task, version, directory, **kwargs)
+    return model_registry.register(path, model_registry.read_sidecar(path))
+
+
+def test_the_base_files_become_the_first_active_versions(registry):
+    active = ModelVersion.objects.filter(status=ModelVersion.State.ACTIVE)
+    assert sorted(active.values_list("version", flat=True)) == ["spam-base", "toxicity-base"]
+    assert ModelActivation.objects.filter(reason="first registration").count() == 2
+    scoring.get_models()
+    assert ModelVersion.objects.count() == 2, "registered once, not on every check"
+
+
+def test_activating_a_candidate_retires_the_active_version_and_is_audited(
+    registry, tmp_path, a_moderator
+):
+    a_candidate("toxicity", "toxicity-new", tmp_path)
+    record = model_registry.activate("toxicity-new", by=a_moderator, reason="better on labels")
+    states = dict(ModelVersion.objects.values_list("version", "status"))
+    assert states == {"spam-base": "active", "toxicity-base": "retired", "toxicity-new": "active"}
+    assert (record.from_version.version, record.to_version.version) == (
+        "toxicity-base",
+        "toxicity-new",
+    )
+    assert (record.user, record.reason, record.automatic) == (
+        a_moderator,
+        "better on labels",
+        False,
+    )
+
+
+def test_activate_model_rolls_back_to_an_earlier_version(registry, tmp_path):
+    a_candidate("toxicity", "toxicity-new", tmp_path)
+    call_command("activate_model", "toxicity-new", stdout=StringIO())
+    out = StringIO()
+    call_command("activate_model", "toxicity-base", "--reason", "too many held", stdout=out)
+    assert "toxicity-new → toxicity-base" in out.getvalue()
+    assert ModelVersion.objects.get(status="active", task="toxicity").version == "toxicity-base"
+    assert list(ModelActivation.objects.values_list("reason", flat=True)[:1]) == ["too many held"]
+
+
+def test_an_unknown_broken_or_already_active_version_is_refused(registry, tmp_path):
+    with pytest.raises(CommandError, match="no model version"):
+        call_command("activate_model", "nope", stdout=StringIO())
+    with pytest.raises(CommandError, match="already active"):
+        call_command("activate_model", "toxicity-base", stdout=StringIO())
+    broken = a_candidate("toxicity", "toxicity-broken", tmp_path)
+    Path(broken.path).write_bytes(b"garbage")
+    with pytest.raises(CommandError):
+        call_command("activate_model", "toxicity-broken", stdout=StringIO())
+    assert ModelVersion.objects.get(status="active", task="toxicity").version == "toxicity-base"
+
+
+def test_a_worker_notices_a_new_active_version_after_the_refresh_interval(
+    registry, tmp_path, django_assert_num_queries, monkeypatch
+):
+    clock = [1000.0]
+    monkeypatch.setattr(scoring, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    settings = {"MODEL_DIR": str(registry), "MODEL_REFRESH_SECONDS": 60}
+    with override_settings(MODERATION=settings):
+        item = [CommentInput("sei un idiota")]
+        assert scoring.score(item)[0].model_version == "spam-base+toxicity-base"
+        a_candidate("toxicity", "toxicity-new", tmp_path, flip=True)
+        model_registry.activate("toxicity-new")
+        with django_assert_num_queries(0):  # within the interval: no query at all
+            assert scoring.score(item)[0].model_version == "spam-base+toxicity-base"
+        clock[0] += 59
+        assert scoring.score(item)[0].model_version == "spam-base+toxicity-base"
+        clock[0] += 1
+        with django_assert_num_queries(1):
+            assert scoring.score(item)[0].model_version == "spam-base+toxicity-new"
+    scoring.forget_models()
+
+
+def test_shadow_scoring_stores_what_the_candidate_would_decide_and_changes_nothing(
+    registry, tmp_path, an_article
+):
+    a_candidate("toxicity", "toxicity-flipped", tmp_path, flip=True)
+    comment = make_comment(an_article, status=Status.PENDING, text="ottimo articolo grazie")
+    services.classify_comments([comment.pk])
+    comment.refresh_from_db()
+    assert comment.status == Status.PUBLISHED
+    assert comment.model_version == "spam-base+toxicity-base"
+    shadow = ShadowScore.objects.get(comment=comment)
+    assert shadow.model_version == "spam-base+toxicity-flipped"
+    assert (shadow.would_decide, shadow.decided) == (Status.HELD, Status.PUBLISHED)
+    assert shadow.toxicity > comment.toxicity_score
+
+
+def test_without_a_candidate_or_with_shadow_scoring_off_nothing_is_stored(
+    registry, tmp_path, an_article
+):
+    comment = make_comment(an_article, status=Status.PENDING, text="ottimo articolo")
+    services.classify_comments([comment.pk])
+    assert not ShadowScore.objects.exists()
+    a_candidate("toxicity", "toxicity-flipped", tmp_path, flip=True)
+    with override_settings(MODERATION={"MODEL_DIR": str(registry), "SHADOW_SCORING": False}):
+        other = make_comment(an_article, status=Status.PENDING, text="bella giornata")
+        services.classify_comments([other.pk])
+    assert not ShadowScore.objects.exists()
+
+
+def test_a_broken_candidate_does_not_stop_classification(registry, tmp_path, an_article):
+    broken = a_candidate("toxicity", "toxicity-broken", tmp_path)
+    Path(broken.path).write_bytes(b"garbage")
+    comment = make_comment(an_article, status=Status.PENDING, text="ottimo articolo")
+    assert services.classify_comments([comment.pk]) == 1
+    comment.refresh_from_db()
+    assert comment.status == Status.PUBLISHED
+
+
+def test_the_queue_filters_comments_the_shadow_model_would_decide_differently(
+    registry, tmp_path, an_article, a_moderator, client
+):
+    a_candidate("toxicity", "toxicity-flipped", tmp_path, flip=True)
+    clean = make_comment(an_article, status=Status.PENDING, text="ottimo articolo grazie")
+    toxic = make_comment(an_article, status=Status.PENDING, text="sei un idiota schifoso")
+    services.classify_comments([clean.pk, toxic.pk])
+    client.force_login(a_moderator)
+    listed = {}
+    for value in ("differs", "agrees"):
+        page = client.get(f"/admin/moderation/comment/?status=all&shadow={value}")
+        assert page.status_code == 200
+        listed[value] = [c.pk for c in page.context["cl"].result_list]
+    assert listed == {"differs": [clean.pk], "agrees": [toxic.pk]}
+    versions = client.get("/admin/moderation/modelversion/")
+    assert "1 / 2" in versions.content.decode()
+
+
+def _decided(article, text: str, spam: float, toxicity: float, status: str):
+    from django.utils import timezone
+
+    return make_comment(
+        article,
+        status=status,
+        text=text,
+        spam_score=spam,
+        toxicity_score=toxicity,
+        decided_at=timezone.now(),
+    )
+
+
+def test_the_simulator_counts_decisions_under_other_thresholds(registry, an_article):
+    _decided(an_article, "uno", 0.10, 0.10, Status.PUBLISHED)
+    _decided(an_article, "due", 0.60, 0.10, Status.HELD)
+    _decided(an_article, "tre", 0.10, 0.70, Status.REJECTED)
+    _decided(an_article, "quattro", 0.97, 0.10, Status.SPAM)
+    make_comment(an_article, status=Status.PENDING, text="not decided")
+    base = {"MODEL_DIR": str(registry), "SPAM_HOLD_THRESHOLD": 0.5, "TOXICITY_HOLD_THRESHOLD": 0.5}
+    with override_settings(MODERATION=base):
+        result = model_registry.simulate(10, {"TOXICITY_HOLD_THRESHOLD": 0.8})
+        assert result.comments == 4
+        assert result.current == {"published": 1, "held": 2, "spam": 1, "rejected": 0}
+        assert result.simulated == {"published": 2, "held": 1, "spam": 1, "rejected": 0}
+        assert (result.changed, result.published_but_removed) == (1, 1)
+        assert model_registry.simulate(2, {}).comments == 2
+        out = StringIO()
+        call_command("simulate_thresholds", "--last", "10", "--spam-hold", "0.05", stdout=out)
+    assert "decided differently: 1" in out.getvalue()

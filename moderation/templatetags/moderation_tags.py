@@ -6,18 +6,13 @@ from __future__ import annotations
 from django import template
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.utils import dateformat, timezone
-from django.utils.html import format_html, linebreaks, urlize
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from .. import display
 from ..models import Comment
 
 register = template.Library()
-
-# Languages that write month names in lower case inside a sentence ("28 novembre 2026").
-_LOWER_CASE_MONTHS = {"it", "es", "fr", "pt", "ca", "ro"}
 
 
 @register.simple_tag(takes_context=True)
@@ -50,17 +45,10 @@ def moderation_head() -> SafeString:
 @register.filter
 def comment_text(text: str) -> SafeString:
     """The comment escaped, paragraphs and line breaks kept, bare URLs made nofollow links."""
-    linked = urlize(text, nofollow=True, autoescape=True)
-    linked = linked.replace('rel="nofollow"', 'rel="nofollow ugc"')
-    return mark_safe(linebreaks(linked))  # noqa: S308  (urlize escaped every part of the text)
+    return display.comment_text_html(text)
 
 
 @register.filter
 def comment_datetime(value) -> str:
     """'28 novembre 2026 alle 14:05' in Italian, 'November 28, 2026 at 2:05 pm' in English."""
-    value = timezone.localtime(value)
-    date = dateformat.format(value, pgettext("comment date", "F j, Y"))
-    if (get_language() or "").split("-")[0] in _LOWER_CASE_MONTHS:
-        date = date.lower()
-    time = dateformat.format(value, pgettext("comment time", "g:i a"))
-    return gettext("%(date)s at %(time)s") % {"date": date, "time": time}
+    return display.comment_datetime_text(value)

@@ -407,6 +407,21 @@ def decide_unclassified(comment_ids: list[int]) -> int:
     return apply_decisions({pk: (decision, None, {}) for pk in comment_ids})
 
 
+def pending_batch(comment_id: int) -> list[int]:
+    """``comment_id`` and the comments waiting longest, up to ``BATCH_SIZE`` in all.
+
+    Under load a worker so decides the queue in vectorised batches; the tasks of the others
+    then find their comment decided and return at once.
+    """
+    others = (
+        Comment.objects.filter(status=Status.PENDING)
+        .exclude(pk=comment_id)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[: moderation_settings.BATCH_SIZE - 1]
+    )
+    return [comment_id, *others]
+
+
 def stale_pending() -> models.QuerySet[Comment]:
     """Pending comments the workers should have classified by now."""
     cutoff = timezone.now() - timedelta(seconds=moderation_settings.PENDING_SWEEP_AFTER)

@@ -27,8 +27,8 @@ def _classify_or_retry(task, comment_ids: list[int]) -> int:
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
 def classify_comment(self, comment_id: int) -> int:
-    """Classify one pending comment and apply the policy's decision."""
-    return _classify_or_retry(self, [comment_id])
+    """Classify a pending comment, with the others waiting longest, and apply the decisions."""
+    return _classify_or_retry(self, services.pending_batch(comment_id))
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)

@@ -74,6 +74,14 @@ def test_unclassified_comments_are_held_unless_the_owner_opted_in(an_article, se
     assert published.status == Status.PUBLISHED
 
 
+def test_a_task_takes_the_comments_waiting_longest_into_its_batch(an_article, settings):
+    settings.MODERATION = {"BATCH_SIZE": 3}
+    waiting = [make_comment(an_article, status=Status.PENDING) for _ in range(4)]
+    make_comment(an_article, status=Status.HELD)
+    newest = waiting[-1].pk
+    assert services.pending_batch(newest) == [newest, waiting[0].pk, waiting[1].pk]
+
+
 def test_the_sweeper_finds_only_comments_pending_too_long(an_article):
     old = make_comment(an_article, status=Status.PENDING)
     Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(minutes=5))

@@ -335,10 +335,8 @@ def _store_decisions(comments: list[Comment]) -> None:
     fields = [Comment._meta.get_field(name) for name in _DECISION_FIELDS]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    sql = (  # identifiers from the model's own metadata, quoted; values are parameters
-        f"UPDATE {quote(Comment._meta.db_table)} SET {assignments} "  # noqa: S608
-        f"WHERE {quote(Comment._meta.pk.column)} = %s"
-    )
+    table, pk = quote(Comment._meta.db_table), quote(Comment._meta.pk.column)
+    sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608 (quoted model names)
     rows = [
         [field.get_db_prep_save(getattr(c, field.attname), connection) for field in fields] + [c.pk]
         for c in comments

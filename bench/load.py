@@ -2,7 +2,7 @@
 then check that every accepted comment is stored, decided, and decided once.
 
     python bench/load.py [--rate 100] [--seconds 60] [--fault none|redis|postgres]
-                         [--outage 20] [--sweep-after 60] [--sweep-every 30]
+                         [--outage 20] [--sweep-after 60] [--sweep-every 15]
 
 Starts gunicorn (2 workers), one Celery worker, Celery beat and Redis on loopback (the
 database of DATABASE_URL, else SQLite). ``--fault redis`` stops the embedded Redis for
@@ -237,7 +237,7 @@ def main() -> None:
     parser.add_argument("--fault", choices=["none", "redis", "postgres"], default="none")
     parser.add_argument("--outage", type=float, default=20.0, help="seconds Redis stays down")
     parser.add_argument("--sweep-after", type=int, default=60, help="PENDING_SWEEP_AFTER")
-    parser.add_argument("--sweep-every", type=float, default=30.0, help="beat's sweep period")
+    parser.add_argument("--sweep-every", type=float, default=15.0, help="beat's sweep period")
     parser.add_argument("--decide-timeout", type=float, default=180.0)
     parser.add_argument("--gunicorn-workers", type=int, default=2)
     args = parser.parse_args()

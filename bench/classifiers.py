@@ -11,13 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import time
 from pathlib import Path
 
 from profanity_check import predict_prob
 
 from moderation.classifiers import CommentInput, load_model
 from moderation.classifiers import data as datasets
+from moderation.classifiers.evaluation import median_ms
 from moderation.classifiers.metrics import scores_at
 from moderation.classifiers.registry import model_path
 from moderation.classifiers.scoring import score_all
@@ -39,20 +39,8 @@ def _whole(labelled: datasets.LabelledSet) -> tuple[list[CommentInput], object]:
 
 
 def _timings(score, items: list[CommentInput]) -> dict[str, float]:
-    single = []
-    for item in items[:500]:
-        started = time.perf_counter()
-        score([item])
-        single.append(time.perf_counter() - started)
-    batches = []
-    for _ in range(3):
-        started = time.perf_counter()
-        score(items)
-        batches.append(time.perf_counter() - started)
-    return {
-        "ms_single": statistics.median(single) * 1000,
-        "per_second_batch": len(items) / statistics.median(batches),
-    }
+    ms_single, ms_batch = median_ms(score, items)
+    return {"ms_single": ms_single, "per_second_batch": 1000 / ms_batch}
 
 
 def main() -> None:

@@ -49,8 +49,9 @@ security: install-dev
 	$(BIN)/bandit -r moderation -ll -q --exit-zero
 	$(BIN)/python -m pytest -q tests/test_access.py -k bandit
 
+## Every benchmark (PostgreSQL and Redis on loopback); DATA=../shared/datasets adds the classifiers'.
 bench: install-dev
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run_all.py $(if $(DATA),--data $(DATA))
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 staticfiles test-artifacts

@@ -29,14 +29,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.formclient import FormClient
+from bench.pipeline import TEXTS
 from bench.stack import running_stack, summary_ms, write_result
 
-TEXTS = [
-    "Bella iniziativa, finalmente una pista sicura per andare a scuola.",
-    "Non sono d'accordo: i posti auto servono ai negozi del centro.",
-    "Great news for the city, I hope they finish the second part soon.",
-    "Sei un idiota, vergognati per quello che scrivi.",
-]
 TERMINATE_BACKENDS = (
     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
     "WHERE datname = current_database() AND pid <> pg_backend_pid()"

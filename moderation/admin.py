@@ -43,9 +43,9 @@ from .models import (
     ShadowScore,
     Status,
 )
+from .policy import LINK_PATTERN
 
 MODERATE_PERMISSION = "moderation.can_moderate"
-LINK_PATTERN = r"(https?://|www\.|<a\s)"
 
 
 # Highlighting the words behind the scores ---------------------------------------------------

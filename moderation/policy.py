@@ -16,7 +16,9 @@ from .conf import moderation_settings
 
 PUBLISHED, HELD, SPAM, REJECTED = "published", "held", "spam", "rejected"
 
-_LINK = re.compile(r"(?:https?://|www\.|<a\s)", re.IGNORECASE)
+#: What counts as a link in a comment (also the admin's "has links" filter, in SQL).
+LINK_PATTERN = r"(https?://|www\.|<a\s)"
+_LINK = re.compile(LINK_PATTERN, re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import itertools
+import json
 from datetime import timedelta
 
 import pytest
@@ -561,3 +562,12 @@ def test_no_public_response_reveals_the_email_ip_or_user_agent(an_article, a_rea
         body = response.content.decode()
         for planted in (PLANTED_EMAIL, PLANTED_IP, PLANTED_AGENT, "7f3a9c"):
             assert planted not in body, (response.request["PATH_INFO"], planted)
+
+
+def test_a_body_over_the_upload_limit_gets_a_json_413(an_article, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps({"target": "articles.article:1", "text": "x" * 2000})
+    response = APIClient().post("/api/comments/", body, content_type="application/json")
+    assert response.status_code == 413
+    assert "detail" in response.json()
+    assert not Comment.objects.exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django import db
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -97,7 +98,10 @@ class APIView(GenericAPIView):
         super().initial(request, *args, **kwargs)
 
     def handle_exception(self, exc: Exception) -> Response:
-        """A database failure (e.g. a dropped connection) is a 503 to retry, not a 500."""
+        """A database failure (e.g. a dropped connection) is a 503 to retry, not a 500; a body
+        over DATA_UPLOAD_MAX_MEMORY_SIZE is a JSON 413 like every other API error."""
+        if isinstance(exc, RequestDataTooBig):
+            return Response({"detail": _("The request body is too large.")}, status=413)
         if isinstance(exc, db.Error):
             drop_connection()
             response = Response({"detail": UNAVAILABLE_MESSAGE}, status=503)

@@ -214,6 +214,13 @@ def test_the_threshold_limits_false_positives_on_the_chosen_rows_only() -> None:
     assert best_threshold(y, proba, max_fpr=0.0) == 0.9
 
 
+def test_the_best_threshold_still_separates_saturated_probabilities() -> None:
+    y = np.array([0, 0, 1, 1])
+    proba = np.array([0.00001, 0.00002, 0.99996, 0.99999])
+    threshold = best_threshold(y, proba)
+    assert ((proba >= threshold) == y.astype(bool)).all()
+
+
 def test_the_shipped_spam_model_separates_obvious_examples() -> None:
     model = load_model(TRAINED_DIR / "spam.skops")
     ham = [CommentInput("Great song, I love the chorus"), CommentInput("Bell'articolo, grazie")]

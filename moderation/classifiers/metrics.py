@@ -49,7 +49,9 @@ def best_threshold(
     proba = np.asarray(proba)
     limited = y_true == 0 if fpr_rows is None else (y_true == 0) & np.asarray(fpr_rows, bool)
     negatives = max(int(limited.sum()), 1)
-    candidates = np.unique(np.round(proba, 4))
+    # Rounded down to the 4 digits a threshold is stored with, so each candidate still
+    # flags the row it came from (rounding up would miss a row at 0.99996).
+    candidates = np.unique(np.floor(proba * 1e4) / 1e4)
     best, best_mcc = 0.5, -2.0
     for threshold in candidates:
         predicted = proba >= threshold

@@ -4,6 +4,7 @@ and the form pre-filled from the reader's consented cookie. A constant number of
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from datetime import time as dt_time
@@ -13,7 +14,7 @@ from pathlib import Path
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import escape, linebreaks, urlize
@@ -252,6 +253,27 @@ def comment_datetime_text(value) -> str:
     }
 
 
+def starts_with_a(name: str) -> bool:
+    """Whether ``name`` begins with the letter a, accented or not."""
+    return unicodedata.normalize("NFD", name.strip())[:1].lower() == "a"
+
+
+def reply_to_text(name: str) -> SafeString:
+    """What follows "Reply" for screen readers: 'to Anna', in Italian 'ad Anna' / 'a Marco'."""
+    if starts_with_a(name):  # the same context as the form's "Reply to NAME"
+        text = pgettext("before a name starting with A", "to %(name)s")
+    else:
+        text = gettext("to %(name)s")
+    return mark_safe(text % {"name": escape(name)})  # noqa: S308  (the name is escaped)
+
+
+def render_threads_by_template(context: dict) -> str:
+    """What ``render_threads`` must equal: ``moderation/comment.html`` rendered per thread."""
+    return "".join(
+        render_to_string(COMMENT_TEMPLATE, {**context, "node": node}) for node in context["threads"]
+    )
+
+
 def uses_shipped_comment_template() -> bool:
     """Whether ``moderation/comment.html`` is ours (then Python renders it) or the site's."""
     return get_template(COMMENT_TEMPLATE).origin.name == _OWN_COMMENT_TEMPLATE
@@ -276,7 +298,6 @@ def render_threads(
     words = {
         "awaiting": escape(gettext("Your comment is awaiting moderation.")),
         "reply": escape(gettext("Reply")),
-        "reply_to": gettext("to %(name)s"),
         "edit": escape(gettext("Edit or delete")),
         "report": escape(gettext("Report")),
         "edit_url": _url_pattern("moderation:edit"),
@@ -318,7 +339,7 @@ def _render_node(node: Node, parts: list[str], words: dict, open_: bool, max_dep
         parts.append(
             f'\n    <a class="mod-comment__reply" rel="nofollow" href="?{REPLY_PARAM}={pk}'
             f'#respond" data-comment-id="{pk}" data-author="{name}">{words["reply"]}'
-            f'<span class="visually-hidden"> {words["reply_to"] % {"name": name}}</span></a>\n    '
+            f'<span class="visually-hidden"> {reply_to_text(c.author_name)}</span></a>\n    '
         )
     parts.append("\n    ")
     if pk in words["editable"]:

@@ -358,6 +358,7 @@ def test_a_reply_moves_the_form_under_the_comment_and_is_published_nested(
     worker, reader, an_article
 ):
     parent = make_comment(an_article, author_name="Marco", text="Era ora, la aspettavamo da anni.")
+    anna = make_comment(an_article, author_name="Anna", text="Speriamo che la finiscano presto.")
     page = reader()
     open_article(page, an_article)
     address = page.url
@@ -376,6 +377,11 @@ def test_a_reply_moves_the_form_under_the_comment_and_is_published_nested(
     expect(respond).to_have_count(0)
     expect(page.locator("#reply-title")).to_have_text("Lascia un commento", use_inner_text=True)
     expect(page.get_by_role("link", name="Annulla risposta")).to_be_hidden()
+
+    comment_item(page, anna.pk).get_by_role("link", name="Rispondi ad Anna").click()
+    expect(page.locator("#reply-title")).to_have_text(
+        "Rispondi ad Anna Annulla risposta", use_inner_text=True
+    )
 
     comment_item(page, parent.pk).get_by_role("link", name="Rispondi").click()
     expect(respond).to_be_visible()

@@ -5,8 +5,10 @@ import time
 from unittest import mock
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
+from django.utils import translation
 
+from moderation import display
 from moderation.display import REMEMBER_COOKIE
 from moderation.forms import load_target, sign_target
 from moderation.models import Comment, ModerationEvent, Status
@@ -348,6 +350,22 @@ def test_reply_mode_works_without_javascript(italian_client, an_article, post_co
     assert reply.parent == parent and reply.depth == 1 and reply.root_id == parent.pk
 
 
+@pytest.mark.parametrize(
+    ("name", "title", "label"),
+    [("Dario", "Rispondi a ", "> a Dario<"), ("Anna", "Rispondi ad ", "> ad Anna<")],
+)
+def test_italian_writes_ad_before_a_name_starting_with_a(
+    italian_client, an_article, name, title, label
+):
+    parent = make_comment(an_article, author_name=name)
+    html = italian_client.get(
+        f"{an_article.get_absolute_url()}?replytocom={parent.pk}"
+    ).content.decode()
+    shown = re.search(r'<span class="mod-respond__to"[^>]*?(?<! hidden)>([^<]*)<', html)
+    assert shown and shown.group(1) == title
+    assert label in html  # the screen reader's "Rispondi a Dario" / "Rispondi ad Anna"
+
+
 def test_threads_stop_at_the_configured_depth(italian_client, an_article, post_comment, settings):
     settings.MODERATION = {"MAX_THREAD_DEPTH": 2}
     top = make_comment(an_article)
@@ -409,3 +427,16 @@ def test_templates_can_be_overridden_per_target_model(
     ]
     html = italian_client.get(an_article.get_absolute_url()).content.decode()
     assert "sezione personalizzata 0" in html
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_the_python_rendered_threads_equal_the_comment_template(an_article, language):
+    parent = make_comment(an_article, author_name="Àlberto <b>", author_url="https://a.example")
+    child = make_comment(an_article, parent=parent, author_name="Anna", text="Sì!\n\nwww.x.it")
+    make_comment(an_article, parent=child, author_name="Marco & co", text="<script>")
+    make_comment(an_article, author_name="Dario", text="Riga uno\nriga due")
+    with translation.override(language):
+        context = display.section_context(RequestFactory().get("/"), an_article)
+        by_template = display.render_threads_by_template(context)
+    assert context["threads_html"] == by_template
+    assert "Àlberto &lt;b&gt;" in by_template and "&lt;script&gt;" in by_template

@@ -52,3 +52,15 @@ def comment_text(text: str) -> SafeString:
 def comment_datetime(value) -> str:
     """'28 novembre 2026 alle 14:05' in Italian, 'November 28, 2026 at 2:05 pm' in English."""
     return display.comment_datetime_text(value)
+
+
+@register.filter
+def reply_to(name: str) -> SafeString:
+    """'to NAME' after "Reply" ('a Marco', 'ad Anna' in Italian)."""
+    return display.reply_to_text(name)
+
+
+@register.filter
+def starts_with_a(name: str) -> bool:
+    """Whether a preposition before ``name`` takes its form for names beginning with a."""
+    return display.starts_with_a(name)

@@ -13,10 +13,15 @@
     var cancel = document.getElementById("cancel-comment-reply-link");
     form.elements.parent.value = replying ? link.dataset.commentId : "";
     respond.querySelector(".mod-respond__leave").hidden = replying;
-    respond.querySelector(".mod-respond__to").hidden = !replying;
+    // Italian writes "Rispondi ad Anna" but "Rispondi a Marco": the form has both titles.
+    var author = replying ? link.dataset.author : "";
+    var beforeA = author.trim().normalize("NFD").charAt(0).toLowerCase() === "a";
+    respond.querySelectorAll(".mod-respond__to").forEach(function (title) {
+      title.hidden = !replying || (title.dataset.beforeA === "true") !== beforeA;
+      title.querySelector(".mod-respond__name").textContent = author;
+    });
     cancel.hidden = !replying;
     if (replying) {
-      respond.querySelector(".mod-respond__name").textContent = link.dataset.author;
       link.closest(".mod-comment__body").after(respond);
     } else {
       document.getElementById("comments").appendChild(respond);

@@ -208,6 +208,8 @@ SPECTACULAR_SETTINGS = {
 MODERATION = {
     "MODEL_DIR": os.environ.get("MODERATION_MODEL_DIR") or None,
     "MODEL_STORE_DIR": VAR_DIR / "models",
+    # How often workers ask the registry which model version is active (seconds).
+    "MODEL_REFRESH_SECONDS": float(os.environ.get("MODERATION_MODEL_REFRESH_SECONDS", "60")),
     "PRIVACY_URL": "/privacy/",
     "NOTIFY_EMAILS": env_list("MODERATION_NOTIFY_EMAILS", "moderatori@example.org"),
     # The reverse proxies in front of the site (addresses or CIDR ranges, comma-separated):

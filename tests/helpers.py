@@ -1,4 +1,5 @@
-"""Real processes for the pipeline tests: a Redis broker and Celery worker subprocesses."""
+"""Real processes for the pipeline tests (a Redis broker and Celery worker subprocesses), and
+tiny models registered as the active versions, for the registry tests."""
 
 from __future__ import annotations
 
@@ -6,13 +7,23 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import kombu.pools
+import numpy as np
 import psutil
 from django.db import connection
+from django.test import override_settings
 
+from moderation import model_registry, scoring
+from moderation.classifiers import CommentInput
+from moderation.classifiers.features import SpamFeatures, ToxicityFeatures
+from moderation.classifiers.linear import LinearTextClassifier
+from moderation.classifiers.retraining import metadata
+from moderation.classifiers.training import save
+from moderation.models import ModelVersion
 from project.celery import app as celery_app
 from project.embedded_redis import EmbeddedRedis
 from project.processes import celery_worker
@@ -93,6 +104,10 @@ class WorkerProcess:
         )
         return self
 
+    def pids(self) -> set[int]:
+        """The main process and its pool children: unchanged while the worker is not restarted."""
+        return {self.process.pid, *_children(self.process.pid)}
+
     def kill_pool(self) -> None:
         """SIGKILL the pool processes that run the tasks; the main process restarts them."""
         for child in _children(self.process.pid):
@@ -121,3 +136,50 @@ def _children(pid: int) -> list[int]:
         return [c.pid for c in psutil.Process(pid).children(recursive=True)]
     except psutil.NoSuchProcess:
         return []
+
+
+# Tiny models --------------------------------------------------------------------------------
+
+CLEAN = ["bella giornata al parco", "ottimo articolo grazie", "la pista ciclabile è utile"] * 4
+TOXIC = ["sei un idiota schifoso", "stupido imbecille vattene", "idiota cretino"] * 4
+
+
+def tiny_model(task: str, version: str, directory: Path, *, flip: bool = False) -> Path:
+    """A small model of ``task`` written to ``directory``; ``flip`` makes it call clean text bad."""
+    features = (SpamFeatures if task == "spam" else ToxicityFeatures)(n_features=2**12)
+    items = [CommentInput(t) for t in CLEAN + TOXIC]
+    y = np.array([0] * len(CLEAN) + [1] * len(TOXIC))
+    if flip:
+        y = 1 - y
+    model = LinearTextClassifier(features, C=4.0).fit(items, y)
+    model.calibrate(items, y)
+    info = metadata(task, 0.5, version, training_sets={"tiny": len(y)}, settings={"C": 4.0})
+    return save(model, info, directory / version)
+
+
+@contextmanager
+def tiny_registry(directory: Path, **settings: object) -> Iterator[Path]:
+    """Tiny base models in ``directory`` as the first active versions; no refresh delay.
+
+    ``settings`` are further MODERATION keys for the test process.
+    """
+    for task in ("spam", "toxicity"):
+        path = tiny_model(task, f"{task}-base", directory)
+        (directory / f"{task}.skops").write_bytes(path.read_bytes())
+        (directory / f"{task}.json").write_bytes(path.with_suffix(".json").read_bytes())
+    with override_settings(
+        MODERATION={
+            "MODEL_DIR": str(directory),
+            "MODEL_STORE_DIR": str(directory / "store"),
+            "MODEL_REFRESH_SECONDS": 0,
+            **settings,
+        }
+    ):
+        scoring.get_models()
+        yield directory
+    scoring.forget_models()
+
+
+def a_candidate(task: str, version: str, directory: Path, **kwargs) -> ModelVersion:
+    path = tiny_model(task, version, directory, **kwargs)
+    return model_registry.register(path, model_registry.read_sidecar(path))

@@ -3,16 +3,25 @@ comment before it is published, and nothing is lost when a part fails."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
-from moderation import tasks
+from moderation import model_registry, tasks
 from moderation.models import AuthorRule, Comment, ModerationEvent, Status
 from project.embedded_redis import EmbeddedRedis
 
 from .conftest import TEST_QUEUE
-from .helpers import WorkerProcess, database_url_for_subprocess, point_producer_at, wait_for
+from .helpers import (
+    WorkerProcess,
+    a_candidate,
+    database_url_for_subprocess,
+    point_producer_at,
+    tiny_registry,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -156,3 +165,52 @@ def test_a_broken_model_file_holds_comments_and_never_publishes_them(
     assert comment.status == Status.HELD
     assert comment.reasons == ["classifier unavailable"]
     assert comment.events.filter(action="classified").count() == 1
+
+
+REFRESH_SECONDS = 1
+
+
+def test_a_running_worker_picks_up_a_newly_activated_model_without_a_restart(
+    broker, an_article, post_comment, tmp_path, transactional_db
+):
+    """One worker process, never restarted, decides with the version activated while it runs.
+
+    test_registry.py checks the interval itself with a fake clock; here a real worker with
+    ``MODERATION_MODEL_REFRESH_SECONDS`` sees an activation made by another process.
+    """
+    with tiny_registry(tmp_path, FLOOD_INTERVAL=0):  # the base versions are active
+        worker = WorkerProcess(
+            broker.url,
+            TEST_QUEUE,
+            database_url_for_subprocess(),
+            MODERATION_MODEL_DIR=str(tmp_path),
+            MODERATION_MODEL_REFRESH_SECONDS=str(REFRESH_SECONDS),
+        ).start()
+        try:
+            first = posted(Client(), an_article, post_comment, comment="ottimo articolo grazie")
+            first = wait_for(lambda: decided(first.pk), timeout=60)
+            seen_at = time.monotonic()  # the worker asked the registry before this
+            processes = worker.pids()
+
+            a_candidate("toxicity", "toxicity-new", tmp_path, flip=True)
+            model_registry.activate("toxicity-new", reason="hot reload test")
+            # Just past the interval since the worker's last look: its next task asks again.
+            time.sleep(max(0.0, seen_at + REFRESH_SECONDS + 0.5 - time.monotonic()))
+
+            second = posted(
+                Client(),
+                an_article,
+                post_comment,
+                comment="bella giornata al parco",
+                email="b@example.org",
+            )
+            second = wait_for(lambda: decided(second.pk), timeout=30)
+            assert worker.pids() == processes, "the worker or its pool was restarted"
+        finally:
+            worker.stop()
+    assert (first.model_version, first.status) == ("spam-base+toxicity-base", Status.PUBLISHED)
+    # The flipped model calls clean text toxic: the new version really decided.
+    assert second.model_version == "spam-base+toxicity-new"
+    assert second.status == Status.HELD
+    assert second.toxicity_score > 0.5 > first.toxicity_score
+    assert any(reason.startswith("toxicity") for reason in second.reasons)

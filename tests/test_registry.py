@@ -3,73 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
 
-import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from moderation import model_registry, scoring, services
 from moderation.classifiers import CommentInput
-from moderation.classifiers.features import SpamFeatures, ToxicityFeatures
-from moderation.classifiers.linear import LinearTextClassifier
-from moderation.classifiers.retraining import metadata
-from moderation.classifiers.training import save
 from moderation.models import ModelActivation, ModelVersion, ShadowScore, Status
 
 from .factories import make_comment
+from .helpers import a_candidate, tiny_registry
 
 pytestmark = pytest.mark.django_db
-
-CLEAN = ["bella giornata al parco", "ottimo articolo grazie", "la pista ciclabile è utile"] * 4
-TOXIC = ["sei un idiota schifoso", "stupido imbecille vattene", "idiota cretino"] * 4
-
-
-def tiny_model(task: str, version: str, directory: Path, *, flip: bool = False) -> Path:
-    """A small model of ``task`` written to ``directory``; ``flip`` makes it call clean text bad."""
-    features = (SpamFeatures if task == "spam" else ToxicityFeatures)(n_features=2**12)
-    items = [CommentInput(t) for t in CLEAN + TOXIC]
-    y = np.array([0] * len(CLEAN) + [1] * len(TOXIC))
-    if flip:
-        y = 1 - y
-    model = LinearTextClassifier(features, C=4.0).fit(items, y)
-    model.calibrate(items, y)
-    info = metadata(task, 0.5, version, training_sets={"tiny": len(y)}, settings={"C": 4.0})
-    return save(model, info, directory / version)
-
-
-@contextmanager
-def tiny_registry(directory: Path) -> Iterator[Path]:
-    """Tiny base models in ``directory`` as the first active versions; no refresh delay."""
-    for task in ("spam", "toxicity"):
-        path = tiny_model(task, f"{task}-base", directory)
-        (directory / f"{task}.skops").write_bytes(path.read_bytes())
-        (directory / f"{task}.json").write_bytes(path.with_suffix(".json").read_bytes())
-    with override_settings(
-        MODERATION={
-            "MODEL_DIR": str(directory),
-            "MODEL_STORE_DIR": str(directory / "store"),
-            "MODEL_REFRESH_SECONDS": 0,
-        }
-    ):
-        scoring.get_models()
-        yield directory
-    scoring.forget_models()
 
 
 @pytest.fixture
 def registry(tmp_path: Path) -> Iterator[Path]:
     with tiny_registry(tmp_path) as directory:
         yield directory
-
-
-def a_candidate(task: str, version: str, directory: Path, **kwargs) -> ModelVersion:
-    path = tiny_model(task, version, directory, **kwargs)
-    return model_registry.register(path, model_registry.read_sidecar(path))
 
 
 def test_the_base_files_become_the_first_active_versions(registry):

@@ -13,7 +13,7 @@ from django.test import override_settings
 from moderation import model_registry, scoring, tasks
 from moderation.models import ModelActivation, ModelVersion, TrainingLabel
 
-from .test_registry import CLEAN, TOXIC, tiny_registry
+from .helpers import CLEAN, TOXIC, tiny_registry
 
 pytestmark = pytest.mark.django_db
 

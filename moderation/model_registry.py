@@ -19,11 +19,12 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from sklearn.metrics import f1_score, roc_auc_score
+from sklearn.metrics import roc_auc_score
 
 from . import policy, scoring
 from .classifiers import CommentInput, ModelError, TextModel, load_model, retraining, training
 from .classifiers.base import read_sidecar
+from .classifiers.metrics import macro_f1
 from .conf import moderation_settings
 from .models import Comment, ModelActivation, ModelVersion, ShadowScore, TrainingLabel
 
@@ -207,7 +208,7 @@ def figures(model: TextModel, items: list[CommentInput], y: np.ndarray) -> dict[
     return {
         "rows": len(y),
         "roc_auc": float(roc_auc_score(y, proba)) if both else float("nan"),
-        "macro_f1": float(f1_score(y, flagged, average="macro", zero_division=0)),
+        "macro_f1": macro_f1(y, flagged),
         "blocked_legitimate": float((flagged & (y == 0)).sum() / negatives),
     }
 

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.feature_extraction import FeatureHasher
+from sklearn.metrics import matthews_corrcoef
 
-from moderation.classifiers import CommentInput, ModelError, load_model
+from moderation.classifiers import CommentInput, ModelError, load_model, retraining
 from moderation.classifiers.features import SpamFeatures, ToxicityFeatures
 from moderation.classifiers.lexicon import ENGLISH_INSULTS, ITALIAN_INSULTS, WordListMatcher
 from moderation.classifiers.linear import LinearTextClassifier
-from moderation.classifiers.metrics import best_threshold
+from moderation.classifiers.metrics import best_threshold, macro_f1
 from moderation.classifiers.normalize import compile_word_list, normalize
 from moderation.classifiers.registry import TRAINED_DIR
 from moderation.classifiers.scoring import score_all
@@ -219,6 +221,22 @@ def test_the_best_threshold_still_separates_saturated_probabilities() -> None:
     proba = np.array([0.00001, 0.00002, 0.99996, 0.99999])
     threshold = best_threshold(y, proba)
     assert ((proba >= threshold) == y.astype(bool)).all()
+
+
+def test_the_threshold_can_maximise_macro_f1_instead_of_mcc() -> None:
+    y = np.array([0] * 9 + [1] * 3)
+    proba = np.array([0.62, 0.38, 1.0, 0.98, 0.69, 0.65, 0.69, 0.39, 0.14, 0.72, 0.53, 0.31])
+    by_mcc, by_f1 = best_threshold(y, proba), best_threshold(y, proba, score=macro_f1)
+    assert by_mcc != by_f1  # here the two figures disagree on the best threshold
+    for score, threshold in ((matthews_corrcoef, by_mcc), (macro_f1, by_f1)):
+        assert score(y, proba >= threshold) == max(score(y, proba >= t) for t in proba)
+
+
+def test_an_adaptation_leans_on_the_columns_that_tell_the_classes_apart() -> None:
+    columns = sp.csr_matrix(np.array([[1, 1], [1, 1], [0, 1], [0, 1]], dtype=float))
+    telling = retraining._telling(columns, np.array([1, 1, 0, 0]))  # column 0: toxic rows only
+    assert telling[0] > telling[1]
+    assert telling.mean() == pytest.approx(1.0)
 
 
 def test_the_shipped_spam_model_separates_obvious_examples() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from sklearn.metrics import (
     average_precision_score,
@@ -34,16 +36,23 @@ def scores_at(y_true: np.ndarray, proba: np.ndarray, threshold: float) -> dict[s
     }
 
 
+def macro_f1(y_true: np.ndarray, predicted: np.ndarray) -> float:
+    """The mean of both classes' F1: what the promotion of a retrained model compares."""
+    return float(f1_score(y_true, predicted, average="macro", zero_division=0))
+
+
 def best_threshold(
     y_true: np.ndarray,
     proba: np.ndarray,
     max_fpr: float = 1.0,
     fpr_rows: np.ndarray | None = None,
+    score: Callable[[np.ndarray, np.ndarray], float] = matthews_corrcoef,
 ) -> float:
-    """The threshold of highest MCC among those flagging at most ``max_fpr`` of negatives.
+    """The threshold of highest ``score`` (MCC) among those flagging at most ``max_fpr`` of
+    negatives.
 
     With ``fpr_rows`` (a boolean mask), only the negatives among those rows count for the
-    ``max_fpr`` limit (e.g. the Italian ones); the MCC is still over all rows.
+    ``max_fpr`` limit (e.g. the Italian ones); the score is still over all rows.
     """
     y_true = np.asarray(y_true, dtype=int)
     proba = np.asarray(proba)
@@ -52,12 +61,12 @@ def best_threshold(
     # Rounded down to the 4 digits a threshold is stored with, so each candidate still
     # flags the row it came from (rounding up would miss a row at 0.99996).
     candidates = np.unique(np.floor(proba * 1e4) / 1e4)
-    best, best_mcc = 0.5, -2.0
+    best, best_score = 0.5, -2.0
     for threshold in candidates:
         predicted = proba >= threshold
         if ((predicted & limited).sum() / negatives) > max_fpr:
             continue
-        mcc = matthews_corrcoef(y_true, predicted)
-        if mcc > best_mcc:
-            best, best_mcc = float(threshold), mcc
+        value = score(y_true, predicted)
+        if value > best_score:
+            best, best_score = float(threshold), value
     return best

@@ -63,6 +63,9 @@ class Comment(models.Model):
     )
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # When the sweeper last enqueued the comment again (services.requeue_stale_pending); it
+    # does not do so again before PENDING_SWEEP_AFTER has passed. Never set at submit.
+    requeued_at = models.DateTimeField(_("enqueued again"), null=True, blank=True)
 
     spam_score = models.FloatField(_("spam score"), null=True, blank=True)
     toxicity_score = models.FloatField(_("toxicity score"), null=True, blank=True)

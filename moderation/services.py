@@ -188,16 +188,25 @@ def submit_trapped_spam(sub: Submission, reason: str) -> Comment:
     return comment
 
 
+def _publish(task: Any, args: tuple) -> bool:
+    """Hand one message to the broker, failing fast; False if the broker did not take it."""
+    try:
+        task.apply_async(args, retry=False)
+    except Exception:  # any broker failure: the comments stay pending, nothing is lost
+        return False
+    return True
+
+
 def enqueue_classification(comment_ids: list[int]) -> bool:
     """Ask the workers to classify; if the broker is down, the sweeper will ask again."""
     from .tasks import classify_comment
 
-    try:
-        for pk in comment_ids:
-            classify_comment.apply_async((pk,), retry=False)
-    except Exception:  # any broker failure: the comment stays pending, nothing is lost
-        logger.warning("broker unavailable; %d comment(s) left for the sweeper", len(comment_ids))
-        return False
+    for pk in comment_ids:
+        if not _publish(classify_comment, (pk,)):
+            logger.warning(
+                "broker unavailable; %d comment(s) left for the sweeper", len(comment_ids)
+            )
+            return False
     return True
 
 
@@ -420,14 +429,47 @@ def pending_batch(comment_id: int) -> list[int]:
     return [comment_id, *others]
 
 
-def stale_pending() -> models.QuerySet[Comment]:
-    """Pending comments the workers should have classified by now."""
+def overdue_pending() -> models.QuerySet[Comment]:
+    """Pending comments the workers should have classified by now (the moderators' queue
+    shows them), whether or not the sweeper has enqueued them again."""
     cutoff = timezone.now() - timedelta(seconds=moderation_settings.PENDING_SWEEP_AFTER)
     return Comment.objects.filter(status=Status.PENDING, created_at__lt=cutoff)
 
 
+def stale_pending() -> models.QuerySet[Comment]:
+    """Overdue pending comments the sweeper has not enqueued again within
+    ``PENDING_SWEEP_AFTER``: those it should enqueue now."""
+    cutoff = timezone.now() - timedelta(seconds=moderation_settings.PENDING_SWEEP_AFTER)
+    return overdue_pending().filter(Q(requeued_at=None) | Q(requeued_at__lt=cutoff))
+
+
 def stale_pending_ids(limit: int = 10_000) -> list[int]:
     return list(stale_pending().order_by("created_at").values_list("pk", flat=True)[:limit])
+
+
+def requeue_stale_pending() -> int:
+    """Enqueue the stale pending comments again, in batches of ``BATCH_SIZE``.
+
+    A batch is marked (``requeued_at``) only once the broker has taken it, so a backlog is
+    not enqueued again on every pass; if the broker is down, the rest stay unmarked for the
+    next pass. Returns how many comments were enqueued.
+    """
+    from .tasks import classify_batch
+
+    ids = stale_pending_ids()
+    size = moderation_settings.BATCH_SIZE
+    for start in range(0, len(ids), size):
+        batch = ids[start : start + size]
+        if not _publish(classify_batch, (batch,)):
+            logger.warning(
+                "broker unavailable; %d stale comment(s) left for the next sweep",
+                len(ids) - start,
+            )
+            return start
+        Comment.objects.filter(pk__in=batch, status=Status.PENDING).update(
+            requeued_at=timezone.now()
+        )
+    return len(ids)
 
 
 # Moderators' actions ----------------------------------------------------------------------

@@ -39,12 +39,9 @@ def classify_batch(self, comment_ids: list[int]) -> int:
 
 @shared_task
 def sweep_pending() -> int:
-    """Enqueue again, in batches, comments left pending too long (e.g. the broker was down)."""
-    ids = services.stale_pending_ids()
-    size = moderation_settings.BATCH_SIZE
-    for start in range(0, len(ids), size):
-        classify_batch.delay(ids[start : start + size])
-    return len(ids)
+    """Enqueue again comments left pending too long (e.g. the broker was down), each at most
+    once per ``PENDING_SWEEP_AFTER``."""
+    return services.requeue_stale_pending()
 
 
 @shared_task

@@ -416,6 +416,17 @@ def test_the_queue_holds_held_and_stale_pending_comments_with_private_details(
     assert first["target"] == target_of(an_article)
 
 
+def test_the_queue_keeps_a_stale_pending_comment_the_sweeper_enqueued_again(
+    a_moderators_client, an_article
+):
+    waiting = make_comment(an_article, status=Status.PENDING)
+    Comment.objects.filter(pk=waiting.pk).update(
+        created_at=timezone.now() - timedelta(hours=1), requeued_at=timezone.now()
+    )
+    results = a_moderators_client.get("/api/moderation/queue/").json()["results"]
+    assert [c["id"] for c in results] == [waiting.pk]
+
+
 def test_a_moderator_sees_the_audit_trail_and_the_explanation(a_moderators_client, an_article):
     comment = make_comment(an_article, status=Status.HELD, explanation={"spam": [["casino", 0.8]]})
     ModerationEvent.objects.create(

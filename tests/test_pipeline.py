@@ -104,11 +104,15 @@ def test_broker_down_at_submit_the_comment_waits_and_the_sweeper_decides_it(
     comment = posted(Client(), an_article, post_comment, comment=CLEAN)
     assert comment.status == Status.PENDING  # saved, the reader got the normal redirect
 
+    settings.MODERATION = {"PENDING_SWEEP_AFTER": 0}
+    assert tasks.sweep_pending() == 0  # still down: the broker took nothing
+    comment.refresh_from_db()
+    assert comment.requeued_at is None  # so the next pass tries again
+
     own_broker.start()
     point_producer_at(own_broker.url, TEST_QUEUE)
     worker = WorkerProcess(own_broker.url, TEST_QUEUE, database_url_for_subprocess()).start()
     try:
-        settings.MODERATION = {"PENDING_SWEEP_AFTER": 0}
         assert tasks.sweep_pending() == 1
         assert wait_for(lambda: decided(comment.pk)).status == Status.PUBLISHED
     finally:

@@ -1,12 +1,13 @@
 """The actions of the services layer: each changes a status once and leaves an audit event."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
-from moderation import services, signals
+from moderation import services, signals, tasks
 from moderation.models import AuthorRule, Comment, DigestLog, ModerationEvent, Status
 from moderation.notifications import send_held_digest
 from moderation.policy import Decision
@@ -88,6 +89,64 @@ def test_the_sweeper_finds_only_comments_pending_too_long(an_article):
     make_comment(an_article, status=Status.PENDING)
     make_comment(an_article, status=Status.HELD)
     assert services.stale_pending_ids() == [old.pk]
+
+
+def _pending_since(article, seconds: int) -> Comment:
+    comment = make_comment(article, status=Status.PENDING)
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=timezone.now() - timedelta(seconds=seconds)
+    )
+    return comment
+
+
+def _requeued_at(comment: Comment):
+    comment.refresh_from_db()
+    return comment.requeued_at
+
+
+def test_a_swept_comment_is_enqueued_again_only_after_the_sweep_delay(an_article, settings):
+    settings.MODERATION = {"PENDING_SWEEP_AFTER": 60}
+    waiting = _pending_since(an_article, 300)
+    with mock.patch.object(tasks.classify_batch, "apply_async") as publish:
+        assert tasks.sweep_pending() == 1
+        publish.assert_called_once_with(([waiting.pk],), retry=False)
+        assert _requeued_at(waiting) is not None
+
+        assert tasks.sweep_pending() == 0  # the next pass, 15 s later: already in the queue
+        assert services.stale_pending_ids() == []
+        assert publish.call_count == 1
+
+        # Still waiting a minute later (the message was lost, or the backlog is long).
+        Comment.objects.filter(pk=waiting.pk).update(
+            requeued_at=timezone.now() - timedelta(seconds=61)
+        )
+        assert tasks.sweep_pending() == 1
+        assert publish.call_count == 2
+    # The moderators' queue still shows it: pending too long, enqueued again or not.
+    assert list(services.overdue_pending()) == [waiting]
+
+
+def test_a_sweep_the_broker_refused_is_tried_again_by_the_next_pass(an_article, settings):
+    settings.MODERATION = {"PENDING_SWEEP_AFTER": 60}
+    waiting = _pending_since(an_article, 300)
+    refused = OSError("Error 111 connecting to redis. Connection refused.")
+    with mock.patch.object(tasks.classify_batch, "apply_async", side_effect=refused):
+        assert tasks.sweep_pending() == 0
+    assert _requeued_at(waiting) is None
+    with mock.patch.object(tasks.classify_batch, "apply_async") as publish:
+        assert tasks.sweep_pending() == 1  # 15 s later, the broker is back
+    publish.assert_called_once_with(([waiting.pk],), retry=False)
+    assert _requeued_at(waiting) is not None
+
+
+def test_only_the_batches_the_broker_took_are_marked_as_enqueued(an_article, settings):
+    settings.MODERATION = {"PENDING_SWEEP_AFTER": 60, "BATCH_SIZE": 2}
+    first, second, third = (_pending_since(an_article, 300 - i) for i in range(3))
+    broker_dies = [None, OSError("Connection refused.")]
+    with mock.patch.object(tasks.classify_batch, "apply_async", side_effect=broker_dies):
+        assert tasks.sweep_pending() == 2
+    assert [_requeued_at(c) is not None for c in (first, second, third)] == [True, True, False]
+    assert services.stale_pending_ids() == [third.pk]
 
 
 def test_block_and_trust_rules_are_made_from_a_comment(an_article, a_moderator):

@@ -235,8 +235,8 @@ class QueueView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        stale = services.stale_pending().values("pk")
-        queue = _for_moderators().filter(Q(status=Status.HELD) | Q(pk__in=stale))
+        overdue = services.overdue_pending().values("pk")
+        queue = _for_moderators().filter(Q(status=Status.HELD) | Q(pk__in=overdue))
         page = self.paginate_queryset(queue)
         return self.get_paginated_response(s.ModerationCommentSerializer(page, many=True).data)
 

@@ -30,6 +30,7 @@ from .models import (
     Status,
     TrainingLabel,
 )
+from .stats import overdue_cutoff
 
 logger = logging.getLogger(__name__)
 
@@ -432,14 +433,13 @@ def pending_batch(comment_id: int) -> list[int]:
 def overdue_pending() -> models.QuerySet[Comment]:
     """Pending comments the workers should have classified by now (the moderators' queue
     shows them), whether or not the sweeper has enqueued them again."""
-    cutoff = timezone.now() - timedelta(seconds=moderation_settings.PENDING_SWEEP_AFTER)
-    return Comment.objects.filter(status=Status.PENDING, created_at__lt=cutoff)
+    return Comment.objects.filter(status=Status.PENDING, created_at__lt=overdue_cutoff())
 
 
 def stale_pending() -> models.QuerySet[Comment]:
     """Overdue pending comments the sweeper has not enqueued again within
     ``PENDING_SWEEP_AFTER``: those it should enqueue now."""
-    cutoff = timezone.now() - timedelta(seconds=moderation_settings.PENDING_SWEEP_AFTER)
+    cutoff = overdue_cutoff()
     return overdue_pending().filter(Q(requeued_at=None) | Q(requeued_at__lt=cutoff))
 
 

@@ -19,10 +19,14 @@ OUTCOMES: tuple[str, ...] = (Status.PUBLISHED, Status.HELD, Status.SPAM, Status.
 DECIDED: frozenset[str] = frozenset({Status.PUBLISHED, Status.SPAM, Status.REJECTED})
 
 
+def overdue_cutoff(now: datetime | None = None) -> datetime:
+    """Pending comments submitted before this should have been classified by now."""
+    return (now or timezone.now()) - timedelta(seconds=moderation_settings.PENDING_SWEEP_AFTER)
+
+
 def awaiting_review_filter(now: datetime | None = None) -> Q:
     """Held comments, and pending ones the classifier should have decided by now."""
-    cutoff = (now or timezone.now()) - timedelta(seconds=moderation_settings.PENDING_SWEEP_AFTER)
-    return Q(status=Status.HELD) | Q(status=Status.PENDING, created_at__lt=cutoff)
+    return Q(status=Status.HELD) | Q(status=Status.PENDING, created_at__lt=overdue_cutoff(now))
 
 
 def awaiting_review(now: datetime | None = None) -> QuerySet[Comment]:

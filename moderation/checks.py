@@ -12,6 +12,7 @@
 | ``moderation.E008`` | error | ``MODERATION`` is not a dict |
 | ``moderation.E009`` | error | an entry of ``TRUSTED_PROXIES`` is not an address or network |
 | ``moderation.W010`` | warning | a hold threshold is not below the matching reject threshold |
+| ``moderation.W011`` | warning | ``SITE_URL`` is not an absolute http(s) address (``--deploy``) |
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
@@ -315,3 +317,21 @@ def check_trusted_proxies(app_configs: Sequence[Any] | None = None, **kwargs: An
                 )
             )
     return messages
+
+
+@checks.register(deploy=True)
+def check_site_url(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list:
+    """``check --deploy``: readers' emails (replies, unsubscribe) need absolute links."""
+    if not isinstance(_user_settings(), dict):
+        return []
+    parts = urlsplit(str(moderation_settings.SITE_URL or ""))
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return []
+    return [
+        checks.Warning(
+            "MODERATION['SITE_URL'] is not an absolute address: the links in readers' reply "
+            "notifications and their unsubscribe links would not work.",
+            hint='Set it to the public address of the site, e.g. "https://news.example.org".',
+            id="moderation.W011",
+        )
+    ]

@@ -211,6 +211,8 @@ MODERATION = {
     # How often workers ask the registry which model version is active (seconds).
     "MODEL_REFRESH_SECONDS": float(os.environ.get("MODERATION_MODEL_REFRESH_SECONDS", "60")),
     "PRIVACY_URL": "/privacy/",
+    # The public address of the site: the links in readers' emails are made absolute with it.
+    "SITE_URL": os.environ.get("MODERATION_SITE_URL", ""),
     "NOTIFY_EMAILS": env_list("MODERATION_NOTIFY_EMAILS", "moderatori@example.org"),
     # The reverse proxies in front of the site (addresses or CIDR ranges, comma-separated):
     # only their X-Forwarded-For is believed when recording a commenter's IP address.

@@ -281,5 +281,15 @@ def test_every_check_id_is_documented_with_its_fix():
     documented = set(
         re.findall(r"^\| `(moderation\.[EW]\d{3})` \|", (DOCS / "quickstart.md").read_text(), re.M)
     )
-    assert len(ids_in_code) == 10
+    assert len(ids_in_code) == 11
     assert documented == ids_in_code
+
+
+@pytest.mark.parametrize(
+    ("site_url", "warned"),
+    [("", True), ("news.example.org", True), ("/", True), ("https://news.example.org", False)],
+)
+def test_a_site_url_that_is_not_absolute_is_reported_by_the_deploy_check(site_url, warned):
+    with override_settings(MODERATION={"SITE_URL": site_url}):
+        found = ids(moderation_checks.check_site_url())
+    assert found == (["moderation.W011"] if warned else [])

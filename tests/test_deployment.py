@@ -25,6 +25,7 @@ READ_ELSEWHERE = {"FORWARDED_ALLOW_IPS": "gunicorn"}
 OWNER_ENV = {
     "SECRET_KEY": "x7Hq2-owner-chosen-secret-for-tests-9fKd81mZp0Lw3vRt6yBn4cQe5sJa",
     "ALLOWED_HOSTS": "news.example.org",
+    "SITE_URL": "https://news.example.org",
     "POSTGRES_PASSWORD": "pw",
     "MODERATION_NOTIFY_EMAILS": "moderatori@example.org",
     "EMAIL_HOST": "smtp.example.org",

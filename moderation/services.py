@@ -137,6 +137,10 @@ def _new_comment(sub: Submission, status: str) -> Comment:
         content_type=ContentType.objects.get_for_model(sub.target),
         object_pk=str(sub.target.pk),
         parent=parent,
+        # The thread's top-level comment; NULL for a top-level one, so that one INSERT
+        # writes the comment. A top-level parent has no root (or itself, if written by
+        # code older than migration 0007), hence ``or parent.pk``.
+        root_id=(parent.root_id or parent.pk) if parent else None,
         depth=parent.depth + 1 if parent else 0,
         user=sub.user if getattr(sub.user, "is_authenticated", False) else None,
         author_name=sub.author_name,
@@ -151,8 +155,6 @@ def _new_comment(sub: Submission, status: str) -> Comment:
         notify_replies_at=timezone.now() if sub.notify_replies else None,
     )
     comment.save()
-    comment.root_id = parent.root_id if parent else comment.pk
-    Comment.objects.filter(pk=comment.pk).update(root_id=comment.root_id)
     return comment
 
 

@@ -187,3 +187,44 @@ def test_no_digest_without_recipients(an_article, settings):
     make_comment(an_article, status=Status.HELD, decided_at=timezone.now())
     assert send_held_digest() == 0
     assert mail.outbox == []
+
+
+# Threads: a reply's root is its thread's top-level comment; a top-level comment has none.
+
+
+def _submit(article, text: str, parent: Comment | None = None) -> Comment:
+    comment = services.submit_comment(
+        services.Submission(
+            target=article,
+            author_name="Anna",
+            author_email="anna@example.org",
+            text=text,
+            parent=parent,
+        )
+    )
+    Comment.objects.filter(pk=comment.pk).update(status=Status.PUBLISHED)  # may be replied to
+    comment.refresh_from_db()
+    return comment
+
+
+def test_a_reply_is_rooted_at_its_threads_top_level_comment_which_has_no_root(an_article, settings):
+    settings.MODERATION = {"FLOOD_INTERVAL": 0}
+    top = _submit(an_article, "Primo")
+    reply = _submit(an_article, "Risposta", parent=top)
+    deeper = _submit(an_article, "Risposta alla risposta", parent=reply)
+    assert (top.root_id, reply.root_id, deeper.root_id) == (None, top.pk, top.pk)
+
+
+def test_a_reply_to_a_top_level_comment_rooted_at_itself_joins_its_thread(
+    an_article, italian_client, settings
+):
+    """Code older than migration 0007 set a top-level comment's root to itself."""
+    settings.MODERATION = {"FLOOD_INTERVAL": 0}
+    old = make_comment(an_article, text="Scritto prima")
+    Comment.objects.filter(pk=old.pk).update(root=old)
+    old.refresh_from_db()
+    reply = _submit(an_article, "Risposta nuova", parent=old)
+    assert reply.root_id == old.pk
+    html = italian_client.get(an_article.get_absolute_url()).content.decode()
+    assert html.count(f'id="comment-{old.pk}"') == 1
+    assert html.index(f'id="comment-{old.pk}"') < html.index("Risposta nuova")

@@ -68,7 +68,7 @@ def setup_ours(total: int):
         root = comment
         while root.parent_id is not None:
             root = root.parent
-        comment.root_id = root.pk
+        comment.root_id = root.pk if root is not comment else None  # top-level: no root
     Comment.objects.bulk_update(made.values(), ["created_at", "decided_at", "root"])
     return article
 

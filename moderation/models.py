@@ -36,8 +36,10 @@ class Comment(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
     )
-    # The top-level comment of the thread (itself for top-level ones): a page of threads
-    # is fetched with one query on it.
+    # The top-level comment of the thread, NULL for top-level comments themselves (so that
+    # a comment is written with one INSERT): a page's replies are fetched with one query on
+    # it (display.section_context, which excludes top-level comments). Code older than
+    # migration 0007 set it to the comment itself on top-level ones; readers accept both.
     root = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -100,35 +100,56 @@ def comments_open(target: models.Model) -> bool:
 # Submitting -------------------------------------------------------------------------------
 
 
+def _flood_query(sub: Submission) -> models.QuerySet[Comment] | None:
+    """The author's comments within the flood interval, or None if flood control is off."""
+    interval = moderation_settings.FLOOD_INTERVAL
+    if not interval:
+        return None
+    keys = Q()
+    if "ip" in moderation_settings.FLOOD_KEYS and sub.ip_address:
+        keys |= Q(ip_address=sub.ip_address)
+    if "email" in moderation_settings.FLOOD_KEYS:
+        keys |= Q(author_email__iexact=sub.author_email)
+    if not keys:
+        return None
+    since = timezone.now() - timedelta(seconds=interval)
+    return Comment.objects.filter(keys, created_at__gte=since)
+
+
 def _check_submission(sub: Submission) -> None:
     if not comments_open(sub.target):
         raise CommentsClosed(_("Comments are closed."))
+    content_type = ContentType.objects.get_for_model(sub.target)
     if sub.parent is not None:
-        same_target = sub.parent.content_type_id == ContentType.objects.get_for_model(
-            sub.target
-        ).id and sub.parent.object_pk == str(sub.target.pk)
+        target_key = (content_type.id, str(sub.target.pk))
+        same_target = (sub.parent.content_type_id, sub.parent.object_pk) == target_key
         if not same_target or sub.parent.status != Status.PUBLISHED:
             raise InvalidParent(_("The comment you are replying to does not exist."))
         if sub.parent.depth + 1 >= moderation_settings.MAX_THREAD_DEPTH:
             raise InvalidParent(_("This thread cannot take more replies."))
-    duplicate = Comment.objects.for_target(sub.target).filter(
-        Q(author_email__iexact=sub.author_email) | Q(author_name=sub.author_name),
-        text=sub.text,
-    )
-    if duplicate.exists():
+    checks = {
+        "duplicate": Exists(
+            Comment.objects.for_target(sub.target).filter(
+                Q(author_email__iexact=sub.author_email) | Q(author_name=sub.author_name),
+                text=sub.text,
+            )
+        )
+    }
+    flood = _flood_query(sub)
+    if flood is not None:
+        checks["flood"] = Exists(flood)
+    # Both checks in one round trip: a single row holding two EXISTS subqueries. Each is
+    # uncorrelated, so the database plans it as it would alone, on its own index (one
+    # WHERE with the two conditions ORed could scan the table). The ORM only selects FROM
+    # a table: the row of the target's ContentType, which always exists (get_for_model
+    # fetched or created it), carries them. A duplicate is reported before a flood.
+    found = ContentType.objects.filter(pk=content_type.pk).values(**checks).get()
+    if found["duplicate"]:
         raise DuplicateComment(
             _("Duplicate comment detected; it looks as though you’ve already said that!")
         )
-    interval = moderation_settings.FLOOD_INTERVAL
-    if interval:
-        keys = Q()
-        if "ip" in moderation_settings.FLOOD_KEYS and sub.ip_address:
-            keys |= Q(ip_address=sub.ip_address)
-        if "email" in moderation_settings.FLOOD_KEYS:
-            keys |= Q(author_email__iexact=sub.author_email)
-        since = timezone.now() - timedelta(seconds=interval)
-        if keys and Comment.objects.filter(keys, created_at__gte=since).exists():
-            raise TooFast(_("You are posting comments too quickly. Slow down."))
+    if found.get("flood"):
+        raise TooFast(_("You are posting comments too quickly. Slow down."))
 
 
 def _new_comment(sub: Submission, status: str) -> Comment:
@@ -137,6 +158,10 @@ def _new_comment(sub: Submission, status: str) -> Comment:
         content_type=ContentType.objects.get_for_model(sub.target),
         object_pk=str(sub.target.pk),
         parent=parent,
+        # The thread's top-level comment; NULL for a top-level one, so that one INSERT
+        # writes the comment. A top-level parent has no root (or itself, if written by
+        # code older than migration 0007), hence ``or parent.pk``.
+        root_id=(parent.root_id or parent.pk) if parent else None,
         depth=parent.depth + 1 if parent else 0,
         user=sub.user if getattr(sub.user, "is_authenticated", False) else None,
         author_name=sub.author_name,
@@ -151,8 +176,6 @@ def _new_comment(sub: Submission, status: str) -> Comment:
         notify_replies_at=timezone.now() if sub.notify_replies else None,
     )
     comment.save()
-    comment.root_id = parent.root_id if parent else comment.pk
-    Comment.objects.filter(pk=comment.pk).update(root_id=comment.root_id)
     return comment
 
 

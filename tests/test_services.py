@@ -5,7 +5,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from moderation import services, signals, tasks
 from moderation.models import AuthorRule, Comment, DigestLog, ModerationEvent, Status
@@ -187,3 +187,115 @@ def test_no_digest_without_recipients(an_article, settings):
     make_comment(an_article, status=Status.HELD, decided_at=timezone.now())
     assert send_held_digest() == 0
     assert mail.outbox == []
+
+
+# Threads: a reply's root is its thread's top-level comment; a top-level comment has none.
+
+
+def _submit(article, text: str, parent: Comment | None = None) -> Comment:
+    comment = services.submit_comment(
+        services.Submission(
+            target=article,
+            author_name="Anna",
+            author_email="anna@example.org",
+            text=text,
+            parent=parent,
+        )
+    )
+    Comment.objects.filter(pk=comment.pk).update(status=Status.PUBLISHED)  # may be replied to
+    comment.refresh_from_db()
+    return comment
+
+
+def test_a_reply_is_rooted_at_its_threads_top_level_comment_which_has_no_root(an_article, settings):
+    settings.MODERATION = {"FLOOD_INTERVAL": 0}
+    top = _submit(an_article, "Primo")
+    reply = _submit(an_article, "Risposta", parent=top)
+    deeper = _submit(an_article, "Risposta alla risposta", parent=reply)
+    assert (top.root_id, reply.root_id, deeper.root_id) == (None, top.pk, top.pk)
+
+
+def test_a_reply_to_a_top_level_comment_rooted_at_itself_joins_its_thread(
+    an_article, italian_client, settings
+):
+    """Code older than migration 0007 set a top-level comment's root to itself."""
+    settings.MODERATION = {"FLOOD_INTERVAL": 0}
+    old = make_comment(an_article, text="Scritto prima")
+    Comment.objects.filter(pk=old.pk).update(root=old)
+    old.refresh_from_db()
+    reply = _submit(an_article, "Risposta nuova", parent=old)
+    assert reply.root_id == old.pk
+    html = italian_client.get(an_article.get_absolute_url()).content.decode()
+    assert html.count(f'id="comment-{old.pk}"') == 1
+    assert html.index(f'id="comment-{old.pk}"') < html.index("Risposta nuova")
+
+
+# The duplicate and flood checks: one query, a duplicate reported before a flood.
+
+
+def _submission(article, text: str = "Stesso testo", **fields) -> services.Submission:
+    return services.Submission(
+        target=article,
+        author_name=fields.pop("author_name", "Anna"),
+        author_email=fields.pop("author_email", "anna@example.org"),
+        text=text,
+        ip_address=fields.pop("ip_address", "203.0.113.7"),
+        **fields,
+    )
+
+
+def test_the_duplicate_and_flood_checks_are_one_query(an_article, django_assert_num_queries):
+    services.submit_comment(_submission(an_article))
+    someone_else = {"author_name": "Bruno", "author_email": "b@example.org", "ip_address": None}
+    with django_assert_num_queries(1):  # neither: both checks were made
+        services._check_submission(_submission(an_article, text="Altro", **someone_else))
+    with django_assert_num_queries(1), pytest.raises(services.TooFast):
+        services._check_submission(_submission(an_article, text="Altro"))
+    with django_assert_num_queries(1), pytest.raises(services.DuplicateComment):
+        services._check_submission(_submission(an_article))
+
+
+def test_a_duplicate_within_the_flood_interval_is_reported_as_a_duplicate(an_article):
+    services.submit_comment(_submission(an_article))
+    with pytest.raises(services.DuplicateComment) as error:  # 409, not 429
+        services.submit_comment(_submission(an_article, author_email="ANNA@example.org"))
+    with translation.override("en"):
+        assert str(error.value.message) == (
+            "Duplicate comment detected; it looks as though you’ve already said that!"
+        )
+    assert error.value.status_code == 409
+
+
+def test_a_new_text_within_the_flood_interval_is_too_fast(an_article, another_article):
+    services.submit_comment(_submission(another_article))
+    with pytest.raises(services.TooFast) as error:
+        services.submit_comment(_submission(an_article, text="Altro testo", ip_address=None))
+    with translation.override("en"):
+        assert str(error.value.message) == "You are posting comments too quickly. Slow down."
+    assert error.value.status_code == 429
+
+
+@pytest.mark.parametrize(
+    "moderation", [{"FLOOD_INTERVAL": 0}, {"FLOOD_KEYS": ()}, {"FLOOD_KEYS": ("ip",)}]
+)
+def test_without_flood_control_only_duplicates_are_refused(
+    an_article, settings, moderation, django_assert_num_queries
+):
+    settings.MODERATION = moderation
+    services.submit_comment(_submission(an_article, ip_address=None))
+    with django_assert_num_queries(1):
+        services._check_submission(_submission(an_article, text="Altro testo", ip_address=None))
+    with pytest.raises(services.DuplicateComment):
+        services._check_submission(_submission(an_article, ip_address=None))
+
+
+def test_flood_control_keys_on_the_ip_address(an_article, settings):
+    settings.MODERATION = {"FLOOD_KEYS": ("ip",)}
+    services.submit_comment(_submission(an_article))
+    with pytest.raises(services.TooFast):
+        services._check_submission(
+            _submission(an_article, text="Altro", author_name="Bruno", author_email="b@example.org")
+        )
+    services._check_submission(  # another address: not flooding
+        _submission(an_article, text="Altro", author_email="b@example.org", ip_address="192.0.2.1")
+    )

@@ -12,6 +12,7 @@ from moderation import display
 from moderation.display import REMEMBER_COOKIE
 from moderation.forms import load_target, sign_target
 from moderation.models import Comment, ModerationEvent, Status
+from moderation.second_thought import acknowledgement
 
 from .conftest import form_fields
 from .factories import make_comment
@@ -414,6 +415,53 @@ def test_the_query_count_does_not_grow_with_the_comments(italian_client, an_arti
         make_comment(an_article, parent=child)
     many = _article_queries(italian_client, an_article)
     assert many == few
+
+
+# What a reader's comment POST costs the database, query by query (in order; each the start
+# of its SQL), so that a query added on this path fails here. The tests run inside a
+# transaction, so submit_comment's atomic block shows as SAVEPOINT / RELEASE: in production
+# it is BEGIN / COMMIT. Not counted here: on PostgreSQL, with CONN_HEALTH_CHECKS, Django
+# first sends "SELECT 1" on a reused connection; a logged-in reader adds the session and
+# user; the second-thought prompt (when the text is not acknowledged) adds the author's
+# previous comments; the classification is enqueued on commit, in Redis.
+_TARGET = ("the target, forms.load_target", 'SELECT "articles_article"')
+_PARENT = ("the parent, CommentForm.clean", 'SELECT "moderation_comment"')
+_SUBMIT = [
+    ("submit_comment's transaction begins", "SAVEPOINT"),
+    ("the duplicate and flood checks, in one SELECT", "SELECT EXISTS("),
+    ("the comment, its root included", 'INSERT INTO "moderation_comment"'),
+    ('its "submitted" event (audit trail)', 'INSERT INTO "moderation_moderationevent"'),
+    ("the transaction commits", "RELEASE SAVEPOINT"),
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [(False, [_TARGET, *_SUBMIT]), (True, [_TARGET, _PARENT, *_SUBMIT])],
+    ids=["top-level", "reply"],
+)
+def test_a_comment_post_makes_these_queries_and_no_more(
+    italian_client, an_article, reply, expected, django_assert_num_queries
+):
+    parent = make_comment(an_article) if reply else None
+    page = italian_client.get(an_article.get_absolute_url())  # also caches the ContentType
+    text = "Bella iniziativa, finalmente una pista sicura."
+    data = {
+        "comment": text,
+        "author": "Anna",
+        "email": "anna@example.org",
+        "target": form_fields(page.content.decode())["target"],
+        "second_thought": acknowledgement(text),
+        **({"parent": str(parent.pk)} if parent else {}),
+    }
+    listing = "\n".join(f"{n}. {what}" for n, (what, _sql) in enumerate(expected, 1))
+    with django_assert_num_queries(len(expected), info=listing) as queries:
+        response = italian_client.post("/comments/post/", data)
+    assert response.status_code == 303
+    sqls = [query["sql"] for query in queries.captured_queries]
+    for sql, (what, start) in zip(sqls, expected, strict=True):
+        assert sql.startswith(start), f"expected {what}, got {sql[:80]}"
+    assert Comment.objects.latest("pk").root_id == (parent.pk if parent else None)
 
 
 def test_templates_can_be_overridden_per_target_model(

@@ -68,7 +68,7 @@ def test_threads_are_kept_even_when_a_reply_comes_first_in_the_file(imported):
     thanks = by_author_and_text("Grazie Bruno")
     assert (bruno.parent, bruno.root, bruno.depth) == (anna, anna, 1)
     assert (thanks.parent, thanks.root, thanks.depth) == (bruno, anna, 2)
-    assert anna.root == anna
+    assert anna.root is None  # a top-level comment has no root
 
 
 @pytest.mark.django_db

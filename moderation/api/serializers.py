@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
@@ -100,8 +101,51 @@ class CommentCountSerializer(serializers.Serializer):
     count = serializers.IntegerField(min_value=0)
 
 
-class CommentSubmissionSerializer(serializers.Serializer):
+class FormValidatedSerializer(serializers.Serializer):
+    """Fields checked by their own rules, then by the reader's form with the same data: the
+    API and the form share every rule, and the form's message wins for a field."""
+
+    form_class: type[forms.Form]
+    #: The API's field names and the form's names for them.
+    form_names: dict[str, str]
+
+    def extra_form_data(self, attrs: dict) -> dict:
+        """Form data that is not one of the request's fields."""
+        return {}
+
+    def from_form(self, attrs: dict, cleaned_data: dict) -> dict:
+        """The validated data, from the fields' values and the form's cleaned data."""
+        return cleaned_data
+
+    def to_internal_value(self, data: Any) -> dict:
+        if not isinstance(data, Mapping):
+            return super().to_internal_value(data)
+        errors: dict[str, Any] = {}
+        try:
+            attrs = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            errors, attrs = dict(error.detail), {}
+        form_data = {
+            form_name: data[name]
+            for name, form_name in self.form_names.items()
+            if isinstance(data.get(name), str | int)
+        }
+        form = self.form_class(data={**form_data, **self.extra_form_data(attrs)})
+        api_names = {form_name: name for name, form_name in self.form_names.items()}
+        api_names[NON_FIELD_ERRORS] = api_settings.NON_FIELD_ERRORS_KEY
+        for field, messages in form.errors.items():
+            if field in api_names:
+                errors[api_names[field]] = messages
+        if errors:
+            raise serializers.ValidationError(errors)
+        return self.from_form(attrs, form.cleaned_data)
+
+
+class CommentSubmissionSerializer(FormValidatedSerializer):
     """A reader's comment; the limits below are the form's, and the form validates it."""
+
+    form_class = CommentForm
+    form_names = FORM_NAMES
 
     target = TargetField(help_text=_("The commented object, as app_label.model:pk."))
     parent = serializers.IntegerField(
@@ -124,30 +168,12 @@ class CommentSubmissionSerializer(serializers.Serializer):
     )
     text = serializers.CharField(max_length=_FORM_FIELDS["comment"].max_length)
 
-    def to_internal_value(self, data: Any) -> dict:
-        """The fields' own checks, then the form's; the form's message wins for a field."""
-        if not isinstance(data, Mapping):
-            return super().to_internal_value(data)
-        errors: dict[str, Any] = {}
-        try:
-            attrs = super().to_internal_value(data)
-        except serializers.ValidationError as error:
-            errors, attrs = dict(error.detail), {}
+    def extra_form_data(self, attrs: dict) -> dict:
         target = attrs.get("target")
-        form_data = {
-            form_name: data[name]
-            for name, form_name in FORM_NAMES.items()
-            if isinstance(data.get(name), str | int)
-        }
-        form = CommentForm(data={**form_data, "target": sign_target(target) if target else ""})
-        api_names = {form_name: name for name, form_name in FORM_NAMES.items()}
-        api_names[NON_FIELD_ERRORS] = api_settings.NON_FIELD_ERRORS_KEY
-        for field, messages in form.errors.items():
-            if field in api_names:
-                errors[api_names[field]] = messages
-        if errors:
-            raise serializers.ValidationError(errors)
-        return {"target": target, "form_data": form.cleaned_data}
+        return {"target": sign_target(target) if target else ""}
+
+    def from_form(self, attrs: dict, cleaned_data: dict) -> dict:
+        return {"target": attrs["target"], "form_data": cleaned_data}
 
 
 class SubmittedCommentSerializer(serializers.Serializer):

@@ -18,8 +18,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from ..forms import CommentForm, sign_target
-from ..models import AuthorRule, Comment, ModerationEvent, Status
+from ..forms import CommentForm, EditCommentForm, ReportForm, sign_target
+from ..models import AuthorRule, Comment, ModerationEvent, ReportReason, Status
 from . import targets
 
 _FORM_FIELDS = CommentForm.base_fields
@@ -182,8 +182,56 @@ class SubmittedCommentSerializer(serializers.Serializer):
         choices=PUBLIC_STATUS_CHOICES, help_text=_("Always pending at first.")
     )
     token = serializers.CharField(
-        help_text=_("Private: lets the author read the comment's status at comments/<id>/.")
+        help_text=_(
+            "Private: lets the author read the comment's status at comments/<id>/, "
+            "and edit or delete it there within the edit window."
+        )
     )
+
+
+class CommentEditSerializer(FormValidatedSerializer):
+    """The author's new text, validated by the reader's edit form."""
+
+    form_class = EditCommentForm
+    form_names = {"text": "comment"}
+
+    text = serializers.CharField(
+        max_length=EditCommentForm.base_fields["comment"].max_length,
+        help_text=_("The new text: the comment goes back to pending and is classified again."),
+    )
+
+    # Never partial: this PATCH replaces the one field it takes, so ``text`` stays required,
+    # in the schema too (drf-spectacular makes every field of a PATCH body optional).
+    @property
+    def partial(self) -> bool:
+        return False
+
+    @partial.setter
+    def partial(self, value: bool) -> None:
+        pass
+
+    def from_form(self, attrs: dict, cleaned_data: dict) -> dict:
+        return {"text": cleaned_data["comment"]}
+
+
+class ReportSerializer(FormValidatedSerializer):
+    """A reader's report of a published comment, validated by the reader's report form."""
+
+    form_class = ReportForm
+    form_names = {"reason": "reason", "note": "note"}
+
+    reason = serializers.ChoiceField(choices=ReportReason.choices)
+    note = serializers.CharField(
+        max_length=ReportForm.base_fields["note"].max_length,
+        required=False,
+        allow_blank=True,
+        help_text=_("Optional: what the moderators should know."),
+    )
+
+
+class ReportReceivedSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text=_("The reported comment."))
+    message = serializers.CharField(help_text=_("Thanks, in the request's language."))
 
 
 # Errors, as documented in the schema --------------------------------------------------------
@@ -206,6 +254,21 @@ class SubmissionErrorsSerializer(serializers.Serializer):
     email = _messages()
     website = _messages()
     text = _messages()
+    non_field_errors = _messages()
+
+
+class EditErrorsSerializer(serializers.Serializer):
+    """Field-level messages, in the request's language."""
+
+    text = _messages()
+    non_field_errors = _messages()
+
+
+class ReportErrorsSerializer(serializers.Serializer):
+    """Field-level messages, in the request's language."""
+
+    reason = _messages()
+    note = _messages()
     non_field_errors = _messages()
 
 

@@ -1,8 +1,9 @@
 """What the API reads and writes.
 
 Public serializers have no private field (email, IP address, user agent, scores): they are
-not hidden, they are simply not there. A submission is validated by the reader's
-``CommentForm``, so the API and the form share every rule.
+not hidden, they are simply not there. A submission, an edit and a report are validated by
+the reader's forms (``CommentForm``, ``EditCommentForm``, ``ReportForm``), so the API and
+the forms share every rule.
 """
 
 from __future__ import annotations

@@ -366,8 +366,9 @@ class ReportReason(models.TextChoices):
 class CommentReport(models.Model):
     """A reader's report of a published comment; one per reader (and per network) and comment.
 
-    ``reader_key`` is the random token of the reader's signed cookie; ``network_key`` a keyed
-    hash of their IP address (the address itself is not stored).
+    ``reader_key`` is the random token of the reader's signed cookie (``api:`` and the network
+    key for API clients); ``network_key`` a keyed hash of their IP address (the address itself
+    is not stored). See ``reader_keys``.
     """
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")

@@ -4,25 +4,17 @@ the actions themselves are in ``services``."""
 
 from __future__ import annotations
 
-import secrets
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.crypto import salted_hmac
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import display, notifications, services
-from .client_ip import client_ip
 from .forms import EditCommentForm, ReportForm
 from .models import Comment, Status
+from .reader_keys import browser_reader_key, network_key, remember_reader
 from .views import SeeOther, _target_url
-
-READER_COOKIE = "moderation_reader"
-READER_SALT = "moderation.reader"
-NETWORK_SALT = "moderation.report-network"
-_READER_COOKIE_AGE = 365 * 24 * 3600
 
 
 def _comment_url(comment: Comment) -> str:
@@ -64,17 +56,6 @@ def delete_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return SeeOther(f"{_target_url(comment.target)}#comments")
 
 
-def _reader_key(request: HttpRequest) -> tuple[str, bool]:
-    """The random token of this browser's signed cookie, and whether it is new."""
-    token = request.get_signed_cookie(READER_COOKIE, default="", salt=READER_SALT)
-    return (token, False) if token else (secrets.token_urlsafe(24), True)
-
-
-def _network_key(request: HttpRequest) -> str:
-    ip = client_ip(request)
-    return salted_hmac(NETWORK_SALT, ip).hexdigest() if ip else ""
-
-
 @require_http_methods(["GET", "POST"])
 def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment, pk=pk, status=Status.PUBLISHED)
@@ -83,7 +64,7 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "moderation/report.html", {**context, "sent": True})
     form = ReportForm(request.POST or None)
     status = 200
-    reader_key, new_key = _reader_key(request)
+    reader_key, new_key = browser_reader_key(request)
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -93,7 +74,7 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                     note=form.cleaned_data["note"],
                     reader_key=reader_key,
-                    network_key=_network_key(request),
+                    network_key=network_key(request),
                 )
             except services.CommentError as error:
                 form.add_error(None, error.message)
@@ -101,15 +82,7 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 response = SeeOther(f"{reverse('moderation:report', args=[pk])}?sent=1")
                 if new_key:
-                    response.set_signed_cookie(
-                        READER_COOKIE,
-                        reader_key,
-                        salt=READER_SALT,
-                        max_age=_READER_COOKIE_AGE,
-                        httponly=True,
-                        samesite="Lax",
-                        secure=request.is_secure(),
-                    )
+                    remember_reader(request, response, reader_key)
                 return response
     return render(request, "moderation/report.html", {**context, "form": form}, status=status)
 

@@ -1,6 +1,7 @@
 """Who may reach what: every admin URL, moderation endpoint and statistics page refuses
-anonymous visitors and staff without ``can_moderate``; CSRF on every POST; rate limits;
-no unjustified bandit finding. URLs come from the URL configuration, so a new one is
+anonymous visitors and staff without ``can_moderate``; the readers' endpoints change nothing
+without the author's token; CSRF on every POST, PATCH and DELETE; rate limits; no
+unjustified bandit finding. URLs come from the URL configuration, so a new one is
 checked as soon as it exists."""
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from moderation.models import AuthorRule, Comment, Status
+from moderation.api.tokens import status_token
+from moderation.models import AuthorRule, Comment, CommentReport, Status
 
 from .factories import make_comment
 
@@ -26,7 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET_TEXT = "Testo riservato ai moderatori 4c1d"
 
 #: API endpoints readers may use without an account; every other one is for moderators.
-PUBLIC_API = {"moderation-api:comments", "moderation-api:comment-count", "moderation-api:comment"}
+PUBLIC_API = {
+    "moderation-api:comments",
+    "moderation-api:comment-count",
+    "moderation-api:comment",
+    "moderation-api:comment-report",
+}
 #: Admin pages anyone may open: logging in (and out).
 PUBLIC_ADMIN = {"admin:login", "admin:logout"}
 
@@ -153,6 +160,35 @@ def test_every_moderation_endpoint_of_the_api_refuses_anonymous_and_staff(
 
 
 @pytest.mark.django_db
+def test_the_readers_api_endpoints_change_and_show_nothing_of_a_held_comment(url_values, settings):
+    """Without its author's token a comment cannot be edited or deleted, and only published
+    comments can be reported: every unsafe method on every public endpoint of one comment."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"moderation.comments": "1000/minute"},
+    }
+    cache.clear()
+    client = Client()
+    checked = set()
+    for route in routes():
+        if route.name not in PUBLIC_API or "pk" not in route.params:
+            continue
+        author = f"?token={status_token(int(url_values['pk']))}"  # held: no longer editable
+        for query in ("", "?token=", f"?token={url_values['token']}", author):
+            url = route.url(url_values) + query
+            body = json.dumps({"text": "Testo sostituito", "reason": "spam"})
+            for method in ("post", "put", "patch", "delete"):
+                response = getattr(client, method)(url, body, content_type="application/json")
+                assert_refused(response, url, {403, 404, 405} if query == author else {404, 405})
+        checked.add(route.name)
+    assert checked == {"moderation-api:comment", "moderation-api:comment-report"}
+    comment = Comment.objects.get(text=SECRET_TEXT)
+    assert comment.status == Status.HELD
+    assert not CommentReport.objects.exists()
+    cache.clear()
+
+
+@pytest.mark.django_db
 def test_a_moderator_does_reach_them_so_the_refusals_above_mean_something(url_values, a_moderator):
     client = Client()
     client.force_login(a_moderator)
@@ -179,6 +215,43 @@ def test_every_post_without_a_csrf_token_is_refused_even_for_a_logged_in_moderat
         checked += 1
     assert Comment.objects.get(text=SECRET_TEXT).status == Status.HELD
     assert checked > 40
+
+
+@pytest.mark.django_db
+def test_every_patch_and_delete_without_a_csrf_token_is_refused_too(
+    url_values, a_moderator, an_article
+):
+    """The author's edit and delete in the API are the first PATCH and DELETE endpoints: a
+    session needs the CSRF token for them as for any POST, even with the author's token of a
+    comment still in its edit window."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(a_moderator)
+    editable = make_comment(an_article, status=Status.PENDING, text="Testo originale")
+    values = {**url_values, "pk": str(editable.pk), "id": str(editable.pk)}
+    for route in routes():
+        if route.name in CSRF_EXEMPT:
+            continue
+        url = route.url({**values, "slug": an_article.slug}) + f"?token={status_token(editable.pk)}"
+        body = json.dumps({"text": "Testo sostituito"})
+        for response in (
+            client.patch(url, body, content_type="application/json"),
+            client.delete(url),
+        ):
+            assert response.status_code == 403, f"{url}: {response.status_code}"
+    editable.refresh_from_db()
+    assert (editable.text, editable.status) == ("Testo originale", Status.PENDING)
+    assert Comment.objects.get(text=SECRET_TEXT).status == Status.HELD
+    # With the CSRF token the same edit goes through: the refusals above were CSRF's.
+    cache.clear()  # the throttle's counts of other tests
+    client.get("/api/docs/")  # sets the csrftoken cookie
+    url = (
+        reverse("moderation-api:comment", args=[editable.pk])
+        + f"?token={status_token(editable.pk)}"
+    )
+    body = json.dumps({"text": "Testo sostituito"})
+    csrf = client.cookies["csrftoken"].value
+    response = client.patch(url, body, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
+    assert response.status_code == 202
 
 
 @pytest.mark.django_db

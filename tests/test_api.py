@@ -5,18 +5,22 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from moderation import reader_keys
 from moderation.api.serializers import PUBLIC_STATUS
-from moderation.models import AuthorRule, Comment, ModerationEvent, Status
+from moderation.api.tokens import status_token
+from moderation.models import AuthorRule, Comment, CommentReport, ModerationEvent, Status
 
 from .factories import make_comment
 
@@ -342,6 +346,352 @@ def test_a_wrong_token_shows_nothing(api, an_article):
     assert api.get(f"/api/comments/{published.pk}/", {"token": mine["token"]}).status_code == 404
 
 
+# The author's edit and delete ----------------------------------------------------------------
+
+EDITED = "Bella iniziativa, ma servono più rastrelliere per le bici."
+
+
+def own_comment(client: APIClient, article, **fields) -> tuple[Comment, str]:
+    """A comment posted through the API, and the URL its token opens to its author."""
+    posted = post(client, article, **fields).json()
+    url = f"/api/comments/{posted['id']}/?token={posted['token']}"
+    return Comment.objects.get(pk=posted["id"]), url
+
+
+def publish(comment: Comment) -> None:
+    Comment.objects.filter(pk=comment.pk).update(
+        status=Status.PUBLISHED, decided_at=timezone.now(), spam_score=0.01, toxicity_score=0.02
+    )
+
+
+def age(comment: Comment, minutes: int) -> None:
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=timezone.now() - timedelta(minutes=minutes)
+    )
+
+
+def test_an_edit_within_the_window_goes_back_to_pending_and_is_classified_again(
+    api, an_article, django_capture_on_commit_callbacks
+):
+    comment, url = own_comment(api, an_article)
+    publish(comment)
+    assert api.get(f"/api/comments/{comment.pk}/").status_code == 200
+    with (
+        mock.patch("moderation.services.enqueue_classification") as enqueue,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = api.patch(url, {"text": EDITED}, format="json")
+    assert response.status_code == 202
+    assert response.json() == {"id": comment.pk, "status": "pending"}
+    enqueue.assert_called_once_with([comment.pk])
+    edited = Comment.objects.get(pk=comment.pk)
+    assert (edited.text, edited.status) == (EDITED, Status.PENDING)
+    assert (edited.spam_score, edited.toxicity_score, edited.decided_at) == (None, None, None)
+    event = edited.events.get(action="edited")
+    assert (event.actor, event.from_status, event.to_status) == ("reader", "published", "pending")
+    assert event.previous_text == comment.text  # the moderators keep the text before the edit
+    assert api.get(f"/api/comments/{comment.pk}/").status_code == 404  # not public until classified
+    assert api.get(url).json() == {"id": comment.pk, "status": "pending"}
+    same = api.patch(url, {"text": EDITED}, format="json")  # the same text: nothing to do
+    assert (same.status_code, same.json()["status"]) == (202, "pending")
+    assert edited.events.filter(action="edited").count() == 1
+
+
+def test_after_the_window_an_edit_or_delete_is_a_403_in_the_readers_language(an_article):
+    italian = APIClient(HTTP_ACCEPT_LANGUAGE="it")
+    comment, url = own_comment(italian, an_article)
+    publish(comment)
+    age(comment, 6)
+    closed = {"detail": "Questo commento non può più essere modificato."}  # the form's message
+    edit = italian.patch(url, {"text": EDITED}, format="json")
+    assert (edit.status_code, edit.json()) == (403, closed)
+    delete = italian.delete(url)
+    assert (delete.status_code, delete.json()) == (403, closed)
+    english = APIClient(HTTP_ACCEPT_LANGUAGE="en").delete(url)
+    assert english.json() == {"detail": "This comment can no longer be changed."}
+    unchanged = Comment.objects.get(pk=comment.pk)
+    assert (unchanged.text, unchanged.status) == (comment.text, Status.PUBLISHED)
+    assert list(unchanged.events.values_list("action", flat=True)) == ["submitted"]
+
+
+@pytest.mark.parametrize("status", [Status.HELD, Status.SPAM, Status.REJECTED])
+def test_a_held_or_refused_comment_cannot_be_edited_or_deleted_even_in_the_window(
+    api, an_article, status
+):
+    comment, url = own_comment(api, an_article)
+    Comment.objects.filter(pk=comment.pk).update(status=status)
+    assert api.patch(url, {"text": EDITED}, format="json").status_code == 403
+    assert api.delete(url).status_code == 403
+    assert Comment.objects.get(pk=comment.pk).status == status
+
+
+def test_without_the_authors_token_nothing_changes_and_nothing_is_told(api, an_article):
+    comment, _url = own_comment(api, an_article)
+    publish(comment)
+    theirs, _theirs_url = own_comment(api, an_article)
+    base = f"/api/comments/{comment.pk}/"
+    urls = [
+        base,
+        f"{base}?token=",
+        f"{base}?token=forged",
+        f"{base}?token={status_token(theirs.pk)}",
+        # a comment that does not exist answers the same, with any token
+        "/api/comments/999999/?token=forged",
+        f"/api/comments/999999/?token={status_token(999999)}",
+    ]
+    for bad in urls:
+        for response in (api.patch(bad, {"text": EDITED}, format="json"), api.delete(bad)):
+            assert response.status_code == 404, bad
+            assert response.json() == {"detail": "Not found."}
+    # an invalid body does not tell a wrong token from a right one either
+    assert api.patch(f"{base}?token=forged", {"text": ""}, format="json").status_code == 404
+    unchanged = Comment.objects.get(pk=comment.pk)
+    assert (unchanged.text, unchanged.status) == (comment.text, Status.PUBLISHED)
+    assert list(unchanged.events.values_list("action", flat=True)) == ["submitted"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "message"),
+    [
+        ("en", "", "This field is required."),
+        ("it", "", "Campo obbligatorio."),
+        ("it", "   ", "Campo obbligatorio."),
+        ("it", None, "Campo obbligatorio."),
+        ("it", "x" * 65526, "Assicurati che questo valore non contenga più di 65525 caratteri"),
+    ],
+    ids=["blank", "blank-it", "spaces-it", "missing-it", "too-long-it"],
+)
+def test_an_invalid_edit_is_a_400_with_the_forms_message(an_article, language, text, message):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
+    comment, url = own_comment(client, an_article)
+    response = client.patch(url, {} if text is None else {"text": text}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"text"}
+    assert response.json()["text"][0].startswith(message)
+    assert Comment.objects.get(pk=comment.pk).text == comment.text
+
+
+def test_the_edit_body_is_json_and_text_is_required_in_the_schema_too(api, an_article):
+    comment, url = own_comment(api, an_article)
+    response = api.patch(url, f"text={EDITED}", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415
+    schema = api.get("/api/schema/?format=json").json()
+    assert schema["components"]["schemas"]["CommentEdit"]["required"] == ["text"]
+    assert Comment.objects.get(pk=comment.pk).text == comment.text
+
+
+@override_settings(
+    REST_FRAMEWORK={
+        "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+        "DEFAULT_THROTTLE_RATES": {"moderation.comments": "2/minute"},
+    }
+)
+def test_edits_count_with_posts_against_the_posting_rate(api, an_article):
+    comment, url = own_comment(api, an_article, remote_addr="192.0.2.210")
+    first = api.patch(url, {"text": EDITED}, format="json", REMOTE_ADDR="192.0.2.210")
+    assert first.status_code == 202
+    again = api.patch(url, {"text": EDITED + "!"}, format="json", REMOTE_ADDR="192.0.2.210")
+    assert again.status_code == 429
+    assert Comment.objects.get(pk=comment.pk).text == EDITED
+    assert api.delete(url, REMOTE_ADDR="192.0.2.210").status_code == 204  # deleting is not
+
+
+def test_delete_within_the_window_is_a_204_and_the_comment_is_gone(api, an_article):
+    comment, url = own_comment(api, an_article)
+    publish(comment)
+    target = {"target": target_of(an_article)}
+    assert api.get("/api/comments/count/", target).json() == {"count": 1}
+    response = api.delete(url)
+    assert response.status_code == 204
+    assert not response.content
+    deleted = Comment.objects.get(pk=comment.pk)
+    assert deleted.status == Status.REJECTED
+    event = deleted.events.get(action="deleted")
+    assert (event.actor, event.reason) == ("reader", "deleted by author")
+    assert api.get(f"/api/comments/{comment.pk}/").status_code == 404
+    assert api.get("/api/comments/", target).json()["results"] == []
+    assert api.get("/api/comments/count/", target).json() == {"count": 0}
+    assert api.get(url).json() == {"id": comment.pk, "status": "not_published"}
+    assert api.delete(url).status_code == 403  # once deleted, for good
+
+
+def test_a_logged_in_readers_session_needs_the_csrf_token_to_edit(an_article, a_reader):
+    comment, url = own_comment(APIClient(), an_article)
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(a_reader)
+    for response in (browser.patch(url, {"text": EDITED}, format="json"), browser.delete(url)):
+        assert response.status_code == 403
+        assert "CSRF" in response.json()["detail"]
+    assert Comment.objects.get(pk=comment.pk).status == Status.PENDING
+    browser.get("/api/docs/")  # sets the csrftoken cookie
+    csrf = browser.cookies["csrftoken"].value
+    response = browser.patch(url, {"text": EDITED}, format="json", HTTP_X_CSRFTOKEN=csrf)
+    assert response.status_code == 202
+
+
+# Reports ------------------------------------------------------------------------------------
+
+THANKS_IT = "Grazie. I moderatori esamineranno questo commento."
+
+
+def report(comment: Comment, address: str = "10.0.0.1", language: str = "it", **body):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
+    return client.post(
+        f"/api/comments/{comment.pk}/report/",
+        {"reason": "offensive", **body},
+        format="json",
+        REMOTE_ADDR=address,
+    )
+
+
+def test_a_report_is_recorded_under_the_clients_keyed_address(an_article):
+    comment = make_comment(an_article)
+    response = report(comment, reason="off-topic", note="Non c'entra")
+    assert response.status_code == 201
+    assert response.json() == {"id": comment.pk, "message": THANKS_IT}
+    recorded = CommentReport.objects.get()
+    assert (recorded.comment, recorded.reason, recorded.note) == (
+        comment,
+        "off-topic",
+        "Non c'entra",
+    )
+    assert "10.0.0.1" not in recorded.network_key + recorded.reader_key
+    assert recorded.network_key  # the form's keyed hash of the address...
+    assert recorded.reader_key == f"api:{recorded.network_key}"  # ...is the API reader's key
+    comment.refresh_from_db()
+    assert comment.reports_count == 1 and comment.status == Status.PUBLISHED
+
+
+def test_a_second_report_from_the_same_client_is_a_409(an_article):
+    comment = make_comment(an_article)
+    assert report(comment).status_code == 201
+    again = report(comment, reason="spam")
+    assert again.status_code == 409
+    assert again.json() == {"detail": "Hai già segnalato questo commento."}
+    assert report(comment, address="10.0.0.2").status_code == 201  # another reader may
+    assert CommentReport.objects.count() == 2
+
+
+def test_the_form_and_the_api_share_one_report_per_address(an_article):
+    comment = make_comment(an_article)
+    assert report(comment, address="10.0.0.7").status_code == 201
+    browser = Client(REMOTE_ADDR="10.0.0.7", HTTP_ACCEPT_LANGUAGE="it")
+    page = browser.get(f"/comments/{comment.pk}/report/").content.decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    through_the_form = browser.post(
+        f"/comments/{comment.pk}/report/", {"reason": "spam", "csrfmiddlewaretoken": csrf}
+    )
+    assert through_the_form.status_code == 409
+    other = make_comment(an_article)
+    browser.post(f"/comments/{other.pk}/report/", {"reason": "spam", "csrfmiddlewaretoken": csrf})
+    assert report(other, address="10.0.0.7").status_code == 409
+    assert CommentReport.objects.count() == 2
+
+
+def test_clients_whose_address_is_unknown_share_one_report(an_article):
+    comment = make_comment(an_article)
+    assert report(comment, address="not-an-address").status_code == 201
+    assert CommentReport.objects.get().reader_key == reader_keys.API_UNKNOWN_ADDRESS
+    assert report(comment, address="").status_code == 409
+
+
+def test_enough_reports_hold_the_comment(an_article, settings):
+    settings.MODERATION = {"API_TARGET_MODELS": ["articles.article"], "REPORTS_TO_HOLD": 2}
+    comment = make_comment(an_article)
+    assert report(comment, address="10.0.0.1").status_code == 201
+    assert Comment.objects.get(pk=comment.pk).status == Status.PUBLISHED
+    assert report(comment, address="10.0.0.2").status_code == 201
+    held = Comment.objects.get(pk=comment.pk)
+    assert (held.status, held.reports_count) == (Status.HELD, 2)
+    event = held.events.get(action="reported")
+    assert (event.actor, event.reason) == ("system", "reported by readers")
+    assert APIClient().get(f"/api/comments/{comment.pk}/").status_code == 404
+    assert report(comment, address="10.0.0.3").status_code == 404  # no longer published
+
+
+@pytest.mark.parametrize("status", [Status.PENDING, Status.HELD, Status.SPAM, Status.REJECTED])
+def test_only_a_published_comment_can_be_reported(an_article, status):
+    hidden = make_comment(an_article, status=status)
+    response = report(hidden)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Non trovato."}
+    assert report(hidden, reason="nonsense").status_code == 404  # the body is not even read
+    assert (
+        APIClient()
+        .post("/api/comments/999999/report/", {"reason": "spam"}, format="json")
+        .status_code
+        == 404
+    )
+    assert not CommentReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        ({"reason": None}, {"reason": ["Campo obbligatorio."]}),
+        (
+            {"reason": "nonsense"},
+            {"reason": ["Scegli un'opzione valida. nonsense non è tra quelle disponibili."]},
+        ),
+        (
+            {"note": "x" * 501},
+            {
+                "note": [
+                    "Assicurati che questo valore non contenga più di 500 caratteri (ne ha 501)."
+                ]
+            },
+        ),
+    ],
+    ids=["no-reason", "unknown-reason", "note-too-long"],
+)
+def test_an_invalid_report_is_a_400_with_the_forms_messages(an_article, body, errors):
+    comment = make_comment(an_article)
+    response = report(comment, **body)
+    assert response.status_code == 400
+    assert response.json() == errors
+    assert not CommentReport.objects.exists()
+
+
+@override_settings(
+    REST_FRAMEWORK={
+        "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+        "DEFAULT_THROTTLE_RATES": {"moderation.comments": "2/minute"},
+    }
+)
+def test_reports_are_throttled_per_client_address_apart_from_posts(api, an_article):
+    comments = [make_comment(an_article) for _ in range(3)]
+    statuses = [
+        APIClient()
+        .post(
+            f"/api/comments/{c.pk}/report/",
+            {"reason": "spam"},
+            format="json",
+            REMOTE_ADDR="192.0.2.220",
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}",
+        )
+        .status_code
+        for n, c in enumerate(comments)
+    ]
+    assert statuses == [201, 201, 429]
+    assert CommentReport.objects.count() == 2
+    assert post(api, an_article, remote_addr="192.0.2.220").status_code == 202
+
+
+def test_a_logged_in_readers_session_needs_the_csrf_token_to_report(an_article, a_reader):
+    comment = make_comment(an_article)
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(a_reader)
+    url = f"/api/comments/{comment.pk}/report/"
+    response = browser.post(url, {"reason": "spam"}, format="json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+    assert not CommentReport.objects.exists()
+    assert (
+        APIClient(enforce_csrf_checks=True).post(url, {"reason": "spam"}, format="json").status_code
+        == 201
+    )
+
+
 # Moderators ---------------------------------------------------------------------------------
 
 MODERATION_REQUESTS = [
@@ -569,6 +919,16 @@ def test_no_public_response_reveals_the_email_ip_or_user_agent(an_article, a_rea
             client.get("/api/moderation/queue/"),
         ]
     assert str(comment.pk) in responses[4].content.decode()  # the published comment is there
+    report_url = f"/api/comments/{comment.pk}/report/"
+    responses += [
+        reader.post(report_url, {"reason": "spam"}, format="json", REMOTE_ADDR=PLANTED_IP),
+        reader.post(report_url, {"reason": "spam"}, format="json", REMOTE_ADDR=PLANTED_IP),
+        reader.patch(status_url, {"text": ""}, format="json", REMOTE_ADDR=PLANTED_IP),
+        reader.patch(status_url, {"text": EDITED}, format="json", REMOTE_ADDR=PLANTED_IP),
+        reader.delete(status_url, REMOTE_ADDR=PLANTED_IP),
+        reader.delete(status_url, REMOTE_ADDR=PLANTED_IP),
+    ]
+    assert [r.status_code for r in responses[-6:]] == [201, 409, 400, 202, 204, 403]
     for response in responses:
         body = response.content.decode()
         for planted in (PLANTED_EMAIL, PLANTED_IP, PLANTED_AGENT, "7f3a9c"):

@@ -20,6 +20,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from moderation.api.tokens import status_token
 from moderation.models import Status
 
 from .factories import make_comment
@@ -27,7 +28,15 @@ from .factories import make_comment
 pytestmark = pytest.mark.django_db
 
 SCHEMA_URL = "/api/schema/?format=json"
-PUBLIC_COMPONENTS = ["PublicComment", "CommentStatus", "SubmittedComment", "CommentCount"]
+PUBLIC_COMPONENTS = [
+    "PublicComment",
+    "CommentStatus",
+    "SubmittedComment",
+    "CommentCount",
+    "CommentEdit",
+    "Report",
+    "ReportReceived",
+]
 PRIVATE_FIELDS = {
     "email",
     "author_email",
@@ -60,6 +69,9 @@ def test_the_schema_describes_every_endpoint_and_method(schema):
         ("/api/comments/", "post"),
         ("/api/comments/count/", "get"),
         ("/api/comments/{id}/", "get"),
+        ("/api/comments/{id}/", "patch"),
+        ("/api/comments/{id}/", "delete"),
+        ("/api/comments/{id}/report/", "post"),
         ("/api/moderation/queue/", "get"),
         ("/api/moderation/comments/{id}/", "get"),
         ("/api/moderation/comments/{id}/decision/", "post"),
@@ -79,10 +91,29 @@ def test_the_schema_documents_the_error_responses(schema):
     }
     assert "400" in paths["/api/comments/"]["get"]["responses"]
     assert "404" in paths["/api/comments/{id}/"]["get"]["responses"]
+    comment = paths["/api/comments/{id}/"]
+    assert set(comment["patch"]["responses"]) == {"202", "400", "403", "404", "429"}
+    assert set(comment["delete"]["responses"]) == {"204", "403", "404"}
+    for method in ("patch", "delete"):
+        token = next(p for p in comment[method]["parameters"] if p["name"] == "token")
+        assert (token["in"], token["required"]) == ("query", True)
+    report = paths["/api/comments/{id}/report/"]["post"]
+    assert set(report["responses"]) == {"201", "400", "403", "404", "409", "429"}
     for path, item in paths.items():
         if path.startswith("/api/moderation/"):
             for operation in item.values():
                 assert {"401", "403"} <= set(operation["responses"]), path
+
+
+def test_the_edit_and_report_fields_carry_the_forms_limits_and_choices(schema):
+    components = schema["components"]["schemas"]
+    edit = components["CommentEdit"]
+    assert (edit["required"], edit["properties"]["text"]["maxLength"]) == (["text"], 65525)
+    report = components["Report"]
+    assert report["required"] == ["reason"]
+    assert report["properties"]["note"]["maxLength"] == 500
+    reason = components[report["properties"]["reason"]["$ref"].rpartition("/")[2]]
+    assert reason["enum"] == ["spam", "offensive", "off-topic", "other"]
 
 
 def test_the_submission_fields_carry_the_forms_limits(schema):
@@ -166,6 +197,9 @@ def test_generated_requests_get_no_server_error_and_answers_true_to_the_schema(
         if draw(st.booleans()):
             if "id" in (case.path_parameters or {}):
                 case.path_parameters["id"] = draw(st.sampled_from(ids))
+                # the author's token of that comment, so that edits and deletions happen too
+                if case.query and "token" in case.query:
+                    case.query["token"] = status_token(case.path_parameters["id"])
             if case.query and "target" in case.query:
                 case.query["target"] = real_target
             if isinstance(case.body, dict) and "target" in case.body:

@@ -4,6 +4,7 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from moderation.models import Comment, Status
@@ -79,7 +80,8 @@ def test_the_error_page_shows_no_other_commenters_private_data(an_article, post_
 @pytest.mark.django_db
 def test_the_api_its_schema_and_docs_never_show_a_commenters_private_data(an_article, settings):
     """Every public URL without parameters (feeds included, when there are some), every
-    comment through the API, with and without a status token, and the schema."""
+    comment through the API, with and without a status token, the schema, and every
+    reader's write (report, edit, delete) on every comment."""
     from django.urls import URLPattern, URLResolver, get_resolver
 
     from moderation.api.tokens import status_token
@@ -126,3 +128,27 @@ def test_the_api_its_schema_and_docs_never_show_a_commenters_private_data(an_art
             assert secret not in body, f"{secret} leaked on {url}"
     listed = client.get(f"/api/comments/?target={target}").json()["results"]
     assert listed and "email" not in listed[0]
+
+    # The readers' writes: reports, and the author's edit and delete, answered or refused.
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"moderation.comments": "1000/minute"},
+    }
+    cache.clear()
+    writes = []
+    for c in comments:
+        url, own = f"/api/comments/{c.pk}/", f"/api/comments/{c.pk}/?token={status_token(c.pk)}"
+        for data in ({"reason": "spam"}, {"reason": "spam"}, {"reason": "nonsense"}):
+            writes.append(client.post(f"{url}report/", data, content_type="application/json"))
+        for text in ("", f"Testo corretto {c.pk}"):
+            writes.append(client.patch(own, {"text": text}, content_type="application/json"))
+        writes += [client.patch(url, {"text": "x"}, content_type="application/json")]
+        writes += [client.delete(url), client.delete(own), client.delete(own)]
+    statuses = {response.status_code for response in writes}
+    assert {201, 409, 202, 204, 400, 403, 404} <= statuses
+    for response in writes:
+        assert response.status_code < 500, response.request["PATH_INFO"]
+        body = response.content.decode(errors="replace")
+        for secret in SECRETS:
+            assert secret not in body, f"{secret} leaked on {response.request['PATH_INFO']}"
+    cache.clear()

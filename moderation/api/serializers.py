@@ -1,8 +1,9 @@
 """What the API reads and writes.
 
 Public serializers have no private field (email, IP address, user agent, scores): they are
-not hidden, they are simply not there. A submission is validated by the reader's
-``CommentForm``, so the API and the form share every rule.
+not hidden, they are simply not there. A submission, an edit and a report are validated by
+the reader's forms (``CommentForm``, ``EditCommentForm``, ``ReportForm``), so the API and
+the forms share every rule.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +19,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from ..forms import CommentForm, sign_target
-from ..models import AuthorRule, Comment, ModerationEvent, Status
+from ..forms import CommentForm, EditCommentForm, ReportForm, sign_target
+from ..models import AuthorRule, Comment, ModerationEvent, ReportReason, Status
 from . import targets
 
 _FORM_FIELDS = CommentForm.base_fields
@@ -100,8 +102,51 @@ class CommentCountSerializer(serializers.Serializer):
     count = serializers.IntegerField(min_value=0)
 
 
-class CommentSubmissionSerializer(serializers.Serializer):
+class FormValidatedSerializer(serializers.Serializer):
+    """Fields checked by their own rules, then by the reader's form with the same data: the
+    API and the form share every rule, and the form's message wins for a field."""
+
+    form_class: type[forms.Form]
+    #: The API's field names and the form's names for them.
+    form_names: dict[str, str]
+
+    def extra_form_data(self, attrs: dict) -> dict:
+        """Form data that is not one of the request's fields."""
+        return {}
+
+    def from_form(self, attrs: dict, cleaned_data: dict) -> dict:
+        """The validated data, from the fields' values and the form's cleaned data."""
+        return cleaned_data
+
+    def to_internal_value(self, data: Any) -> dict:
+        if not isinstance(data, Mapping):
+            return super().to_internal_value(data)
+        errors: dict[str, Any] = {}
+        try:
+            attrs = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            errors, attrs = dict(error.detail), {}
+        form_data = {
+            form_name: data[name]
+            for name, form_name in self.form_names.items()
+            if isinstance(data.get(name), str | int)
+        }
+        form = self.form_class(data={**form_data, **self.extra_form_data(attrs)})
+        api_names = {form_name: name for name, form_name in self.form_names.items()}
+        api_names[NON_FIELD_ERRORS] = api_settings.NON_FIELD_ERRORS_KEY
+        for field, messages in form.errors.items():
+            if field in api_names:
+                errors[api_names[field]] = messages
+        if errors:
+            raise serializers.ValidationError(errors)
+        return self.from_form(attrs, form.cleaned_data)
+
+
+class CommentSubmissionSerializer(FormValidatedSerializer):
     """A reader's comment; the limits below are the form's, and the form validates it."""
+
+    form_class = CommentForm
+    form_names = FORM_NAMES
 
     target = TargetField(help_text=_("The commented object, as app_label.model:pk."))
     parent = serializers.IntegerField(
@@ -124,30 +169,12 @@ class CommentSubmissionSerializer(serializers.Serializer):
     )
     text = serializers.CharField(max_length=_FORM_FIELDS["comment"].max_length)
 
-    def to_internal_value(self, data: Any) -> dict:
-        """The fields' own checks, then the form's; the form's message wins for a field."""
-        if not isinstance(data, Mapping):
-            return super().to_internal_value(data)
-        errors: dict[str, Any] = {}
-        try:
-            attrs = super().to_internal_value(data)
-        except serializers.ValidationError as error:
-            errors, attrs = dict(error.detail), {}
+    def extra_form_data(self, attrs: dict) -> dict:
         target = attrs.get("target")
-        form_data = {
-            form_name: data[name]
-            for name, form_name in FORM_NAMES.items()
-            if isinstance(data.get(name), str | int)
-        }
-        form = CommentForm(data={**form_data, "target": sign_target(target) if target else ""})
-        api_names = {form_name: name for name, form_name in FORM_NAMES.items()}
-        api_names[NON_FIELD_ERRORS] = api_settings.NON_FIELD_ERRORS_KEY
-        for field, messages in form.errors.items():
-            if field in api_names:
-                errors[api_names[field]] = messages
-        if errors:
-            raise serializers.ValidationError(errors)
-        return {"target": target, "form_data": form.cleaned_data}
+        return {"target": sign_target(target) if target else ""}
+
+    def from_form(self, attrs: dict, cleaned_data: dict) -> dict:
+        return {"target": attrs["target"], "form_data": cleaned_data}
 
 
 class SubmittedCommentSerializer(serializers.Serializer):
@@ -156,8 +183,56 @@ class SubmittedCommentSerializer(serializers.Serializer):
         choices=PUBLIC_STATUS_CHOICES, help_text=_("Always pending at first.")
     )
     token = serializers.CharField(
-        help_text=_("Private: lets the author read the comment's status at comments/<id>/.")
+        help_text=_(
+            "Private: lets the author read the comment's status at comments/<id>/, "
+            "and edit or delete it there within the edit window."
+        )
     )
+
+
+class CommentEditSerializer(FormValidatedSerializer):
+    """The author's new text, validated by the reader's edit form."""
+
+    form_class = EditCommentForm
+    form_names = {"text": "comment"}
+
+    text = serializers.CharField(
+        max_length=EditCommentForm.base_fields["comment"].max_length,
+        help_text=_("The new text: the comment goes back to pending and is classified again."),
+    )
+
+    # Never partial: this PATCH replaces the one field it takes, so ``text`` stays required,
+    # in the schema too (drf-spectacular makes every field of a PATCH body optional).
+    @property
+    def partial(self) -> bool:
+        return False
+
+    @partial.setter
+    def partial(self, value: bool) -> None:
+        pass
+
+    def from_form(self, attrs: dict, cleaned_data: dict) -> dict:
+        return {"text": cleaned_data["comment"]}
+
+
+class ReportSerializer(FormValidatedSerializer):
+    """A reader's report of a published comment, validated by the reader's report form."""
+
+    form_class = ReportForm
+    form_names = {"reason": "reason", "note": "note"}
+
+    reason = serializers.ChoiceField(choices=ReportReason.choices)
+    note = serializers.CharField(
+        max_length=ReportForm.base_fields["note"].max_length,
+        required=False,
+        allow_blank=True,
+        help_text=_("Optional: what the moderators should know."),
+    )
+
+
+class ReportReceivedSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text=_("The reported comment."))
+    message = serializers.CharField(help_text=_("Thanks, in the request's language."))
 
 
 # Errors, as documented in the schema --------------------------------------------------------
@@ -180,6 +255,21 @@ class SubmissionErrorsSerializer(serializers.Serializer):
     email = _messages()
     website = _messages()
     text = _messages()
+    non_field_errors = _messages()
+
+
+class EditErrorsSerializer(serializers.Serializer):
+    """Field-level messages, in the request's language."""
+
+    text = _messages()
+    non_field_errors = _messages()
+
+
+class ReportErrorsSerializer(serializers.Serializer):
+    """Field-level messages, in the request's language."""
+
+    reason = _messages()
+    note = _messages()
     non_field_errors = _messages()
 
 

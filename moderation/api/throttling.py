@@ -1,8 +1,10 @@
-"""Rate limit on posting comments, keyed on the reader's real address (``client_ip``).
+"""Rate limits on readers' writes, keyed on the reader's real address (``client_ip``).
 
-The rate is the site's ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["moderation.comments"]``,
-``"10/minute"`` when unset. DRF's own ``get_ident`` trusts any ``X-Forwarded-For`` header,
-which a client can change on every request; ``client_ip`` trusts only configured proxies.
+Posting and editing share the ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["moderation.comments"]``
+rate (an edit is new text to classify, like a post), ``"10/minute"`` when unset. Reports are
+counted apart, at the ``"moderation.reports"`` rate, the posting rate when unset. DRF's own
+``get_ident`` trusts any ``X-Forwarded-For`` header, which a client can change on every
+request; ``client_ip`` trusts only configured proxies.
 """
 
 from __future__ import annotations
@@ -15,18 +17,21 @@ from rest_framework.views import APIView
 from ..client_ip import client_ip
 
 DEFAULT_RATE = "10/minute"
+POSTING_SCOPE = "moderation.comments"
 
 
 class CommentPostingThrottle(SimpleRateThrottle):
     """Throttles POST requests only: reading comments is not limited here."""
 
-    scope = "moderation.comments"
+    scope = POSTING_SCOPE
+    methods = frozenset({"POST"})
 
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope, DEFAULT_RATE)
+        rates = api_settings.DEFAULT_THROTTLE_RATES
+        return rates.get(self.scope, rates.get(POSTING_SCOPE, DEFAULT_RATE))
 
     def allow_request(self, request: Request, view: APIView) -> bool:
-        if request.method != "POST":
+        if request.method not in self.methods:
             return True
         return super().allow_request(request, view)
 
@@ -36,3 +41,15 @@ class CommentPostingThrottle(SimpleRateThrottle):
         else:
             ident = client_ip(request) or "unknown"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class CommentEditingThrottle(CommentPostingThrottle):
+    """An author's edit (PATCH), counted with the posts of the same client."""
+
+    methods = frozenset({"PATCH"})
+
+
+class CommentReportingThrottle(CommentPostingThrottle):
+    """Readers' reports, counted apart from posts."""
+
+    scope = "moderation.reports"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("comments/", views.CommentListCreateView.as_view(), name="comments"),
     path("comments/count/", views.CommentCountView.as_view(), name="comment-count"),
     path("comments/<int:pk>/", views.CommentDetailView.as_view(), name="comment"),
+    path("comments/<int:pk>/report/", views.CommentReportView.as_view(), name="comment-report"),
     path("moderation/queue/", views.QueueView.as_view(), name="queue"),
     path(
         "moderation/comments/<int:pk>/",

@@ -25,7 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from .. import services
+from .. import reader_keys, services
 from ..conf import moderation_settings
 from ..models import Comment, Status
 from ..views import UNAVAILABLE_MESSAGE, build_submission, drop_connection
@@ -34,7 +34,7 @@ from .pagination import CommentCursorPagination
 from .parsers import BoundedJSONParser
 from .permissions import CanModerate
 from .targets import TARGET_PATTERN, comments_on_open_models
-from .throttling import CommentPostingThrottle
+from .throttling import CommentEditingThrottle, CommentPostingThrottle, CommentReportingThrottle
 from .tokens import is_status_token, status_token
 
 #: The moderators' actions and the service each one calls.
@@ -60,10 +60,28 @@ TOKEN_PARAMETER = OpenApiParameter(
     description="The private token returned when the comment was posted: "
     "the response is then the comment's status only.",
 )
+AUTHOR_TOKEN_PARAMETER = OpenApiParameter(
+    "token",
+    str,
+    required=True,
+    description="The private token returned when the comment was posted.",
+)
 ID_PARAMETER = OpenApiParameter(
     "id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH, description="The comment's id."
 )
 ERROR = OpenApiResponse(s.ErrorSerializer)
+NOT_YOURS = OpenApiResponse(
+    s.ErrorSerializer,
+    description="No such comment, or a missing or wrong token (which of them is not said).",
+)
+EDIT_WINDOW_CLOSED = OpenApiResponse(
+    s.ErrorSerializer,
+    description="The edit window is over, or the comment is held, spam or rejected "
+    "(or a session-authenticated request lacks its CSRF token).",
+)
+TOO_FAST = OpenApiResponse(s.ErrorSerializer, description="Posting too fast.")
+#: What the reader's form says once a report is sent.
+REPORT_THANKS = _("Thank you. The moderators will look at this comment.")
 QUERY_ERRORS = OpenApiResponse(s.QueryErrorsSerializer, description="Bad target or cursor.")
 MODERATOR_ERRORS = {
     401: OpenApiResponse(s.ErrorSerializer, description="Not authenticated."),
@@ -147,7 +165,7 @@ class CommentListCreateView(APIView):
             ),
             403: OpenApiResponse(s.ErrorSerializer, description="Comments are closed."),
             409: OpenApiResponse(s.ErrorSerializer, description="Duplicate comment."),
-            429: OpenApiResponse(s.ErrorSerializer, description="Posting too fast."),
+            429: TOO_FAST,
         },
     )
     def post(self, request: Request) -> Response:
@@ -179,11 +197,37 @@ class CommentCountView(APIView):
         return Response({"count": count})
 
 
+def _authors_comment(request: Request, pk: int) -> Comment:
+    """The comment the request's author token (``?token=``, as for its status) opens.
+
+    A missing or wrong token is a 404 like a missing comment: nothing tells them apart.
+    """
+    token = request.query_params.get("token")
+    if not token or not is_status_token(pk, token):
+        raise NotFound
+    comment = comments_on_open_models().filter(pk=pk).first()
+    if comment is None:
+        raise NotFound
+    return comment
+
+
+def _status(comment: Comment, code: int = status.HTTP_200_OK) -> Response:
+    body = {"id": comment.pk, "status": s.PUBLIC_STATUS[comment.status]}
+    return Response(s.CommentStatusSerializer(body).data, status=code)
+
+
 class CommentDetailView(APIView):
-    """A published comment, or, with its author's token, any comment's status and no more."""
+    """A published comment, or, with its author's token, any comment's status and no more;
+    with the token, its author edits or deletes it within the edit window."""
 
     permission_classes = [AllowAny]
+    throttle_classes = [CommentEditingThrottle]
     serializer_class = s.PublicCommentSerializer
+
+    def get_parsers(self):
+        if self.request is not None and self.request.method == "PATCH":
+            return [BoundedJSONParser()]
+        return super().get_parsers()
 
     @extend_schema(
         summary="A published comment, or the status of one's own comment",
@@ -203,13 +247,115 @@ class CommentDetailView(APIView):
         if token is not None:
             if comment is None or not is_status_token(comment.pk, token):
                 raise NotFound
-            public_status = s.PUBLIC_STATUS[comment.status]
-            return Response(
-                s.CommentStatusSerializer({"id": comment.pk, "status": public_status}).data
-            )
+            return _status(comment)
         if comment is None or not comment.is_public:
             raise NotFound
         return Response(s.PublicCommentSerializer(comment).data)
+
+    @extend_schema(
+        summary="Edit one's own comment within the edit window; it is classified again",
+        description="With the token returned when the comment was posted, for "
+        "EDIT_WINDOW_MINUTES after posting, while the comment is pending or published. "
+        "The comment goes back to pending and is classified again, as on posting; "
+        "moderators keep the previous text. Edits count with posts against the throttle.",
+        parameters=[ID_PARAMETER, AUTHOR_TOKEN_PARAMETER],
+        request=s.CommentEditSerializer,
+        responses={
+            202: OpenApiResponse(
+                s.CommentStatusSerializer,
+                description="Accepted: pending until it is classified again "
+                "(unchanged text: the comment is left as it was).",
+            ),
+            400: OpenApiResponse(
+                s.EditErrorsSerializer, description="Invalid text, in the request's language."
+            ),
+            403: EDIT_WINDOW_CLOSED,
+            404: NOT_YOURS,
+            429: TOO_FAST,
+        },
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        comment = _authors_comment(request, pk)
+        edit = s.CommentEditSerializer(data=request.data)
+        edit.is_valid(raise_exception=True)
+        try:
+            comment = services.edit_comment(comment, text=edit.validated_data["text"])
+        except services.CommentError as error:
+            return _refusal(error)
+        return _status(comment, status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary="Delete one's own comment within the edit window",
+        description="With the token returned when the comment was posted, for "
+        "EDIT_WINDOW_MINUTES after posting, while the comment is pending or published. "
+        "The comment is never shown again; its status becomes not_published.",
+        parameters=[ID_PARAMETER, AUTHOR_TOKEN_PARAMETER],
+        responses={
+            204: OpenApiResponse(description="Deleted: the comment is never shown again."),
+            403: EDIT_WINDOW_CLOSED,
+            404: NOT_YOURS,
+        },
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        comment = _authors_comment(request, pk)
+        try:
+            services.delete_by_author(comment)
+        except services.CommentError as error:
+            return _refusal(error)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CommentReportView(APIView):
+    """A reader's report of a published comment, as with the form's "Report" link."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [CommentReportingThrottle]
+    parser_classes = [BoundedJSONParser]
+    serializer_class = s.ReportSerializer
+
+    @extend_schema(
+        summary="Report a published comment to the moderators",
+        description="One report per client and comment: a client is known by a keyed hash "
+        "of its address, the same one the report form records, so a second report from "
+        "the same address, through the API or the form, is a 409. Enough reports "
+        "(REPORTS_TO_HOLD) send the comment back to the moderators.",
+        parameters=[ID_PARAMETER],
+        request=s.ReportSerializer,
+        responses={
+            201: s.ReportReceivedSerializer,
+            400: OpenApiResponse(
+                s.ReportErrorsSerializer, description="Invalid fields, in the request's language."
+            ),
+            403: OpenApiResponse(
+                s.ErrorSerializer,
+                description="A session-authenticated request without its CSRF token.",
+            ),
+            404: OpenApiResponse(s.ErrorSerializer, description="No such published comment."),
+            409: OpenApiResponse(
+                s.ErrorSerializer, description="This client has already reported the comment."
+            ),
+            429: OpenApiResponse(s.ErrorSerializer, description="Reporting too fast."),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        comment = comments_on_open_models().filter(pk=pk, status=Status.PUBLISHED).first()
+        if comment is None:
+            raise NotFound
+        report = s.ReportSerializer(data=request.data)
+        report.is_valid(raise_exception=True)
+        reader_key, network_key = reader_keys.api_keys(request)
+        try:
+            services.report_comment(
+                comment,
+                reason=report.validated_data["reason"],
+                note=report.validated_data["note"],
+                reader_key=reader_key,
+                network_key=network_key,
+            )
+        except services.CommentError as error:
+            return _refusal(error)
+        body = {"id": comment.pk, "message": str(REPORT_THANKS)}
+        return Response(s.ReportReceivedSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
 # Moderators ---------------------------------------------------------------------------------

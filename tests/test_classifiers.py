@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from sklearn.feature_extraction import FeatureHasher
 from sklearn.metrics import matthews_corrcoef
 
 from moderation.classifiers import CommentInput, ModelError, load_model, retraining
-from moderation.classifiers.features import SpamFeatures, ToxicityFeatures
+from moderation.classifiers.features import SpamFeatures, ToxicityFeatures, capital_share
 from moderation.classifiers.lexicon import ENGLISH_INSULTS, ITALIAN_INSULTS, WordListMatcher
 from moderation.classifiers.linear import LinearTextClassifier
 from moderation.classifiers.metrics import best_threshold, macro_f1
@@ -306,3 +307,27 @@ def test_lexicon_matcher_finds_what_the_word_list_pattern_finds(text: str) -> No
     pattern = compile_word_list(ITALIAN_INSULTS + ENGLISH_INSULTS)
     matcher = WordListMatcher(ITALIAN_INSULTS + ENGLISH_INSULTS)
     assert sorted(matcher.findall(normalised)) == sorted(pattern.findall(normalised))
+
+
+TRICKY_TEXTS = [
+    "",
+    "   ",
+    "1234 !!!",
+    "CHE SCHIFO, stai ZITTO",
+    "Perché È così? ÀÉÌÒÙ àèìòù ÇÑ ß ẞ Ø ø Þ þ",
+    "Ⅻ ½ ² ٣ ① _under_score_ x__y",
+    "Привет МИР, Ελληνικά ΣΟΦΟΣ, 你好, مرحبا",
+    "e\u0301 combining A\u0300, zero\u200bwidth, nbsp\u00a0space, ﬁ ﬀ ＡＢＣ１２３",
+    "İstanbul ıi ǅ ǰ ŉ 🙂😡💩 👨‍👩‍👧",
+    "1D10TA $tr0nz0 c4zz0 i d i o t a i.d.i.o.t.a f*ck you bitch* @@@ $$$ €€€",
+    "cretinooooo!!!! nooooo hahahaha aaaa BBBB",
+    "http://bit.ly/free-money www.cheap-loans-4u.com best-deals.tk john@gmail.com",
+    "+39 333 123 4567, call 800-555-0199, $100, 100€, £50, 9.99 usd, 20 euro, dollars",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_capital_share_counts_as_the_letter_patterns_do(text: str) -> None:
+    letters = len(re.findall(r"[^\W\d_]", text))
+    capitals = len(re.findall(r"[A-ZÀ-ÖØ-Þ]", text))
+    assert capital_share(text) == (capitals / letters if letters else 0.0)

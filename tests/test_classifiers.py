@@ -15,7 +15,12 @@ from sklearn.metrics import matthews_corrcoef
 
 from moderation.classifiers import CommentInput, ModelError, load_model, retraining
 from moderation.classifiers.features import SpamFeatures, ToxicityFeatures, capital_share
-from moderation.classifiers.lexicon import ENGLISH_INSULTS, ITALIAN_INSULTS, WordListMatcher
+from moderation.classifiers.lexicon import (
+    ENGLISH_INSULTS,
+    ITALIAN_INSULTS,
+    SPAM_WORDS,
+    WordListMatcher,
+)
 from moderation.classifiers.linear import LinearTextClassifier
 from moderation.classifiers.metrics import best_threshold, macro_f1
 from moderation.classifiers.normalize import compile_word_list, normalize
@@ -331,3 +336,21 @@ def test_capital_share_counts_as_the_letter_patterns_do(text: str) -> None:
     letters = len(re.findall(r"[^\W\d_]", text))
     capitals = len(re.findall(r"[A-ZÀ-ÖØ-Þ]", text))
     assert capital_share(text) == (capitals / letters if letters else 0.0)
+
+
+@pytest.mark.parametrize("entries", [ITALIAN_INSULTS, ENGLISH_INSULTS, SPAM_WORDS])
+def test_lexicon_matches_with_cached_words_equal_uncached_lookups(entries: tuple) -> None:
+    matcher = WordListMatcher(entries)
+    pattern = compile_word_list(entries)
+    texts = [*TRICKY_TEXTS, *EXPLAINED, "shut up, I hate you", "check out and follow me"]
+    for text in [*texts, *texts]:  # the second time, every word's answer is cached
+        normalised = normalize(text)
+        words = [token.strip("*") for token in normalised.split()]
+        expected = [
+            word for word in words if word in matcher.exact or word.startswith(matcher.stems)
+        ]
+        if matcher.phrases is not None:
+            expected += matcher.phrases.findall(normalised)
+        assert matcher.findall(normalised) == expected
+        assert matcher.count(normalised) == len(expected) == len(pattern.findall(normalised))
+        assert matcher.count(normalised, normalised.split()) == len(expected)

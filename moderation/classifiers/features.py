@@ -294,7 +294,7 @@ class SpamFeatures(HashedTextFeatures):
             capital_share(item.text),
             float(bool(_PHONE.search(text))),
             float(bool(_CURRENCY.search(text))),
-            math.log1p(len(SPAM_WORDS_MATCHER.findall(normalised))),
+            math.log1p(SPAM_WORDS_MATCHER.count(normalised)),
             math.log1p(len(text)) / 8,
         ]
 
@@ -319,11 +319,12 @@ class ToxicityFeatures(HashedTextFeatures):
         }
 
     def extras(self, item: CommentInput, normalised: str) -> list[float]:
-        italian = len(ITALIAN_INSULTS_MATCHER.findall(normalised))
-        english = len(ENGLISH_INSULTS_MATCHER.findall(normalised))
+        words = normalised.split()
+        italian = ITALIAN_INSULTS_MATCHER.count(normalised, words)
+        english = ENGLISH_INSULTS_MATCHER.count(normalised, words)
         return [
             math.log1p(italian),
             math.log1p(english),
-            _share(italian + english, len(normalised.split())),
+            _share(italian + english, len(words)),
             capital_share(item.text),
         ]

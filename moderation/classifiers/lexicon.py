@@ -7,6 +7,8 @@ words ("fag*" would catch "fagioli") are spelled out instead.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .normalize import compile_word_list, normalize
 
 ITALIAN_INSULTS = (
@@ -225,23 +227,41 @@ class WordListMatcher:
     """Finds the entries of a word list in normalised text.
 
     Matches what ``compile_word_list`` matches, faster for long lists: single words are
-    looked up per word (a set, and a tuple of stems for ``*`` entries); only phrases go
-    through the regular expression. A phrase should not contain a listed single word, or
-    both count.
+    looked up per word (a set, and a tuple of stems for ``*`` entries), each word's answer
+    cached; only phrases go through the regular expression, and only in texts that contain
+    one of them. A phrase should not contain a listed single word, or both count.
     """
 
     def __init__(self, entries: tuple[str, ...]) -> None:
         words = [normalize(entry) for entry in entries]
         self.exact = frozenset(word for word in words if " " not in word and "*" not in word)
         self.stems = tuple(word[:-1] for word in words if " " not in word and "*" in word)
-        self.phrases = compile_word_list([word for word in words if " " in word])
+        phrases = [word for word in words if " " in word]
+        self.phrases = compile_word_list(phrases)
+        # What every match of ``phrases`` contains.
+        self.phrase_stems = tuple(phrase.rstrip("*") for phrase in phrases)
+        self.listed = lru_cache(maxsize=200_000)(self._listed)
+
+    def _listed(self, token: str) -> bool:
+        """Whether one word of a normalised text is listed (an answer ``listed`` caches)."""
+        word = token.strip("*")
+        return word in self.exact or word.startswith(self.stems)
+
+    def _phrases(self, normalised: str) -> list[str]:
+        if self.phrases is None or not any(stem in normalised for stem in self.phrase_stems):
+            return []
+        return self.phrases.findall(normalised)
 
     def findall(self, normalised: str) -> list[str]:
-        words = (token.strip("*") for token in normalised.split())
-        found = [word for word in words if word in self.exact or word.startswith(self.stems)]
-        if self.phrases is not None:
-            found.extend(self.phrases.findall(normalised))
+        found = [token.strip("*") for token in normalised.split() if self.listed(token)]
+        found.extend(self._phrases(normalised))
         return found
+
+    def count(self, normalised: str, words: list[str] | None = None) -> int:
+        """``len(self.findall(normalised))``; ``words``: ``normalised.split()`` if known."""
+        if words is None:
+            words = normalised.split()
+        return sum(map(self.listed, words)) + len(self._phrases(normalised))
 
 
 ITALIAN_INSULTS_MATCHER = WordListMatcher(ITALIAN_INSULTS)

@@ -238,6 +238,37 @@ def capital_share(text: str) -> float:
     return len(_CAPITAL.findall(text)) / letters if letters else 0.0
 
 
+_ASCII_DIGITS = string.digits.encode("ascii")
+
+
+def _links(text: str) -> int:
+    """How many links ``_URL`` finds; every match has a "." or "://"."""
+    if "." not in text and "://" not in text:
+        return 0
+    return len(_URL.findall(text))
+
+
+def _has_phone(text: str) -> bool:
+    """Whether ``_PHONE`` matches; it needs eight digits, which ASCII text counts fast."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        if len(raw) - len(raw.translate(None, _ASCII_DIGITS)) < 8:
+            return False
+    return bool(_PHONE.search(text))
+
+
+def _has_currency(text: str) -> bool:
+    """Whether ``_CURRENCY`` matches; ASCII text without "$", "usd", "eur", "dollar" does not.
+
+    (Ignoring case, some non-ASCII letters match ASCII ones: such text is always searched.)
+    """
+    if text.isascii() and "$" not in text:
+        lower = text.lower()
+        if "usd" not in lower and "eur" not in lower and "dollar" not in lower:
+            return False
+    return bool(_CURRENCY.search(text))
+
+
 def _host(url: str) -> str:
     url = re.sub(r"^[a-z]+://", "", url.strip().lower())
     return url.split("/", 1)[0].split("@")[-1].split(":", 1)[0]
@@ -279,7 +310,7 @@ class SpamFeatures(HashedTextFeatures):
         host = _host(url) if url else ""
         email_domain = email.rsplit("@", 1)[-1] if "@" in email else ""
         return [
-            math.log1p(len(_URL.findall(text))),
+            math.log1p(_links(text)),
             float(bool(url)),
             float(bool(host) and bool(re.search(r"[\d-]", host))),
             float(bool(url) and "/" in re.sub(r"^[a-z]+://", "", url.lower()).rstrip("/")),
@@ -292,8 +323,8 @@ class SpamFeatures(HashedTextFeatures):
             float(bool(host) and bool(email_domain) and host.endswith(email_domain)),
             math.log1p(len(_REPEATED_CHARS.findall(text))),
             capital_share(item.text),
-            float(bool(_PHONE.search(text))),
-            float(bool(_CURRENCY.search(text))),
+            float(_has_phone(text)),
+            float(_has_currency(text)),
             math.log1p(SPAM_WORDS_MATCHER.count(normalised)),
             math.log1p(len(text)) / 8,
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import zipfile
 from pathlib import Path
@@ -15,6 +16,7 @@ from sklearn.metrics import matthews_corrcoef
 
 from moderation.classifiers import CommentInput, ModelError, load_model, retraining
 from moderation.classifiers import features as features_module
+from moderation.classifiers import normalize as normalize_module
 from moderation.classifiers.features import SpamFeatures, ToxicityFeatures, capital_share
 from moderation.classifiers.lexicon import (
     ENGLISH_INSULTS,
@@ -375,3 +377,22 @@ def test_spam_extras_prefilters_agree_with_their_patterns(text: str) -> None:
     assert features_module._links(text) == len(features_module._URL.findall(text))
     assert features_module._has_phone(text) == bool(features_module._PHONE.search(text))
     assert features_module._has_currency(text) == bool(features_module._CURRENCY.search(text))
+
+
+def _normalize_as_first_written(text: str) -> str:
+    """``normalize`` before its obfuscation step was restricted to runs with digits/symbols."""
+    text = normalize_module.strip_accents(text.casefold())
+    leet = normalize_module._LEET
+    text = re.sub(r"\w*[a-z][\w@$€]*", lambda m: m.group(0).translate(leet), text)
+    text = re.sub(r"[^a-z0-9*]+", " ", text).strip()
+    text = re.sub(r"\b(?:[a-z] ){2,}[a-z]\b", lambda m: m.group(0).replace(" ", ""), text)
+    return re.sub(r"([a-z])\1{2,}", r"\1", text)
+
+
+def test_normalize_equals_its_first_writing_on_tricky_and_random_texts() -> None:
+    rng = random.Random(7)
+    alphabet = "abcxyzAEIO0134579@$€£_-. ,'*\n\tàéÀßıİﬁ١٢ж "
+    texts = [*TRICKY_TEXTS, *EXPLAINED]
+    texts += ["".join(rng.choices(alphabet, k=rng.randint(0, 30))) for _ in range(5000)]
+    for text in texts:
+        assert normalize(text) == _normalize_as_first_written(text), text

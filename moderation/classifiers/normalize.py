@@ -14,6 +14,13 @@ _LEET = str.maketrans(
 )
 # The Unicode blocks of combining diacritical marks (what NFKD splits off Latin letters).
 _COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# A word with obfuscating digits or symbols; ``normalize`` translates them (``_LEET``).
+_OBFUSCATED = re.compile(r"\w*[a-z][\w@$€]*")
+# A whole run of word characters and @ $ € holding a character ``_LEET`` changes. Every
+# ``_OBFUSCATED`` match lies in one such run and ends where the run ends, so translating
+# the matches within these runs alone changes the text exactly as translating all matches.
+_LEET_KEYS = re.escape("".join(map(chr, _LEET)))
+_LEET_RUN = re.compile(rf"(?<![\w@$€])[\w@$€]*?[{_LEET_KEYS}][\w@$€]*")
 _NON_WORD = re.compile(r"[^a-z0-9*]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 # Runs of single letters split by spaces or punctuation: "i d i o t a", "i.d.i.o.t.a".
@@ -26,6 +33,14 @@ def strip_accents(text: str) -> str:
     return _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 
+def _translate_leet(match: re.Match[str]) -> str:
+    return match.group(0).translate(_LEET)
+
+
+def _deobfuscate_run(match: re.Match[str]) -> str:
+    return _OBFUSCATED.sub(_translate_leet, match.group(0))
+
+
 def normalize(text: str) -> str:
     """Lower-case, accent-free, de-obfuscated words separated by single spaces.
 
@@ -34,7 +49,7 @@ def normalize(text: str) -> str:
     """
     text = strip_accents(text.casefold())
     # Digits and symbols inside words are obfuscation; leave plain numbers alone.
-    text = re.sub(r"\w*[a-z][\w@$€]*", lambda m: m.group(0).translate(_LEET), text)
+    text = _LEET_RUN.sub(_deobfuscate_run, text)
     text = _NON_WORD.sub(" ", text).strip()
     text = _SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text)
     return _REPEATS.sub(r"\1", text)

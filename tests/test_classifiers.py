@@ -298,12 +298,19 @@ def test_contributions_add_up_to_the_margin(task: str) -> None:
     assert np.allclose(totals, margins, atol=1e-4)
 
 
-def test_cached_hashing_builds_the_same_counts_as_feature_hasher() -> None:
-    features = ToxicityFeatures(n_features=2**12)
+@pytest.mark.parametrize("word_range", [(1, 2), (1, 1), (1, 3), (2, 3)])
+def test_cached_hashing_builds_the_same_counts_as_feature_hasher(word_range: tuple) -> None:
+    features = ToxicityFeatures(word_ngram_range=word_range, n_features=2**12)
     texts = ["sei un idiota idiota", "thanks for the article", "", "a b c d e"]
+    texts += [normalize(text) for text in [*TRICKY_TEXTS, *EXPLAINED]]
     hasher = FeatureHasher(2**12, input_type="string", alternate_sign=False)
-    expected = hasher.transform(features.text_terms(text) for text in texts)
-    assert abs(features.text_counts(texts) - expected).max() == 0
+    for batch in (texts, texts[::-1], [""], ["idiota"]):
+        counts = features.text_counts(batch)
+        expected = hasher.transform(features.text_terms(text) for text in batch)
+        assert counts.shape == expected.shape
+        assert counts.has_canonical_format
+        assert abs(counts - expected).max() == 0
+    assert features.text_counts([]).shape == (0, 2**12)
 
 
 @pytest.mark.parametrize(

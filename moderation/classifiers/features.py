@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 import re
 import string
+from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -141,30 +142,42 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
         """How often each hashed n-gram occurs in each text (rows not yet scaled).
 
         The matrix scikit-learn's ``FeatureHasher`` (non-alternating) builds from
-        ``text_terms``, faster: a word's
-        unigram and character n-gram columns are hashed once per process and cached.
+        ``text_terms``, faster: a word's unigram and character n-gram columns are hashed
+        once per process and cached as packed int32; the word n-grams of all the texts are
+        hashed in one pass and turned into columns in one numpy operation.
         """
         word_range, char_range = tuple(self.word_ngram_range), tuple(self.char_ngram_range)
-        indptr, indices = [0], []
+        n_features = self.n_features
+        word_columns = _word_columns_function(n_features, word_range, char_range)
+        sizes = range(max(word_range[0], 2), word_range[1] + 1)
+        # Each text's words' columns; the raw hashes of all word n-grams, and how many.
+        word_parts: list[bytes] = []
+        hashes, gram_counts = array("i"), array("q")
         for text in normalised:
             words = text.split()
-            columns: list[int] = []
-            for word in words:
-                columns.extend(_word_columns(word, self.n_features, word_range, char_range))
-            low, high = word_range
-            for size in range(max(low, 2), high + 1):
-                columns.extend(
-                    _column(WORD_PREFIX + " ".join(words[start : start + size]), self.n_features)
-                    for start in range(len(words) - size + 1)
-                )
-            indices.extend(columns)
-            indptr.append(len(indices))
+            word_parts.append(b"".join(map(word_columns, words)))
+            before = len(hashes)
+            for size in sizes:
+                # The word n-grams in order: " ".join(words[start : start + size]).
+                shifted = (words[start:] for start in range(size))
+                grams = map(" ".join, zip(*shifted, strict=False))  # stops at the last n-gram
+                hashes.extend(map(murmurhash3_32, map(WORD_PREFIX.__add__, grams)))
+            gram_counts.append(len(hashes) - before)
+        # ``_column`` of every hash at once, then each text's n-gram columns after its words'.
+        gram_columns = np.abs(np.frombuffer(hashes, dtype=np.int32).astype(np.int64)) % n_features
+        gram_bytes = gram_columns.astype(np.int32).tobytes()
+        ends = np.cumsum(np.frombuffer(gram_counts, dtype=np.int64) * 4).tolist()
+        parts = []
+        start = 0
+        for words_part, end in zip(word_parts, ends, strict=True):
+            parts += (words_part, gram_bytes[start:end])
+            start = end
+        indices = np.frombuffer(bytearray().join(parts), dtype=np.int32)  # writable
+        indptr = np.zeros(len(normalised) + 1, dtype=np.int64)
+        lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)) // 4
+        np.cumsum(lengths.reshape(-1, 2).sum(axis=1), out=indptr[1:])
         counts = sp.csr_matrix(
-            (
-                np.ones(len(indices), dtype=np.float32),
-                np.asarray(indices, dtype=np.int32),
-                np.asarray(indptr, dtype=np.int64),
-            ),
+            (np.ones(len(indices), dtype=np.float32), indices, indptr),
             shape=(len(normalised), self.n_features),
         )
         counts.sum_duplicates()
@@ -207,7 +220,29 @@ def _column(term: str, n_features: int) -> int:
     return abs(murmurhash3_32(term, seed=0)) % n_features
 
 
-@lru_cache(maxsize=200_000)
+def _word_columns_function(
+    n_features: int, word_range: tuple[int, int], char_range: tuple[int, int]
+) -> Callable[[str], bytes]:
+    """``_word_columns`` for these settings as a function of the word alone, cached.
+
+    Called once per word of every text, so it takes one argument (the cheapest call of an
+    ``lru_cache``) and keeps its own cache of up to 200,000 words; it returns the columns
+    packed as int32, which ``bytes.join`` concatenates without making an int of each.
+    """
+    key = (n_features, word_range, char_range)
+    if key not in _WORD_COLUMNS:
+
+        @lru_cache(maxsize=200_000)
+        def columns(word: str) -> bytes:
+            return array("i", _word_columns(word, n_features, word_range, char_range)).tobytes()
+
+        _WORD_COLUMNS[key] = columns
+    return _WORD_COLUMNS[key]
+
+
+_WORD_COLUMNS: dict[tuple, Callable[[str], bytes]] = {}
+
+
 def _word_columns(
     word: str, n_features: int, word_range: tuple[int, int], char_range: tuple[int, int]
 ) -> tuple[int, ...]:

@@ -21,7 +21,13 @@ _OBFUSCATED = re.compile(r"\w*[a-z][\w@$€]*")
 # the matches within these runs alone changes the text exactly as translating all matches.
 _LEET_KEYS = re.escape("".join(map(chr, _LEET)))
 _LEET_RUN = re.compile(rf"(?<![\w@$€])[\w@$€]*?[{_LEET_KEYS}][\w@$€]*")
+_LEET_KEY = re.compile(f"[{_LEET_KEYS}]")  # cheaper to look for than the runs
 _NON_WORD = re.compile(r"[^a-z0-9*]+")
+# ``_NON_WORD`` for ASCII bytes: every byte it matches becomes a space.
+_NON_WORD_BYTES = bytes(
+    byte if chr(byte) in "abcdefghijklmnopqrstuvwxyz0123456789*" else ord(" ")
+    for byte in range(256)
+)
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 # Runs of single letters split by spaces or punctuation: "i d i o t a", "i.d.i.o.t.a".
 _SPACED_LETTERS = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")
@@ -49,8 +55,13 @@ def normalize(text: str) -> str:
     """
     text = strip_accents(text.casefold())
     # Digits and symbols inside words are obfuscation; leave plain numbers alone.
-    text = _LEET_RUN.sub(_deobfuscate_run, text)
-    text = _NON_WORD.sub(" ", text).strip()
+    if _LEET_KEY.search(text):
+        text = _LEET_RUN.sub(_deobfuscate_run, text)
+    if text.isascii():
+        # Runs of non-word characters become one space (bytes.split splits only on those).
+        text = b" ".join(text.encode("ascii").translate(_NON_WORD_BYTES).split()).decode("ascii")
+    else:
+        text = _NON_WORD.sub(" ", text).strip()
     text = _SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text)
     return _REPEATS.sub(r"\1", text)
 

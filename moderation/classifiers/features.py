@@ -109,7 +109,10 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
             self.max_chars,
         )
 
-    def extras(self, item: CommentInput, normalised: str) -> list[float]:
+    def extras(
+        self, item: CommentInput, normalised: str, words: list[str] | None = None
+    ) -> list[float]:
+        """The named extras of one item; ``words``: ``normalised.split()`` if known."""
         return []
 
     def extra_words(self, normalised: str) -> dict[str, list[str]]:
@@ -138,7 +141,13 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
     def normalised(self, items: Sequence[CommentInput]) -> list[str]:
         return [normalize(item.text[: self.max_chars]) for item in items]
 
-    def text_counts(self, normalised: Sequence[str]) -> sp.csr_matrix:
+    def words(self, normalised: Sequence[str]) -> list[list[str]]:
+        """Each normalised text's words, which ``text_counts`` and ``extra_values`` take."""
+        return [text.split() for text in normalised]
+
+    def text_counts(
+        self, normalised: Sequence[str], words: Sequence[list[str]] | None = None
+    ) -> sp.csr_matrix:
         """How often each hashed n-gram occurs in each text (rows not yet scaled).
 
         The matrix scikit-learn's ``FeatureHasher`` (non-alternating) builds from
@@ -153,13 +162,12 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
         # Each text's words' columns; the raw hashes of all word n-grams, and how many.
         word_parts: list[bytes] = []
         hashes, gram_counts = array("i"), array("q")
-        for text in normalised:
-            words = text.split()
-            word_parts.append(b"".join(map(word_columns, words)))
+        for text_words in self.words(normalised) if words is None else words:
+            word_parts.append(b"".join(map(word_columns, text_words)))
             before = len(hashes)
             for size in sizes:
                 # The word n-grams in order: " ".join(words[start : start + size]).
-                shifted = (words[start:] for start in range(size))
+                shifted = (text_words[start:] for start in range(size))
                 grams = map(" ".join, zip(*shifted, strict=False))  # stops at the last n-gram
                 hashes.extend(map(murmurhash3_32, map(WORD_PREFIX.__add__, grams)))
             gram_counts.append(len(hashes) - before)
@@ -186,8 +194,15 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
     def text_matrix(self, normalised: Sequence[str]) -> sp.csr_matrix:
         return normalize_rows(self.text_counts(normalised), copy=False)
 
-    def extra_values(self, items: Sequence[CommentInput], normalised: Sequence[str]) -> np.ndarray:
-        rows = [self.extras(item, text) for item, text in zip(items, normalised, strict=True)]
+    def extra_values(
+        self,
+        items: Sequence[CommentInput],
+        normalised: Sequence[str],
+        words: Sequence[list[str]] | None = None,
+    ) -> np.ndarray:
+        if words is None:
+            words = self.words(normalised)
+        rows = list(map(self.extras, items, normalised, words))
         return np.asarray(rows, dtype=np.float32).reshape(len(items), len(self.extra_names))
 
     def transform(self, items: Sequence[CommentInput]) -> sp.csr_matrix:
@@ -339,7 +354,9 @@ class SpamFeatures(HashedTextFeatures):
     def extra_words(self, normalised: str) -> dict[str, list[str]]:
         return {"spam words": SPAM_WORDS_MATCHER.findall(normalised)}
 
-    def extras(self, item: CommentInput, normalised: str) -> list[float]:
+    def extras(
+        self, item: CommentInput, normalised: str, words: list[str] | None = None
+    ) -> list[float]:
         text, name, url = item.text, item.author_name.strip(), item.author_url.strip()
         email = item.author_email.strip().lower()
         host = _host(url) if url else ""
@@ -360,7 +377,7 @@ class SpamFeatures(HashedTextFeatures):
             capital_share(item.text),
             float(_has_phone(text)),
             float(_has_currency(text)),
-            math.log1p(SPAM_WORDS_MATCHER.count(normalised)),
+            math.log1p(SPAM_WORDS_MATCHER.count(normalised, words)),
             math.log1p(len(text)) / 8,
         ]
 
@@ -384,8 +401,11 @@ class ToxicityFeatures(HashedTextFeatures):
             "share of insult words": italian + english,
         }
 
-    def extras(self, item: CommentInput, normalised: str) -> list[float]:
-        words = normalised.split()
+    def extras(
+        self, item: CommentInput, normalised: str, words: list[str] | None = None
+    ) -> list[float]:
+        if words is None:
+            words = normalised.split()
         italian = ITALIAN_INSULTS_MATCHER.count(normalised, words)
         english = ENGLISH_INSULTS_MATCHER.count(normalised, words)
         return [

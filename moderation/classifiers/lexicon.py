@@ -248,9 +248,10 @@ class WordListMatcher:
         return word in self.exact or word.startswith(self.stems)
 
     def _phrases(self, normalised: str) -> list[str]:
-        if self.phrases is None or not any(stem in normalised for stem in self.phrase_stems):
-            return []
-        return self.phrases.findall(normalised)
+        for stem in self.phrase_stems:
+            if stem in normalised:
+                return self.phrases.findall(normalised)
+        return []
 
     def findall(self, normalised: str) -> list[str]:
         found = [token.strip("*") for token in normalised.split() if self.listed(token)]

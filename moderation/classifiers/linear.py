@@ -59,13 +59,19 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
     def decision_function(self, items: Sequence[CommentInput]) -> np.ndarray:
         """The margin (log-odds before calibration) of each item."""
         normalised = self.features.normalised(items)
-        return self.margins(items, normalised, self.features.text_counts(normalised))
+        words = self.features.words(normalised)
+        return self.margins(items, normalised, self.features.text_counts(normalised, words), words)
 
     def margins(
-        self, items: Sequence[CommentInput], normalised: Sequence[str], counts: sp.csr_matrix
+        self,
+        items: Sequence[CommentInput],
+        normalised: Sequence[str],
+        counts: sp.csr_matrix,
+        words: Sequence[list[str]] | None = None,
     ) -> np.ndarray:
         """Margins from the texts' n-gram counts, which models with equal ``text_key`` share.
 
+        They share the normalised texts and their ``words`` (split here if not given) too.
         Same as ``features.transform(items) @ coef_`` but without building the scaled
         matrix: the row lengths scale the text part's dot product instead.
         """
@@ -73,7 +79,8 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
         rows = np.repeat(np.arange(len(items)), np.diff(counts.indptr))
         lengths = np.sqrt(np.bincount(rows, weights=counts.data**2, minlength=len(items)))
         text_part = (counts @ self.coef_[: features.n_features]) / np.maximum(lengths, 1e-12)
-        extra_part = features.extra_values(items, normalised) @ self.coef_[features.n_features :]
+        extras = features.extra_values(items, normalised, words)
+        extra_part = extras @ self.coef_[features.n_features :]
         return text_part + extra_part + self.intercept_
 
     def calibrate(self, items: Sequence[CommentInput], y: np.ndarray) -> LinearTextClassifier:

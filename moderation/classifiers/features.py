@@ -153,13 +153,14 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
         The matrix scikit-learn's ``FeatureHasher`` (non-alternating) builds from
         ``text_terms``, faster: a word's unigram and character n-gram columns are hashed
         once per process and cached as packed int32; the word n-grams of all the texts are
-        hashed in one pass and turned into columns in one numpy operation.
+        hashed in one pass and turned into columns in one numpy operation; one sort of all
+        the (text, column) pairs counts them.
         """
         word_range, char_range = tuple(self.word_ngram_range), tuple(self.char_ngram_range)
         n_features = self.n_features
         word_columns = _word_columns_function(n_features, word_range, char_range)
         sizes = range(max(word_range[0], 2), word_range[1] + 1)
-        # Each text's words' columns; the raw hashes of all word n-grams, and how many.
+        # Each text's words' columns; the raw hashes of all word n-grams, and how many a text has.
         word_parts: list[bytes] = []
         hashes, gram_counts = array("i"), array("q")
         for text_words in self.words(normalised) if words is None else words:
@@ -171,25 +172,16 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
                 grams = map(" ".join, zip(*shifted, strict=False))  # stops at the last n-gram
                 hashes.extend(map(murmurhash3_32, map(WORD_PREFIX.__add__, grams)))
             gram_counts.append(len(hashes) - before)
-        # ``_column`` of every hash at once, then each text's n-gram columns after its words'.
+        # ``_column`` of every hash at once.
         gram_columns = np.abs(np.frombuffer(hashes, dtype=np.int32).astype(np.int64)) % n_features
-        gram_bytes = gram_columns.astype(np.int32).tobytes()
-        ends = np.cumsum(np.frombuffer(gram_counts, dtype=np.int64) * 4).tolist()
-        parts = []
-        start = 0
-        for words_part, end in zip(word_parts, ends, strict=True):
-            parts += (words_part, gram_bytes[start:end])
-            start = end
-        indices = np.frombuffer(bytearray().join(parts), dtype=np.int32)  # writable
-        indptr = np.zeros(len(normalised) + 1, dtype=np.int64)
-        lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)) // 4
-        np.cumsum(lengths.reshape(-1, 2).sum(axis=1), out=indptr[1:])
-        counts = sp.csr_matrix(
-            (np.ones(len(indices), dtype=np.float32), indices, indptr),
-            shape=(len(normalised), self.n_features),
+        word_counts = np.fromiter(map(len, word_parts), dtype=np.int64, count=len(word_parts))
+        rows = np.arange(len(word_parts), dtype=np.int64)
+        return _counts_matrix(
+            np.concatenate([rows.repeat(word_counts // 4), rows.repeat(gram_counts)]),
+            np.concatenate([np.frombuffer(b"".join(word_parts), dtype=np.int32), gram_columns]),
+            len(word_parts),
+            n_features,
         )
-        counts.sum_duplicates()
-        return counts
 
     def text_matrix(self, normalised: Sequence[str]) -> sp.csr_matrix:
         return normalize_rows(self.text_counts(normalised), copy=False)
@@ -266,6 +258,30 @@ def _word_columns(
     if word_range[0] <= 1:
         terms.append(WORD_PREFIX + word)
     return tuple(_column(term, n_features) for term in terms)
+
+
+def _counts_matrix(
+    rows: np.ndarray, columns: np.ndarray, n_rows: int, n_features: int
+) -> sp.csr_matrix:
+    """The CSR matrix counting the (row, column) pairs, in any order.
+
+    What ``sum_duplicates`` makes of a matrix with a 1 per pair (sorted indices, one entry
+    per column), faster: each pair becomes the key row × n_features + column, and one sort
+    of the keys and their run lengths give the sorted columns and their counts.
+    """
+    keys = rows * n_features + columns
+    keys.sort()
+    first = np.empty(len(keys), dtype=bool)
+    first[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    unique = keys[starts]
+    counts = np.diff(starts, append=len(keys)).astype(np.float32)
+    key_rows = unique // n_features
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(key_rows, minlength=n_rows), out=indptr[1:])
+    indices = (unique - key_rows * n_features).astype(np.int32)
+    return sp.csr_matrix((counts, indices, indptr), shape=(n_rows, n_features))
 
 
 def _share(count: int, total: int) -> float:

@@ -335,8 +335,12 @@ def _has_currency(text: str) -> bool:
     return bool(_CURRENCY.search(text))
 
 
+_SCHEME = re.compile(r"^[a-z]+://")
+_DIGIT_OR_HYPHEN = re.compile(r"[\d-]")
+
+
 def _host(url: str) -> str:
-    url = re.sub(r"^[a-z]+://", "", url.strip().lower())
+    url = _SCHEME.sub("", url.strip().lower())
     return url.split("/", 1)[0].split("@")[-1].split(":", 1)[0]
 
 
@@ -380,8 +384,8 @@ class SpamFeatures(HashedTextFeatures):
         return [
             math.log1p(_links(text)),
             float(bool(url)),
-            float(bool(host) and bool(re.search(r"[\d-]", host))),
-            float(bool(url) and "/" in re.sub(r"^[a-z]+://", "", url.lower()).rstrip("/")),
+            float(bool(host) and bool(_DIGIT_OR_HYPHEN.search(host))),
+            float(bool(url) and "/" in _SCHEME.sub("", url.lower()).rstrip("/")),
             float(bool(_URL.search(name))),
             float(bool(_KEYWORD_NAME.search(name)) or len(name.split()) >= 4),
             float(bool(_DIGITS.search(name))),

@@ -240,7 +240,7 @@ class WordListMatcher:
         self.phrases = compile_word_list(phrases)
         # What every match of ``phrases`` contains.
         self.phrase_stems = tuple(phrase.rstrip("*") for phrase in phrases)
-        self.listed = lru_cache(maxsize=200_000)(self._listed)
+        self.listed = lru_cache(maxsize=50_000)(self._listed)  # a few MB when full
 
     def _listed(self, token: str) -> bool:
         """Whether one word of a normalised text is listed (an answer ``listed`` caches)."""

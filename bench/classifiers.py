@@ -98,7 +98,7 @@ def main() -> None:
         )
     print(
         f"speed on {speed['comments']} comments of {speed['mean_chars']:.0f} characters on average "
-        "(median of 500 single calls; median of 3 batches):"
+        "(median of 300 single calls; median of 3 batches):"
     )
     for who in ("ours_both_models", "alt_profanity_check"):
         figures = speed[who]

@@ -377,10 +377,6 @@ def test_lexicon_matches_with_cached_words_equal_uncached_lookups(entries: tuple
         "Price: 5 USD or 4 Eur, DOLLARS",
         "no money here, only uſd",
         "a.b c://d wwwx",
-        "see Example.COM or WWW.example and x.Tv",
-        "End of a sentence. Next one.",
-        "a.bit of text, e.g. it.itself, .io",
-        "Ünïcode site.com",
         "plain text without any of them",
     ],
 )

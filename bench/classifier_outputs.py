@@ -230,7 +230,6 @@ def corpus(data_dir: Path | None) -> list:
         CommentInput(("idiota " * 500) + "ciao"),
         CommentInput("è" * 3001),
         CommentInput("1" * 3000 + "abc"),
-        CommentInput("Lone \ud800 surrogate ÀB idiota", "N\udc00", "a@b.it", "http://x\ud800.it/a"),
     ]
     return items
 
@@ -320,9 +319,7 @@ def main() -> None:
     if args.action == "save":
         items = corpus(args.data)
         args.path.write_bytes(pickle.dumps({"items": items, "outputs": outputs(items)}))
-        import moderation.classifiers.features as features
-
-        print(f"saved the outputs for {len(items)} items to {args.path} ({features.__file__})")
+        print(f"saved the outputs for {len(items)} items to {args.path}")
         return
     saved = pickle.loads(args.path.read_bytes())
     found = differences(saved["outputs"], outputs(saved["items"]))

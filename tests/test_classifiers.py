@@ -333,7 +333,7 @@ TRICKY_TEXTS = [
     "Ⅻ ½ ² ٣ ① _under_score_ x__y",
     "Привет МИР, Ελληνικά ΣΟΦΟΣ, 你好, مرحبا",
     "e\u0301 combining A\u0300, zero\u200bwidth, nbsp\u00a0space, ﬁ ﬀ ＡＢＣ１２３",
-    "İstanbul ıi ǅ ǰ ŉ 🙂😡💩 👨‍👩‍👧 lone \ud800 surrogate",
+    "İstanbul ıi ǅ ǰ ŉ 🙂😡💩 👨‍👩‍👧",
     "1D10TA $tr0nz0 c4zz0 i d i o t a i.d.i.o.t.a f*ck you bitch* @@@ $$$ €€€",
     "cretinooooo!!!! nooooo hahahaha aaaa BBBB",
     "http://bit.ly/free-money www.cheap-loans-4u.com best-deals.tk john@gmail.com",

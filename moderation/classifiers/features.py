@@ -36,7 +36,6 @@ _PHONE = re.compile(r"(?:\+?\d[\s.-]?){8,}")
 _CURRENCY = re.compile(r"[$€£]|\b(?:usd|eur|euro|dollars?)\b", re.IGNORECASE)
 #: Not a letter; the letters are ``[^\W\d_]``, so every character is one or the other.
 _NOT_LETTER = re.compile(r"[\W\d_]")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _DIGITS = re.compile(r"\d")
 _KEYWORD_NAME = re.compile(
@@ -295,16 +294,14 @@ _ASCII_CAPITALS = string.ascii_uppercase.encode("ascii")
 
 def capital_share(text: str) -> float:
     """Share of the letters that are capitals."""
-    # ASCII letters are [A-Za-z] and capitals [A-Z]: counted in the UTF-8 bytes, where no
-    # other character has an ASCII byte; the other characters through the patterns.
-    raw = text.encode("utf-8", "surrogatepass")  # JSON can carry lone surrogates
-    letters = len(raw) - len(raw.translate(None, _ASCII_LETTERS))
-    capitals = len(raw) - len(raw.translate(None, _ASCII_CAPITALS))
-    if not text.isascii():
-        others = "".join(_NON_ASCII.findall(text))
-        letters += len(others) - len(_NOT_LETTER.findall(others))  # fewer than the letters
-        capitals += len(_CAPITAL.findall(others))
-    return capitals / letters if letters else 0.0
+    if text.isascii():
+        # The same counts as below: in ASCII text the letters are [A-Za-z], capitals [A-Z].
+        raw = text.encode("ascii")
+        letters = len(raw) - len(raw.translate(None, _ASCII_LETTERS))
+        capitals = len(raw) - len(raw.translate(None, _ASCII_CAPITALS))
+        return capitals / letters if letters else 0.0
+    letters = len(text) - len(_NOT_LETTER.findall(text))  # fewer matches than the letters
+    return len(_CAPITAL.findall(text)) / letters if letters else 0.0
 
 
 _ASCII_DIGITS = string.digits.encode("ascii")

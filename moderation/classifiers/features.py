@@ -304,37 +304,6 @@ def capital_share(text: str) -> float:
     return len(_CAPITAL.findall(text)) / letters if letters else 0.0
 
 
-_ASCII_DIGITS = string.digits.encode("ascii")
-
-
-def _links(text: str) -> int:
-    """How many links ``_URL`` finds; every match has a "." or "://"."""
-    if "." not in text and "://" not in text:
-        return 0
-    return len(_URL.findall(text))
-
-
-def _has_phone(text: str) -> bool:
-    """Whether ``_PHONE`` matches; it needs eight digits, which ASCII text counts fast."""
-    if text.isascii():
-        raw = text.encode("ascii")
-        if len(raw) - len(raw.translate(None, _ASCII_DIGITS)) < 8:
-            return False
-    return bool(_PHONE.search(text))
-
-
-def _has_currency(text: str) -> bool:
-    """Whether ``_CURRENCY`` matches; ASCII text without "$", "usd", "eur", "dollar" does not.
-
-    (Ignoring case, some non-ASCII letters match ASCII ones: such text is always searched.)
-    """
-    if text.isascii() and "$" not in text:
-        lower = text.lower()
-        if "usd" not in lower and "eur" not in lower and "dollar" not in lower:
-            return False
-    return bool(_CURRENCY.search(text))
-
-
 _SCHEME = re.compile(r"^[a-z]+://")
 _DIGIT_OR_HYPHEN = re.compile(r"[\d-]")
 
@@ -382,7 +351,7 @@ class SpamFeatures(HashedTextFeatures):
         host = _host(url) if url else ""
         email_domain = email.rsplit("@", 1)[-1] if "@" in email else ""
         return [
-            math.log1p(_links(text)),
+            math.log1p(len(_URL.findall(text))),
             float(bool(url)),
             float(bool(host) and bool(_DIGIT_OR_HYPHEN.search(host))),
             float(bool(url) and "/" in _SCHEME.sub("", url.lower()).rstrip("/")),
@@ -395,8 +364,8 @@ class SpamFeatures(HashedTextFeatures):
             float(bool(host) and bool(email_domain) and host.endswith(email_domain)),
             math.log1p(len(_REPEATED_CHARS.findall(text))),
             capital_share(item.text),
-            float(_has_phone(text)),
-            float(_has_currency(text)),
+            float(bool(_PHONE.search(text))),
+            float(bool(_CURRENCY.search(text))),
             math.log1p(SPAM_WORDS_MATCHER.count(normalised, words)),
             math.log1p(len(text)) / 8,
         ]

@@ -16,7 +16,7 @@ from sklearn.metrics import matthews_corrcoef
 
 from moderation.classifiers import CommentInput, ModelError, load_model, retraining
 from moderation.classifiers import normalize as normalize_module
-from moderation.classifiers.features import SpamFeatures, ToxicityFeatures, capital_share
+from moderation.classifiers.features import SpamFeatures, ToxicityFeatures
 from moderation.classifiers.lexicon import (
     ENGLISH_INSULTS,
     ITALIAN_INSULTS,
@@ -338,13 +338,6 @@ TRICKY_TEXTS = [
     "http://bit.ly/free-money www.cheap-loans-4u.com best-deals.tk john@gmail.com",
     "+39 333 123 4567, call 800-555-0199, $100, 100€, £50, 9.99 usd, 20 euro, dollars",
 ]
-
-
-@pytest.mark.parametrize("text", TRICKY_TEXTS)
-def test_capital_share_counts_as_the_letter_patterns_do(text: str) -> None:
-    letters = len(re.findall(r"[^\W\d_]", text))
-    capitals = len(re.findall(r"[A-ZÀ-ÖØ-Þ]", text))
-    assert capital_share(text) == (capitals / letters if letters else 0.0)
 
 
 @pytest.mark.parametrize("entries", [ITALIAN_INSULTS, ENGLISH_INSULTS, SPAM_WORDS])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import string
 from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -34,8 +33,7 @@ _URL = re.compile(
 _REPEATED_CHARS = re.compile(r"(.)\1{3,}")
 _PHONE = re.compile(r"(?:\+?\d[\s.-]?){8,}")
 _CURRENCY = re.compile(r"[$€£]|\b(?:usd|eur|euro|dollars?)\b", re.IGNORECASE)
-#: Not a letter; the letters are ``[^\W\d_]``, so every character is one or the other.
-_NOT_LETTER = re.compile(r"[\W\d_]")
+_LETTER = re.compile(r"[^\W\d_]")
 _CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _DIGITS = re.compile(r"\d")
 _KEYWORD_NAME = re.compile(
@@ -288,19 +286,9 @@ def _share(count: int, total: int) -> float:
     return count / total if total else 0.0
 
 
-_ASCII_LETTERS = string.ascii_letters.encode("ascii")
-_ASCII_CAPITALS = string.ascii_uppercase.encode("ascii")
-
-
 def capital_share(text: str) -> float:
     """Share of the letters that are capitals."""
-    if text.isascii():
-        # The same counts as below: in ASCII text the letters are [A-Za-z], capitals [A-Z].
-        raw = text.encode("ascii")
-        letters = len(raw) - len(raw.translate(None, _ASCII_LETTERS))
-        capitals = len(raw) - len(raw.translate(None, _ASCII_CAPITALS))
-        return capitals / letters if letters else 0.0
-    letters = len(text) - len(_NOT_LETTER.findall(text))  # fewer matches than the letters
+    letters = len(_LETTER.findall(text))
     return len(_CAPITAL.findall(text)) / letters if letters else 0.0
 
 

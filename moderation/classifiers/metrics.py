@@ -48,8 +48,8 @@ def best_threshold(
     fpr_rows: np.ndarray | None = None,
     score: Callable[[np.ndarray, np.ndarray], float] = matthews_corrcoef,
 ) -> float:
-    """The threshold of highest ``score`` (MCC) among those flagging at most ``max_fpr`` of
-    negatives.
+    """The threshold of highest ``score`` (by default MCC) among those flagging at most
+    ``max_fpr`` of negatives.
 
     With ``fpr_rows`` (a boolean mask), only the negatives among those rows count for the
     ``max_fpr`` limit (e.g. the Italian ones); the score is still over all rows.

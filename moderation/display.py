@@ -258,12 +258,19 @@ def starts_with_a(name: str) -> bool:
     return unicodedata.normalize("NFD", name.strip())[:1].lower() == "a"
 
 
-def reply_to_text(name: str) -> SafeString:
-    """What follows "Reply" for screen readers: 'to Anna', in Italian 'ad Anna' / 'a Marco'."""
-    if starts_with_a(name):  # the same context as the form's "Reply to NAME"
-        text = pgettext("before a name starting with A", "to %(name)s")
-    else:
-        text = gettext("to %(name)s")
+def reply_to_forms() -> tuple[str, str]:
+    """The translations of "to NAME": the plain one and the one before a name starting
+    with a (the same context as the form's "Reply to NAME")."""
+    return gettext("to %(name)s"), pgettext("before a name starting with A", "to %(name)s")
+
+
+def reply_to_text(name: str, forms: tuple[str, str] | None = None) -> SafeString:
+    """What follows "Reply" for screen readers: 'to Anna', in Italian 'ad Anna' / 'a Marco'.
+
+    ``forms``: ``reply_to_forms()`` when the caller has translated them once for many names.
+    """
+    plain, before_a = forms or reply_to_forms()
+    text = before_a if starts_with_a(name) else plain
     return mark_safe(text % {"name": escape(name)})  # noqa: S308  (the name is escaped)
 
 
@@ -298,6 +305,7 @@ def render_threads(
     words = {
         "awaiting": escape(gettext("Your comment is awaiting moderation.")),
         "reply": escape(gettext("Reply")),
+        "reply_to": reply_to_forms(),
         "edit": escape(gettext("Edit or delete")),
         "report": escape(gettext("Report")),
         "edit_url": _url_pattern("moderation:edit"),
@@ -336,10 +344,11 @@ def _render_node(node: Node, parts: list[str], words: dict, open_: bool, max_dep
         f'    <div class="mod-comment__text">{comment_text_html(c.text)}</div>\n    '
     )
     if published and open_ and c.depth + 1 < max_depth:
+        label = reply_to_text(c.author_name, words["reply_to"])
         parts.append(
             f'\n    <a class="mod-comment__reply" rel="nofollow" href="?{REPLY_PARAM}={pk}'
             f'#respond" data-comment-id="{pk}" data-author="{name}">{words["reply"]}'
-            f'<span class="visually-hidden"> {reply_to_text(c.author_name)}</span></a>\n    '
+            f'<span class="visually-hidden"> {label}</span></a>\n    '
         )
     parts.append("\n    ")
     if pk in words["editable"]:

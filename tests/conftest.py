@@ -16,8 +16,9 @@ from playwright.sync_api import Browser, sync_playwright
 
 from moderation.second_thought import acknowledgement
 from project.articles.models import Article
+from project.embedded_redis import EmbeddedRedis
 
-from .helpers import Broker, WorkerProcess, database_url_for_subprocess
+from .helpers import Broker, WorkerProcess, database_url_for_subprocess, point_producer_at
 
 # Every test session gets its own queue, so that parallel runs on one Redis never mix.
 TEST_QUEUE = f"moderation-test-{uuid.uuid4().hex[:8]}"
@@ -116,6 +117,16 @@ def broker(tmp_path_factory) -> Broker:
     broker.use_for_producer(TEST_QUEUE)
     yield broker
     broker.stop()
+
+
+@pytest.fixture
+def own_redis(broker, tmp_path):
+    """A Redis of this test's own, which the test may stop and start; the producer uses it."""
+    redis = EmbeddedRedis(tmp_path / "own.sock").start()
+    point_producer_at(redis.url, TEST_QUEUE)
+    yield redis
+    redis.stop()
+    point_producer_at(broker.url, TEST_QUEUE)
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from bench.load import DroppedConnections, RedisOutage, check, new_tag, post_at_
 from bench.stack import free_port, wait_http
 from moderation import services, tasks
 from moderation.models import Comment, ModerationEvent
-from project.embedded_redis import EmbeddedRedis
 
 from .conftest import TEST_QUEUE, form_fields
 from .helpers import ROOT, WorkerProcess, database_url_for_subprocess, point_producer_at, wait_for
@@ -107,16 +106,6 @@ def test_a_comment_whose_submitted_event_fails_is_not_saved_at_all(an_article, p
 
 
 # Real processes under load ------------------------------------------------------------------
-
-
-@pytest.fixture
-def own_redis(broker, tmp_path):
-    """A Redis of this test's own, which the test stops and starts."""
-    redis = EmbeddedRedis(tmp_path / "load.sock").start()
-    point_producer_at(redis.url, TEST_QUEUE)
-    yield redis
-    redis.stop()
-    point_producer_at(broker.url, TEST_QUEUE)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from django.test import Client
 
 from moderation import model_registry, tasks
 from moderation.models import AuthorRule, Comment, ModerationEvent, Status
-from project.embedded_redis import EmbeddedRedis
 
 from .conftest import TEST_QUEUE
 from .helpers import (
@@ -87,20 +86,10 @@ def test_the_batch_task_decides_a_backlog(worker, an_article):
     assert ModerationEvent.objects.filter(action="classified").count() == 300
 
 
-@pytest.fixture
-def own_broker(broker, tmp_path):
-    """A Redis of this test's own, which the test may stop and start."""
-    redis = EmbeddedRedis(tmp_path / "own.sock").start()
-    point_producer_at(redis.url, TEST_QUEUE)
-    yield redis
-    redis.stop()
-    point_producer_at(broker.url, TEST_QUEUE)
-
-
 def test_broker_down_at_submit_the_comment_waits_and_the_sweeper_decides_it(
-    own_broker, an_article, post_comment, settings
+    own_redis, an_article, post_comment, settings
 ):
-    own_broker.stop()
+    own_redis.stop()
     comment = posted(Client(), an_article, post_comment, comment=CLEAN)
     assert comment.status == Status.PENDING  # saved, the reader got the normal redirect
 
@@ -109,9 +98,9 @@ def test_broker_down_at_submit_the_comment_waits_and_the_sweeper_decides_it(
     comment.refresh_from_db()
     assert comment.requeued_at is None  # so the next pass tries again
 
-    own_broker.start()
-    point_producer_at(own_broker.url, TEST_QUEUE)
-    worker = WorkerProcess(own_broker.url, TEST_QUEUE, database_url_for_subprocess()).start()
+    own_redis.start()
+    point_producer_at(own_redis.url, TEST_QUEUE)
+    worker = WorkerProcess(own_redis.url, TEST_QUEUE, database_url_for_subprocess()).start()
     try:
         assert tasks.sweep_pending() == 1
         assert wait_for(lambda: decided(comment.pk)).status == Status.PUBLISHED

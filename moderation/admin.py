@@ -44,9 +44,7 @@ from .models import (
     Status,
 )
 from .policy import LINK_PATTERN
-
-MODERATE_PERMISSION = "moderation.can_moderate"
-
+from .roles import can_moderate
 
 # Highlighting the words behind the scores ---------------------------------------------------
 
@@ -465,7 +463,7 @@ class CommentReportInline(admin.TabularInline):
     can_delete = False
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(MODERATE_PERMISSION)
+        return can_moderate(request.user)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -569,7 +567,7 @@ class CommentAdmin(admin.ModelAdmin):
     # Permissions: the queue is for moderators; no one edits a comment or its status here.
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(MODERATE_PERMISSION)
+        return can_moderate(request.user)
 
     def has_view_permission(self, request, obj=None):
         return self.has_moderate_permission(request) and super().has_view_permission(request, obj)
@@ -842,7 +840,7 @@ class AuthorRuleAdmin(admin.ModelAdmin):
 
 @admin.action(description=_("Activate the selected version (promote or roll back)"))
 def activate_version(modeladmin, request, queryset):
-    if not request.user.has_perm(MODERATE_PERMISSION):
+    if not can_moderate(request.user):
         raise PermissionDenied
     if queryset.count() != 1:
         messages.error(request, gettext("Select exactly one version to activate."))
@@ -857,7 +855,7 @@ def activate_version(modeladmin, request, queryset):
 
 @admin.action(description=_("Stop the selected candidates scoring in shadow"))
 def retire_versions(modeladmin, request, queryset):
-    if not request.user.has_perm(MODERATE_PERMISSION):
+    if not can_moderate(request.user):
         raise PermissionDenied
     for version in queryset:
         model_registry.retire(version.version)
@@ -867,10 +865,10 @@ class ModeratorsOnly:
     """Views of the registry for moderators only, refused before an object is even looked up."""
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(MODERATE_PERMISSION)
+        return can_moderate(request.user)
 
     def get_object(self, request, object_id, from_field=None):
-        if not request.user.has_perm(MODERATE_PERMISSION):
+        if not can_moderate(request.user):
             raise PermissionDenied
         return super().get_object(request, object_id, from_field)
 

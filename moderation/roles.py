@@ -1,4 +1,5 @@
-"""The Moderators group: made by the migrations and made again after every migrate or flush."""
+"""Who moderates: the one moderate permission, and the Moderators group made by the migrations
+and made again after every migrate or flush."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from typing import Any
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 
+MODERATE_CODENAME = "can_moderate"
+MODERATE_PERMISSION = f"moderation.{MODERATE_CODENAME}"
 MODERATORS_GROUP = "Moderators"
 MODERATOR_PERMISSIONS = (
-    "can_moderate",
+    MODERATE_CODENAME,
     "view_comment",
     "change_comment",
     "view_moderationevent",
@@ -18,6 +21,11 @@ MODERATOR_PERMISSIONS = (
     "change_authorrule",
     "delete_authorrule",
 )
+
+
+def can_moderate(user: Any) -> bool:
+    """Whether ``user`` holds the moderate permission (being staff is not enough)."""
+    return user is not None and user.has_perm(MODERATE_PERMISSION)
 
 
 def ensure_moderators_group(group_model: Any, permission_model: Any) -> Any:

@@ -6,7 +6,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-MODERATE_PERMISSION = "moderation.can_moderate"
+from ..roles import can_moderate
 
 
 class CanModerate(BasePermission):
@@ -14,4 +14,4 @@ class CanModerate(BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and user.has_perm(MODERATE_PERMISSION))
+        return bool(user and user.is_authenticated and can_moderate(user))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from .. import stats
+from ..roles import can_moderate
 
 register = template.Library()
 
@@ -13,5 +14,5 @@ register = template.Library()
 def awaiting_review_badge(context) -> dict:
     """The number of comments awaiting review, linked to the queue, for moderators only."""
     user = getattr(context.get("request"), "user", None)
-    allowed = user is not None and user.has_perm("moderation.can_moderate")
+    allowed = can_moderate(user)
     return {"allowed": allowed, "count": stats.awaiting_review().count() if allowed else 0}

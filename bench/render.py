@@ -108,22 +108,21 @@ def time_page(url: str, repeat: int) -> dict:
 
 def clear_caches() -> None:
     """Empty the per-process caches of rendered comment texts and dates, where there are any."""
-    from moderation import display
+    from moderation import formatting
 
-    for name in ("comment_text_html", "_datetime_text", "_date_text", "_time_text", "_at_text"):
-        getattr(display, name, None) and getattr(display, name).cache_clear()
+    for name in ("comment_text_html", "_date_text", "_time_text", "_at_text"):
+        getattr(formatting, name).cache_clear()
 
 
 def same_markup_as_template(article) -> bool:
     """Whether the Python-rendered threads equal moderation/comment.html rendered per comment."""
     from django.test import RequestFactory
 
-    from moderation import display
+    from moderation.section import section_context
+    from moderation.thread_html import render_threads_by_template
 
-    if not hasattr(display, "render_threads"):
-        return True
-    context = display.section_context(RequestFactory().get("/"), article)
-    return display.render_threads_by_template(context) == context["threads_html"]
+    context = section_context(RequestFactory().get("/"), article)
+    return render_threads_by_template(context) == context["threads_html"]
 
 
 def profile_page(url: str) -> None:

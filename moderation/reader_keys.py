@@ -7,25 +7,20 @@ A report is refused when either key matches an earlier report of the same commen
   which honours ``TRUSTED_PROXIES``); the address itself is never stored. The form and the
   API derive it the same way, so a reader cannot report once through each.
 - ``reader_key``: in a browser, the random token of a signed cookie set on the first report
-  (clearing cookies does not beat the network key). API clients have no such cookie: their
-  key is ``api:`` and the network key, so the address is what tells them apart; clients
-  whose address cannot be known (a garbled proxy chain) share one key, ``api:unknown``, and
-  so at most one of them reports a given comment.
+  (``reader_cookies.browser_reader_key``; clearing cookies does not beat the network key).
+  API clients have no such cookie: their key is ``api:`` and the network key, so the
+  address is what tells them apart; clients whose address cannot be known (a garbled proxy
+  chain) share one key, ``api:unknown``, and so at most one of them reports a given comment.
 """
 
 from __future__ import annotations
 
-import secrets
-
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
 from .client_ip import client_ip
 
-READER_COOKIE = "moderation_reader"
-READER_SALT = "moderation.reader"
 NETWORK_SALT = "moderation.report-network"
-READER_COOKIE_AGE = 365 * 24 * 3600
 API_READER_PREFIX = "api:"
 API_UNKNOWN_ADDRESS = f"{API_READER_PREFIX}unknown"
 
@@ -34,25 +29,6 @@ def network_key(request: HttpRequest) -> str:
     """A keyed hash of the client's address; empty when the address cannot be known."""
     ip = client_ip(request)
     return salted_hmac(NETWORK_SALT, ip).hexdigest() if ip else ""
-
-
-def browser_reader_key(request: HttpRequest) -> tuple[str, bool]:
-    """The random token of this browser's signed cookie, and whether it is new."""
-    token = request.get_signed_cookie(READER_COOKIE, default="", salt=READER_SALT)
-    return (token, False) if token else (secrets.token_urlsafe(24), True)
-
-
-def remember_reader(request: HttpRequest, response: HttpResponse, reader_key: str) -> None:
-    """Give the browser its reader cookie (set on its first report)."""
-    response.set_signed_cookie(
-        READER_COOKIE,
-        reader_key,
-        salt=READER_SALT,
-        max_age=READER_COOKIE_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure(),
-    )
 
 
 def api_keys(request: HttpRequest) -> tuple[str, str]:

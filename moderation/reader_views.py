@@ -10,20 +10,17 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import display, notifications, services
+from . import notifications, services
 from .forms import EditCommentForm, ReportForm
+from .http import SeeOther, comment_url, target_url
 from .models import Comment, Status
-from .reader_keys import browser_reader_key, network_key, remember_reader
-from .views import SeeOther, _target_url
-
-
-def _comment_url(comment: Comment) -> str:
-    return f"{_target_url(comment.target)}#comment-{comment.pk}"
+from .reader_cookies import browser_reader_key, own_comment_ids, remember_reader
+from .reader_keys import network_key
 
 
 def _own_editable(request: HttpRequest, pk: int) -> Comment:
     """The reader's own comment (signed cookie) while its edit window is open; else 404."""
-    if pk not in display.own_comment_ids(request):
+    if pk not in own_comment_ids(request):
         raise Http404
     comment = get_object_or_404(Comment, pk=pk)
     if not services.can_edit(comment):
@@ -41,8 +38,8 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
         except services.CommentError as error:
             form.add_error(None, error.message)
         else:
-            return SeeOther(_comment_url(comment))
-    context = {"comment": comment, "form": form, "target_url": _target_url(comment.target)}
+            return SeeOther(comment_url(comment))
+    context = {"comment": comment, "form": form, "target_url": target_url(comment.target)}
     return render(request, "moderation/edit.html", context, status=400 if form.errors else 200)
 
 
@@ -53,13 +50,13 @@ def delete_comment(request: HttpRequest, pk: int) -> HttpResponse:
         services.delete_by_author(comment)
     except services.CommentError:
         raise Http404 from None
-    return SeeOther(f"{_target_url(comment.target)}#comments")
+    return SeeOther(f"{target_url(comment.target)}#comments")
 
 
 @require_http_methods(["GET", "POST"])
 def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment, pk=pk, status=Status.PUBLISHED)
-    context = {"comment": comment, "target_url": _target_url(comment.target)}
+    context = {"comment": comment, "target_url": target_url(comment.target)}
     if request.method == "GET" and request.GET.get("sent"):
         return render(request, "moderation/report.html", {**context, "sent": True})
     form = ReportForm(request.POST or None)
@@ -98,5 +95,5 @@ def unsubscribe_replies(request: HttpRequest, token: str) -> HttpResponse:
     done = request.method == "POST"
     if done:
         services.stop_reply_notifications(comment)
-    context = {"comment": comment, "done": done, "target_url": _target_url(comment.target)}
+    context = {"comment": comment, "done": done, "target_url": target_url(comment.target)}
     return render(request, "moderation/unsubscribe.html", context)

@@ -6,65 +6,33 @@ import functools
 import logging
 
 from django import db
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from . import display, second_thought, services
-from .client_ip import client_ip
+from . import second_thought, services
 from .forms import CommentForm, TargetError, load_target, sign_target, target_of_expired
+from .http import (
+    UNAVAILABLE_MESSAGE,
+    UNAVAILABLE_RETRY_AFTER,
+    SeeOther,
+    build_submission,
+    drop_connection,
+    target_url,
+)
+from .reader_cookies import remember_own_comment, update_remembered_author
+from .section import section_context, template_names
 
 logger = logging.getLogger(__name__)
 
 HONEYPOT_REASON = "honeypot field filled"
-UNAVAILABLE_MESSAGE = _(
-    "Your comment could not be saved because the site is busy. "
-    "Please wait a moment and send it again."
-)
-
-
-class SeeOther(HttpResponseRedirect):
-    status_code = 303
-
-
-def _target_url(target) -> str:
-    get_url = getattr(target, "get_absolute_url", None)
-    return get_url() if get_url else "/"
 
 
 def _form_again(request: HttpRequest, target, form: CommentForm, status: int) -> HttpResponse:
     """The form with the reader's input kept and the errors next to the fields."""
-    context = display.section_context(request, target, form=form)
-    context["target_url"] = _target_url(target)
-    return render(
-        request, display.template_names(target, "form_errors.html"), context, status=status
-    )
-
-
-def build_submission(request: HttpRequest, target, data: dict) -> services.Submission:
-    """The reader's submission from the form's cleaned data and the request's metadata."""
-    return services.Submission(
-        target=target,
-        author_name=data["author"],
-        author_email=data["email"],
-        author_url=data.get("url") or "",
-        text=data["comment"],
-        parent=data.get("parent"),
-        ip_address=client_ip(request),
-        user_agent=request.headers.get("User-Agent", ""),
-        language=get_language() or "",
-        user=request.user,
-        notify_replies=bool(data.get("notify_replies")),
-    )
-
-
-def drop_connection() -> None:
-    """Close the connection after a database error so that the next query opens a new one
-    (kept inside a transaction, whose owner must roll it back first)."""
-    if not db.connection.in_atomic_block:
-        db.connection.close()
+    context = section_context(request, target, form=form)
+    context["target_url"] = target_url(target)
+    return render(request, template_names(target, "form_errors.html"), context, status=status)
 
 
 def _unavailable(request: HttpRequest, error: db.Error) -> HttpResponse:
@@ -83,7 +51,7 @@ def _unavailable(request: HttpRequest, error: db.Error) -> HttpResponse:
         response = render(
             request, "moderation/bad_request.html", {"message": UNAVAILABLE_MESSAGE}, status=503
         )
-    response["Retry-After"] = "5"
+    response["Retry-After"] = UNAVAILABLE_RETRY_AFTER
     return response
 
 
@@ -102,14 +70,14 @@ def _ask_second_thought(
     request: HttpRequest, target, form: CommentForm, kinds: list[str]
 ) -> HttpResponse:
     """The form once more, input kept, asking whether to edit or post anyway (HTTP 200)."""
-    context = display.section_context(request, target, form=form)
-    context["target_url"] = _target_url(target)
+    context = section_context(request, target, form=form)
+    context["target_url"] = target_url(target)
     context["second_thought"] = {
         "messages": [second_thought.MESSAGES[kind] for kind in kinds],
         "ack": second_thought.acknowledgement(form.cleaned_data["comment"]),
         "field": second_thought.ACK_FIELD,
     }
-    return render(request, display.template_names(target, "second_thought.html"), context)
+    return render(request, template_names(target, "second_thought.html"), context)
 
 
 @require_POST
@@ -133,7 +101,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
     submission = build_submission(request, target, form.cleaned_data)
     if form.is_trapped:
         services.submit_trapped_spam(submission, HONEYPOT_REASON)
-        return SeeOther(_target_url(target))
+        return SeeOther(target_url(target))
     acknowledged = second_thought.is_acknowledged(
         request.POST.get(second_thought.ACK_FIELD, ""), submission.text
     )
@@ -147,9 +115,9 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         form.add_error(None, error.message)
         return _form_again(request, target, form, status=error.status_code)
 
-    response = SeeOther(f"{_target_url(target)}#comment-{comment.pk}")
-    display.remember_own_comment(request, response, comment)
-    display.update_remembered_author(
+    response = SeeOther(f"{target_url(target)}#comment-{comment.pk}")
+    remember_own_comment(request, response, comment)
+    update_remembered_author(
         request, response, form.cleaned_data, consent=form.cleaned_data["save_info"]
     )
     return response

@@ -8,11 +8,12 @@ import pytest
 from django.test import Client, RequestFactory
 from django.utils import translation
 
-from moderation import display
-from moderation.display import REMEMBER_COOKIE
 from moderation.forms import load_target, sign_target
 from moderation.models import Comment, ModerationEvent, Status
+from moderation.reader_cookies import REMEMBER_COOKIE
 from moderation.second_thought import acknowledgement
+from moderation.section import section_context
+from moderation.thread_html import render_threads_by_template
 
 from .conftest import form_fields
 from .factories import make_comment
@@ -484,7 +485,7 @@ def test_the_python_rendered_threads_equal_the_comment_template(an_article, lang
     make_comment(an_article, parent=child, author_name="Marco & co", text="<script>")
     make_comment(an_article, author_name="Dario", text="Riga uno\nriga due")
     with translation.override(language):
-        context = display.section_context(RequestFactory().get("/"), an_article)
-        by_template = display.render_threads_by_template(context)
+        context = section_context(RequestFactory().get("/"), an_article)
+        by_template = render_threads_by_template(context)
     assert context["threads_html"] == by_template
     assert "Àlberto &lt;b&gt;" in by_template and "&lt;script&gt;" in by_template

@@ -27,8 +27,13 @@ from rest_framework.settings import api_settings
 
 from .. import reader_keys, services
 from ..conf import moderation_settings
+from ..http import (
+    UNAVAILABLE_MESSAGE,
+    UNAVAILABLE_RETRY_AFTER,
+    build_submission,
+    drop_connection,
+)
 from ..models import Comment, Status
-from ..views import UNAVAILABLE_MESSAGE, build_submission, drop_connection
 from . import serializers as s
 from .pagination import CommentCursorPagination
 from .parsers import BoundedJSONParser
@@ -123,7 +128,7 @@ class APIView(GenericAPIView):
         if isinstance(exc, db.Error):
             drop_connection()
             response = Response({"detail": UNAVAILABLE_MESSAGE}, status=503)
-            response["Retry-After"] = "5"
+            response["Retry-After"] = UNAVAILABLE_RETRY_AFTER
             return response
         return super().handle_exception(exc)
 

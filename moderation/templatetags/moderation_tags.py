@@ -9,8 +9,9 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from .. import display
+from .. import formatting
 from ..models import Comment
+from ..section import section_context, template_names
 
 register = template.Library()
 
@@ -20,8 +21,8 @@ def comment_section(context, target) -> SafeString:
     """The published comments of ``target``, the reader's own pending ones, and the form."""
     request = context["request"]
     return render_to_string(
-        display.template_names(target, "section.html"),
-        display.section_context(request, target),
+        template_names(target, "section.html"),
+        section_context(request, target),
         request=request,
     )
 
@@ -45,22 +46,22 @@ def moderation_head() -> SafeString:
 @register.filter
 def comment_text(text: str) -> SafeString:
     """The comment escaped, paragraphs and line breaks kept, bare URLs made nofollow links."""
-    return display.comment_text_html(text)
+    return formatting.comment_text_html(text)
 
 
 @register.filter
 def comment_datetime(value) -> str:
     """'28 novembre 2026 alle 14:05' in Italian, 'November 28, 2026 at 2:05 pm' in English."""
-    return display.comment_datetime_text(value)
+    return formatting.comment_datetime_text(value)
 
 
 @register.filter
 def reply_to(name: str) -> SafeString:
     """'to NAME' after "Reply" ('a Marco', 'ad Anna' in Italian)."""
-    return display.reply_to_text(name)
+    return formatting.reply_to_text(name)
 
 
 @register.filter
 def starts_with_a(name: str) -> bool:
     """Whether a preposition before ``name`` takes its form for names beginning with a."""
-    return display.starts_with_a(name)
+    return formatting.starts_with_a(name)

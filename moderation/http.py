@@ -1,0 +1,59 @@
+"""What the HTML views and the API views share: where a comment lives on the site, the
+reader's submission built from a request, and the answer when the database is away."""
+
+from __future__ import annotations
+
+from django import db
+from django.http import HttpRequest, HttpResponseRedirect
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .client_ip import client_ip
+from .models import Comment
+
+UNAVAILABLE_MESSAGE = _(
+    "Your comment could not be saved because the site is busy. "
+    "Please wait a moment and send it again."
+)
+#: Seconds a client is asked to wait (``Retry-After``) when the database is unavailable.
+UNAVAILABLE_RETRY_AFTER = "5"
+
+
+class SeeOther(HttpResponseRedirect):
+    status_code = 303
+
+
+def target_url(target) -> str:
+    """The page of the commented object, or the site's root when it has none."""
+    get_url = getattr(target, "get_absolute_url", None)
+    return get_url() if get_url else "/"
+
+
+def comment_url(comment: Comment) -> str:
+    """The comment's anchor on the page of its object."""
+    return f"{target_url(comment.target)}#comment-{comment.pk}"
+
+
+def build_submission(request: HttpRequest, target, data: dict) -> services.Submission:
+    """The reader's submission from the form's cleaned data and the request's metadata."""
+    return services.Submission(
+        target=target,
+        author_name=data["author"],
+        author_email=data["email"],
+        author_url=data.get("url") or "",
+        text=data["comment"],
+        parent=data.get("parent"),
+        ip_address=client_ip(request),
+        user_agent=request.headers.get("User-Agent", ""),
+        language=get_language() or "",
+        user=request.user,
+        notify_replies=bool(data.get("notify_replies")),
+    )
+
+
+def drop_connection() -> None:
+    """Close the connection after a database error so that the next query opens a new one
+    (kept inside a transaction, whose owner must roll it back first)."""
+    if not db.connection.in_atomic_block:
+        db.connection.close()

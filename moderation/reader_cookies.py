@@ -1,0 +1,103 @@
+"""The reader's cookies, all signed: the comments they posted from this browser (to show them
+while pending and to let them edit), the name, email and website they asked to be remembered,
+and the random token that tells one reporting browser from another (see ``reader_keys``)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+from django.http import HttpRequest, HttpResponse
+
+from .conf import moderation_settings
+from .models import Comment
+
+OWN_COMMENTS_COOKIE = "moderation_own"
+OWN_COMMENTS_SALT = "moderation.own-comments"
+_MAX_OWN = 50
+REMEMBER_COOKIE = "moderation_author"
+REMEMBER_SALT = "moderation.remember"
+READER_COOKIE = "moderation_reader"
+READER_SALT = "moderation.reader"
+READER_COOKIE_AGE = 365 * 24 * 3600
+
+
+def _set(request: HttpRequest, response: HttpResponse, name: str, value: str, **kwargs) -> None:
+    """Set a signed cookie scripts cannot read, sent back on links from other sites."""
+    response.set_signed_cookie(
+        name, value, httponly=True, samesite="Lax", secure=request.is_secure(), **kwargs
+    )
+
+
+# The reader's own comments ------------------------------------------------------------------
+
+
+def own_comment_ids(request: HttpRequest) -> list[int]:
+    value = request.get_signed_cookie(
+        OWN_COMMENTS_COOKIE,
+        default="",
+        salt=OWN_COMMENTS_SALT,
+        max_age=moderation_settings.OWN_COMMENTS_COOKIE_AGE,
+    )
+    return [int(pk) for pk in value.split(",") if pk.isdigit()]
+
+
+def remember_own_comment(request: HttpRequest, response: HttpResponse, comment: Comment) -> None:
+    ids = [comment.pk, *own_comment_ids(request)][:_MAX_OWN]
+    _set(
+        request,
+        response,
+        OWN_COMMENTS_COOKIE,
+        ",".join(map(str, ids)),
+        salt=OWN_COMMENTS_SALT,
+        max_age=moderation_settings.OWN_COMMENTS_COOKIE_AGE,
+    )
+
+
+# "Save my name, email and website" ----------------------------------------------------------
+
+
+def remembered_author(request: HttpRequest) -> dict[str, str]:
+    raw = request.get_signed_cookie(
+        REMEMBER_COOKIE,
+        default="",
+        salt=REMEMBER_SALT,
+        max_age=moderation_settings.REMEMBER_COOKIE_AGE,
+    )
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return {k: str(data[k]) for k in ("author", "email", "url") if k in data}
+
+
+def update_remembered_author(
+    request: HttpRequest, response: HttpResponse, cleaned: dict, consent: bool
+) -> None:
+    """Store name, email and website with consent; without it, forget what was stored."""
+    if not consent:
+        response.delete_cookie(REMEMBER_COOKIE, samesite="Lax")
+        return
+    value = json.dumps({k: cleaned.get(k) or "" for k in ("author", "email", "url")})
+    _set(
+        request,
+        response,
+        REMEMBER_COOKIE,
+        value,
+        salt=REMEMBER_SALT,
+        max_age=moderation_settings.REMEMBER_COOKIE_AGE,
+    )
+
+
+# The reporting browser ----------------------------------------------------------------------
+
+
+def browser_reader_key(request: HttpRequest) -> tuple[str, bool]:
+    """The random token of this browser's signed cookie, and whether it is new."""
+    token = request.get_signed_cookie(READER_COOKIE, default="", salt=READER_SALT)
+    return (token, False) if token else (secrets.token_urlsafe(24), True)
+
+
+def remember_reader(request: HttpRequest, response: HttpResponse, reader_key: str) -> None:
+    """Give the browser its reader cookie (set on its first report)."""
+    _set(request, response, READER_COOKIE, reader_key, salt=READER_SALT, max_age=READER_COOKIE_AGE)

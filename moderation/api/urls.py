@@ -2,29 +2,29 @@
 
 from django.urls import path
 
-from . import views
+from . import authors, moderation, public
 
 app_name = "moderation-api"
 urlpatterns = [
-    path("comments/", views.CommentListCreateView.as_view(), name="comments"),
-    path("comments/count/", views.CommentCountView.as_view(), name="comment-count"),
-    path("comments/<int:pk>/", views.CommentDetailView.as_view(), name="comment"),
-    path("comments/<int:pk>/report/", views.CommentReportView.as_view(), name="comment-report"),
-    path("moderation/queue/", views.QueueView.as_view(), name="queue"),
+    path("comments/", public.CommentListCreateView.as_view(), name="comments"),
+    path("comments/count/", public.CommentCountView.as_view(), name="comment-count"),
+    path("comments/<int:pk>/", authors.CommentDetailView.as_view(), name="comment"),
+    path("comments/<int:pk>/report/", public.CommentReportView.as_view(), name="comment-report"),
+    path("moderation/queue/", moderation.QueueView.as_view(), name="queue"),
     path(
         "moderation/comments/<int:pk>/",
-        views.ModerationCommentView.as_view(),
+        moderation.ModerationCommentView.as_view(),
         name="moderation-comment",
     ),
     path(
         "moderation/comments/<int:pk>/decision/",
-        views.DecisionView.as_view(),
+        moderation.DecisionView.as_view(),
         name="decision",
     ),
-    path("moderation/decisions/", views.BulkDecisionView.as_view(), name="decisions"),
+    path("moderation/decisions/", moderation.BulkDecisionView.as_view(), name="decisions"),
     path(
         "moderation/comments/<int:pk>/author-rule/",
-        views.AuthorRuleView.as_view(),
+        moderation.AuthorRuleView.as_view(),
         name="author-rule",
     ),
 ]

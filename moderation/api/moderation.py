@@ -1,0 +1,170 @@
+"""The moderators' endpoints: the queue, a comment with its audit trail, decisions one by
+one or in bulk, and author rules. Only users who may moderate reach them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .. import services
+from ..models import Comment, Status
+from . import serializers as s
+from .base import APIView
+from .pagination import CommentCursorPagination
+from .parsers import BoundedJSONParser
+from .permissions import CanModerate
+from .schema import ERROR, ID_PARAMETER, MODERATOR_ERRORS, QUERY_ERRORS
+
+#: The moderators' actions and the service each one calls.
+DECISIONS: dict[str, Callable[..., Comment]] = {
+    "approve": services.approve,
+    "reject": services.reject,
+    "spam": services.mark_spam,
+    "ham": services.mark_ham,
+    "restore": services.restore,
+}
+
+
+def _for_moderators() -> QuerySet[Comment]:
+    return Comment.objects.select_related("content_type")
+
+
+class QueueView(APIView):
+    """Comments waiting for a human: held ones, and pending ones the workers left behind."""
+
+    permission_classes = [CanModerate]
+    pagination_class = CommentCursorPagination
+    serializer_class = s.ModerationCommentSerializer
+
+    @extend_schema(
+        summary="The moderation queue, oldest first",
+        responses={
+            200: s.ModerationCommentSerializer(many=True),
+            **MODERATOR_ERRORS,
+            400: QUERY_ERRORS,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        overdue = services.overdue_pending().values("pk")
+        queue = _for_moderators().filter(Q(status=Status.HELD) | Q(pk__in=overdue))
+        page = self.paginate_queryset(queue)
+        return self.get_paginated_response(s.ModerationCommentSerializer(page, many=True).data)
+
+
+def _detail(pk: int) -> Comment:
+    return get_object_or_404(
+        _for_moderators().prefetch_related("events__user"),
+        pk=pk,
+    )
+
+
+class ModerationCommentView(APIView):
+    permission_classes = [CanModerate]
+    serializer_class = s.ModerationCommentDetailSerializer
+
+    @extend_schema(
+        summary="A comment with its scores, explanation and audit trail",
+        parameters=[ID_PARAMETER],
+        responses={200: s.ModerationCommentDetailSerializer, **MODERATOR_ERRORS, 404: ERROR},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(s.ModerationCommentDetailSerializer(_detail(pk)).data)
+
+
+class DecisionView(APIView):
+    permission_classes = [CanModerate]
+    parser_classes = [BoundedJSONParser]
+    serializer_class = s.DecisionSerializer
+
+    @extend_schema(
+        summary="Approve, reject, mark as spam or ham, or restore a comment to the queue",
+        parameters=[ID_PARAMETER],
+        request=s.DecisionSerializer,
+        responses={
+            200: s.ModerationCommentDetailSerializer,
+            400: s.ValidationErrorsSerializer,
+            **MODERATOR_ERRORS,
+            404: ERROR,
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        decision = s.DecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        comment = get_object_or_404(Comment, pk=pk)
+        decide = DECISIONS[decision.validated_data["action"]]
+        decide(comment, by=request.user, reason=decision.validated_data["reason"])
+        return Response(s.ModerationCommentDetailSerializer(_detail(pk)).data)
+
+
+class BulkDecisionView(APIView):
+    permission_classes = [CanModerate]
+    parser_classes = [BoundedJSONParser]
+    serializer_class = s.BulkDecisionSerializer
+
+    @extend_schema(
+        summary="One decision on many comments, all or none",
+        request=s.BulkDecisionSerializer,
+        responses={
+            200: s.BulkDecisionResultSerializer,
+            400: s.ValidationErrorsSerializer,
+            **MODERATOR_ERRORS,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        decision = s.BulkDecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        action, reason = decision.validated_data["action"], decision.validated_data["reason"]
+        ids = list(dict.fromkeys(decision.validated_data["ids"]))
+        comments = Comment.objects.in_bulk(ids)
+        missing = [pk for pk in ids if pk not in comments]
+        if missing:
+            raise ValidationError(
+                {
+                    "ids": [
+                        _("No comment has the id %(ids)s.") % {"ids": ", ".join(map(str, missing))}
+                    ]
+                }
+            )
+        with transaction.atomic():
+            decided = [
+                DECISIONS[action](comments[pk], by=request.user, reason=reason) for pk in ids
+            ]
+        result = {"action": action, "comments": [{"id": c.pk, "status": c.status} for c in decided]}
+        return Response(s.BulkDecisionResultSerializer(result).data)
+
+
+class AuthorRuleView(APIView):
+    permission_classes = [CanModerate]
+    parser_classes = [BoundedJSONParser]
+    serializer_class = s.AuthorRuleRequestSerializer
+
+    @extend_schema(
+        summary="Block or trust the comment's author by email, email domain or IP address",
+        parameters=[ID_PARAMETER],
+        request=s.AuthorRuleRequestSerializer,
+        responses={
+            200: s.AuthorRuleSerializer,
+            400: s.ValidationErrorsSerializer,
+            **MODERATOR_ERRORS,
+            404: ERROR,
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        rule_request = s.AuthorRuleRequestSerializer(data=request.data)
+        rule_request.is_valid(raise_exception=True)
+        comment = get_object_or_404(Comment, pk=pk)
+        try:
+            rule = services.add_author_rule(comment, **rule_request.validated_data, by=request.user)
+        except ValueError:
+            raise ValidationError(
+                {"field": [_("This comment has no value for this field.")]}
+            ) from None
+        return Response(s.AuthorRuleSerializer(rule).data)

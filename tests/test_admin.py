@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Permission, User
 from django.db import connection
 from django.test import Client
@@ -13,7 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
-from moderation import admin as moderation_admin
+import moderation
+from moderation.admin.actions import MODERATION_ACTIONS
+from moderation.admin.comments import CommentAdmin
+from moderation.admin.markup import highlight
 from moderation.models import (
     AuthorRule,
     Comment,
@@ -306,7 +310,7 @@ def test_the_status_cannot_be_changed_through_the_change_form(moderator_client, 
 def test_no_one_edits_or_adds_comments_in_the_admin(rf, a_moderator):
     request = rf.get("/")
     request.user = User.objects.create_superuser("boss", "boss@example.org", "pw")
-    model_admin = moderation_admin.CommentAdmin(Comment, moderation_admin.admin.site)
+    model_admin = CommentAdmin(Comment, admin.site)
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_add_permission(request)
     assert "status" in model_admin.get_readonly_fields(request)
@@ -337,9 +341,7 @@ def test_the_words_behind_the_scores_are_highlighted_and_the_text_stays_escaped(
 
 
 def test_highlighted_words_cannot_inject_markup():
-    html = moderation_admin.highlight(
-        "a <b> b", {"spam": [['<img src=x onerror="1">', 1.0], ["b", 0.5]]}
-    )
+    html = highlight("a <b> b", {"spam": [['<img src=x onerror="1">', 1.0], ["b", 0.5]]})
     assert "<img" not in html
     assert html == 'a &lt;<mark class="mod-hl-spam" title="spam +0.50">b</mark>&gt; ' + (
         '<mark class="mod-hl-spam" title="spam +0.50">b</mark>'
@@ -391,7 +393,7 @@ def moderation_templates_first(settings):
     """The template order a site gets with "moderation" listed before "django.contrib.admin",
     which the index badge's ``admin/index.html`` override needs."""
     engine = {**settings.TEMPLATES[0]}
-    engine["DIRS"] = [Path(moderation_admin.__file__).parent / "templates", *engine["DIRS"]]
+    engine["DIRS"] = [Path(moderation.__file__).parent / "templates", *engine["DIRS"]]
     settings.TEMPLATES = [engine]
 
 
@@ -426,7 +428,7 @@ def test_staff_without_the_permission_see_no_badge(
 
 def _comment_admin_urls(comment: Comment) -> list[str]:
     """Every URL the Comment admin serves, with the comment's id filled in."""
-    model_admin = moderation_admin.admin.site._registry[Comment]
+    model_admin = admin.site._registry[Comment]
     urls = []
     for pattern in model_admin.get_urls():
         assert isinstance(pattern, URLPattern)
@@ -467,7 +469,7 @@ def test_staff_without_can_moderate_get_403_on_every_comment_admin_url(
     assert not ModerationEvent.objects.exists()
 
 
-@pytest.mark.parametrize("action", [a.__name__ for a in moderation_admin.MODERATION_ACTIONS])
+@pytest.mark.parametrize("action", [a.__name__ for a in MODERATION_ACTIONS])
 def test_staff_without_can_moderate_cannot_run_any_action(
     staff_who_can_see_but_not_moderate, an_article, action
 ):

@@ -96,26 +96,7 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
             },
         ),
     ]
-    readonly_fields = [
-        "status",
-        "highlighted_text",
-        "target_link",
-        "thread_context",
-        "author_name",
-        "author_email",
-        "website",
-        "ip_address",
-        "user_agent",
-        "language",
-        "user",
-        "author_history",
-        "scores",
-        "reasons_list",
-        "reports_count",
-        "model_version",
-        "created_at",
-        "decided_at",
-    ]
+    readonly_fields = [name for _title, part in fieldsets for name in part["fields"]]
 
     class Media:
         css = {"all": ["moderation/admin/queue.css"]}

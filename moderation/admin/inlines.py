@@ -12,7 +12,23 @@ from ..roles import can_moderate
 from .markup import score_bar
 
 
-class ModerationEventInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown under a comment that no one adds, changes or deletes here."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ModerationEventInline(ReadOnlyInline):
     model = ModerationEvent
     verbose_name = _("audit trail entry")
     verbose_name_plural = _("audit trail")
@@ -28,20 +44,9 @@ class ModerationEventInline(admin.TabularInline):
         "model_version",
         "previous_text",
     ]
-    extra = 0
-    can_delete = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("scores"))
     def scores(self, event):
@@ -54,24 +59,13 @@ class ModerationEventInline(admin.TabularInline):
         )
 
 
-class CommentReportInline(admin.TabularInline):
+class CommentReportInline(ReadOnlyInline):
     """Readers' reports of the comment (docs/readers.md); who reported is not shown."""
 
     model = CommentReport
     verbose_name = _("reader's report")
     verbose_name_plural = _("readers' reports")
     fields = readonly_fields = ["created_at", "reason", "note"]
-    extra = 0
-    can_delete = False
 
     def has_view_permission(self, request, obj=None):
         return can_moderate(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

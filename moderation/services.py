@@ -30,7 +30,6 @@ from .models import (
     Status,
     TrainingLabel,
 )
-from .stats import overdue_cutoff
 
 logger = logging.getLogger(__name__)
 
@@ -453,21 +452,11 @@ def pending_batch(comment_id: int) -> list[int]:
     return [comment_id, *others]
 
 
-def overdue_pending() -> models.QuerySet[Comment]:
-    """Pending comments the workers should have classified by now (the moderators' queue
-    shows them), whether or not the sweeper has enqueued them again."""
-    return Comment.objects.filter(status=Status.PENDING, created_at__lt=overdue_cutoff())
-
-
-def stale_pending() -> models.QuerySet[Comment]:
-    """Overdue pending comments the sweeper has not enqueued again within
-    ``PENDING_SWEEP_AFTER``: those it should enqueue now."""
-    cutoff = overdue_cutoff()
-    return overdue_pending().filter(Q(requeued_at=None) | Q(requeued_at__lt=cutoff))
+overdue_pending = Comment.objects.overdue  # moved: merge fixes callers
 
 
 def stale_pending_ids(limit: int = 10_000) -> list[int]:
-    return list(stale_pending().order_by("created_at").values_list("pk", flat=True)[:limit])
+    return list(Comment.objects.stale().order_by("created_at").values_list("pk", flat=True)[:limit])
 
 
 def requeue_stale_pending() -> int:

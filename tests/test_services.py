@@ -123,7 +123,7 @@ def test_a_swept_comment_is_enqueued_again_only_after_the_sweep_delay(an_article
         assert tasks.sweep_pending() == 1
         assert publish.call_count == 2
     # The moderators' queue still shows it: pending too long, enqueued again or not.
-    assert list(services.overdue_pending()) == [waiting]
+    assert list(Comment.objects.overdue()) == [waiting]
 
 
 def test_a_sweep_the_broker_refused_is_tried_again_by_the_next_pass(an_article, settings):

@@ -18,7 +18,7 @@ from django.db.models import Exists, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from . import policy, scoring, signals
+from . import dispatch, policy, scoring, signals
 from .classifiers import CommentInput
 from .conf import moderation_settings
 from .models import (
@@ -189,7 +189,7 @@ def submit_comment(sub: Submission) -> Comment:
             action="submitted",
             to_status=Status.PENDING,
         )
-        transaction.on_commit(lambda: enqueue_classification([comment.pk]))
+        transaction.on_commit(lambda: dispatch.enqueue_classification([comment.pk]))
         transaction.on_commit(
             lambda: signals.comment_submitted.send(sender=Comment, comment=comment)
         )
@@ -209,28 +209,6 @@ def submit_trapped_spam(sub: Submission, reason: str) -> Comment:
             reasons=[reason],
         )
     return comment
-
-
-def _publish(task: Any, args: tuple) -> bool:
-    """Hand one message to the broker, failing fast; False if the broker did not take it."""
-    try:
-        task.apply_async(args, retry=False)
-    except Exception:  # any broker failure: the comments stay pending, nothing is lost
-        return False
-    return True
-
-
-def enqueue_classification(comment_ids: list[int]) -> bool:
-    """Ask the workers to classify; if the broker is down, the sweeper will ask again."""
-    from .tasks import classify_comment
-
-    for pk in comment_ids:
-        if not _publish(classify_comment, (pk,)):
-            logger.warning(
-                "broker unavailable; %d comment(s) left for the sweeper", len(comment_ids)
-            )
-            return False
-    return True
 
 
 # Classification ---------------------------------------------------------------------------
@@ -466,13 +444,11 @@ def requeue_stale_pending() -> int:
     not enqueued again on every pass; if the broker is down, the rest stay unmarked for the
     next pass. Returns how many comments were enqueued.
     """
-    from .tasks import classify_batch
-
     ids = stale_pending_ids()
     size = moderation_settings.BATCH_SIZE
     for start in range(0, len(ids), size):
         batch = ids[start : start + size]
-        if not _publish(classify_batch, (batch,)):
+        if not dispatch.classify_batch(batch):
             logger.warning(
                 "broker unavailable; %d stale comment(s) left for the next sweep",
                 len(ids) - start,
@@ -651,7 +627,7 @@ def edit_comment(comment: Comment, *, text: str) -> Comment:
         locked.decided_at = locked.spam_score = locked.toxicity_score = None
         locked.reasons, locked.explanation, locked.model_version = [], {}, ""
         locked.save()
-        transaction.on_commit(lambda: enqueue_classification([locked.pk]))
+        transaction.on_commit(lambda: dispatch.enqueue_classification([locked.pk]))
         _announce_on_commit(locked, event)
     return locked
 

@@ -66,7 +66,7 @@ def test_a_published_reply_enqueues_a_task_and_sends_nothing_itself(
         django_capture_on_commit_callbacks(execute=True),
     ):
         _publish_reply(a_subscribed_comment)
-    enqueue.assert_called_once_with((a_subscribed_comment.pk,), retry=False)
+    enqueue.assert_called_once_with((a_subscribed_comment.pk,), {}, retry=False)
     assert mail.outbox == []
 
 

@@ -109,7 +109,7 @@ def test_a_swept_comment_is_enqueued_again_only_after_the_sweep_delay(an_article
     waiting = _pending_since(an_article, 300)
     with mock.patch.object(tasks.classify_batch, "apply_async") as publish:
         assert tasks.sweep_pending() == 1
-        publish.assert_called_once_with(([waiting.pk],), retry=False)
+        publish.assert_called_once_with(([waiting.pk],), {}, retry=False)
         assert _requeued_at(waiting) is not None
 
         assert tasks.sweep_pending() == 0  # the next pass, 15 s later: already in the queue
@@ -135,7 +135,7 @@ def test_a_sweep_the_broker_refused_is_tried_again_by_the_next_pass(an_article, 
     assert _requeued_at(waiting) is None
     with mock.patch.object(tasks.classify_batch, "apply_async") as publish:
         assert tasks.sweep_pending() == 1  # 15 s later, the broker is back
-    publish.assert_called_once_with(([waiting.pk],), retry=False)
+    publish.assert_called_once_with(([waiting.pk],), {}, retry=False)
     assert _requeued_at(waiting) is not None
 
 

@@ -26,7 +26,7 @@ from .classifiers import CommentInput, ModelError, TextModel, load_model, retrai
 from .classifiers.base import read_sidecar
 from .classifiers.metrics import macro_f1
 from .conf import moderation_settings
-from .models import Comment, ModelActivation, ModelVersion, ShadowScore, TrainingLabel
+from .models import Comment, ModelActivation, ModelVersion, ShadowScore, Status, TrainingLabel
 
 logger = logging.getLogger(__name__)
 State = ModelVersion.State
@@ -306,6 +306,7 @@ def record_shadow_scores(
     items: dict[int, CommentInput],
     facts: dict[int, policy.Facts],
     decided: dict[int, str],
+    rules: policy.PolicyRules,
 ) -> int:
     """Score the comments with the candidates and store what the policy would have decided.
 
@@ -325,7 +326,8 @@ def record_shadow_scores(
                 toxicity_score=shadow.toxicity,
                 spam_threshold=shadow.spam_threshold,
                 toxicity_threshold=shadow.toxicity_threshold,
-            )
+            ),
+            rules,
         )
         rows.append(
             ShadowScore(
@@ -359,12 +361,10 @@ class Simulation:
 def simulate(last: int, overrides: dict[str, Any]) -> Simulation:
     """Decide the last ``last`` scored comments again, with the settings and with ``overrides``.
 
-    Scores are the stored ones; the models' own thresholds are the active models'. Author
-    rules are not replayed: they do not depend on thresholds. The policy reads the settings,
-    so the overrides are applied with ``override_settings``: call this from a command.
+    ``overrides`` maps setting names to values (``PolicyRules.from_settings``). Scores are the
+    stored ones; the models' own thresholds are the active models'. Author rules are not
+    replayed: they do not depend on thresholds.
     """
-    from django.test.utils import override_settings
-
     comments = list(
         Comment.objects.exclude(spam_score=None)
         .exclude(toxicity_score=None)
@@ -383,19 +383,19 @@ def simulate(last: int, overrides: dict[str, Any]) -> Simulation:
         )
         for text, spam, toxicity, _status in comments
     ]
-    current = [policy.decide(f).status for f in facts]
-    merged = {**(getattr(django_settings, "MODERATION", {}) or {}), **overrides}
-    with override_settings(MODERATION=merged):
-        simulated = [policy.decide(f).status for f in facts]
-    statuses = (policy.PUBLISHED, policy.HELD, policy.SPAM, policy.REJECTED)
-    removed = {policy.SPAM, policy.REJECTED}
+    now_rules = policy.PolicyRules.from_settings()
+    other_rules = policy.PolicyRules.from_settings(overrides)
+    current = [policy.decide(f, now_rules).status for f in facts]
+    simulated = [policy.decide(f, other_rules).status for f in facts]
+    statuses = (Status.PUBLISHED, Status.HELD, Status.SPAM, Status.REJECTED)
+    removed = {Status.SPAM, Status.REJECTED}
     return Simulation(
         comments=len(facts),
         current={s: current.count(s) for s in statuses},
         simulated={s: simulated.count(s) for s in statuses},
         changed=sum(a != b for a, b in zip(current, simulated, strict=True)),
         published_but_removed=sum(
-            new == policy.PUBLISHED and row[3] in removed
+            new == Status.PUBLISHED and row[3] in removed
             for new, row in zip(simulated, comments, strict=True)
         ),
     )

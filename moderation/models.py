@@ -13,14 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .conf import moderation_settings
-
-
-class Status(models.TextChoices):
-    PENDING = "pending", _("Pending")  # not classified yet: never public
-    PUBLISHED = "published", _("Published")
-    HELD = "held", _("Held for review")
-    SPAM = "spam", _("Spam")
-    REJECTED = "rejected", _("Rejected")
+from .statuses import Status
 
 
 class CommentQuerySet(models.QuerySet):

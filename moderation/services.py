@@ -260,8 +260,8 @@ def _author_keys(comment: Comment) -> list[tuple[str, str]]:
     return keys
 
 
-def _approved_counts(comments: list[Comment]) -> dict[str, int]:
-    if not moderation_settings.FIRST_COMMENTS_HELD:
+def _approved_counts(comments: list[Comment], rules: policy.PolicyRules) -> dict[str, int]:
+    if not rules.first_comments_held:
         return {}
     emails = {c.author_email.lower() for c in comments}
     rows = (
@@ -282,8 +282,9 @@ def classify_comments(comment_ids: list[int]) -> int:
     if not comments:
         return 0
     scores = scoring.score([_as_input(c) for c in comments])
+    rules = policy.PolicyRules.from_settings()
     blocked, trusted = _author_rules(comments)
-    approved = _approved_counts(comments)
+    approved = _approved_counts(comments, rules)
     decisions, facts_by_pk = {}, {}
     held = []
     for comment, s in zip(comments, scores, strict=True):
@@ -298,7 +299,7 @@ def classify_comments(comment_ids: list[int]) -> int:
             trusted=any(k in trusted for k in keys),
             approved_before=approved.get(comment.author_email.lower(), 0),
         )
-        decision = policy.decide(facts)
+        decision = policy.decide(facts, rules)
         facts_by_pk[comment.pk] = facts
         decisions[comment.pk] = (decision, s, {})
         if decision.status == Status.HELD:
@@ -309,18 +310,23 @@ def classify_comments(comment_ids: list[int]) -> int:
         decision, s, _none = decisions[comment.pk]
         decisions[comment.pk] = (decision, s, explanation)
     decided = apply_decisions(decisions, scored_texts={c.pk: c.text for c in comments})
-    _shadow_score(comments, facts_by_pk, {pk: d.status for pk, (d, _s, _e) in decisions.items()})
+    statuses = {pk: d.status for pk, (d, _s, _e) in decisions.items()}
+    _shadow_score(comments, facts_by_pk, statuses, rules)
     return decided
 
 
 def _shadow_score(
-    comments: list[Comment], facts: dict[int, policy.Facts], statuses: dict[int, str]
+    comments: list[Comment],
+    facts: dict[int, policy.Facts],
+    statuses: dict[int, str],
+    rules: policy.PolicyRules,
 ) -> None:
     """Let the candidate models score beside the active ones; never changes a comment."""
     from . import model_registry
 
     try:
-        model_registry.record_shadow_scores({c.pk: _as_input(c) for c in comments}, facts, statuses)
+        items = {c.pk: _as_input(c) for c in comments}
+        model_registry.record_shadow_scores(items, facts, statuses, rules)
     except Exception:  # a broken candidate must not stop or retry the real classification
         logger.exception("shadow scoring failed")
 

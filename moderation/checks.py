@@ -33,9 +33,10 @@ from django.template import TemplateDoesNotExist, engines
 from django.template.backends.django import DjangoTemplates
 from django.utils.module_loading import import_string
 
-from . import scoring
 from .classifiers import ModelError, load_model
+from .classifiers.registry import TASKS, model_path
 from .conf import DEFAULTS, moderation_settings
+from .learning.versions import model_dir
 
 THRESHOLDS = (
     "SPAM_HOLD_THRESHOLD",
@@ -155,8 +156,8 @@ def _model_errors(*, load: bool) -> list:
     if not isinstance(_user_settings(), dict):
         return []
     messages = []
-    for task in scoring.TASKS:
-        path = scoring.model_dir() / f"{task}.skops"
+    for task in TASKS:
+        path = model_path(task, model_dir())
         problem = _file_problem(path, task)
         if not problem and load:
             try:

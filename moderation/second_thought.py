@@ -14,7 +14,7 @@ import logging
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from . import scoring
+from . import loaded_models
 from .classifiers import CommentInput
 from .conf import moderation_settings
 from .models import Comment
@@ -67,7 +67,7 @@ def similarity(a: str, b: str) -> float:
 
 def _likely_offensive(sub: Submission) -> bool:
     try:
-        model = scoring.get_models()["toxicity"]
+        model = loaded_models.get_models()["toxicity"]
         item = CommentInput(
             text=sub.text,
             author_name=sub.author_name,

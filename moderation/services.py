@@ -18,9 +18,10 @@ from django.db.models import Exists, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from . import dispatch, policy, scoring, signals
+from . import dispatch, loaded_models, policy, signals
 from .classifiers import CommentInput
 from .conf import moderation_settings
+from .learning import shadow
 from .models import (
     AuthorRule,
     Comment,
@@ -281,7 +282,7 @@ def classify_comments(comment_ids: list[int]) -> int:
     comments = list(Comment.objects.filter(pk__in=comment_ids, status=Status.PENDING))
     if not comments:
         return 0
-    scores = scoring.score([_as_input(c) for c in comments])
+    scores = loaded_models.score([_as_input(c) for c in comments])
     rules = policy.PolicyRules.from_settings()
     blocked, trusted = _author_rules(comments)
     approved = _approved_counts(comments, rules)
@@ -305,7 +306,7 @@ def classify_comments(comment_ids: list[int]) -> int:
         if decision.status == Status.HELD:
             held.append(comment)
     # The words behind the scores, for the moderators who will read a held comment.
-    explanations = scoring.explain_many([_as_input(comment) for comment in held])
+    explanations = loaded_models.explain_many([_as_input(comment) for comment in held])
     for comment, explanation in zip(held, explanations, strict=True):
         decision, s, _none = decisions[comment.pk]
         decisions[comment.pk] = (decision, s, explanation)
@@ -322,11 +323,9 @@ def _shadow_score(
     rules: policy.PolicyRules,
 ) -> None:
     """Let the candidate models score beside the active ones; never changes a comment."""
-    from . import model_registry
-
     try:
         items = {c.pk: _as_input(c) for c in comments}
-        model_registry.record_shadow_scores(items, facts, statuses, rules)
+        shadow.record_shadow_scores(items, facts, statuses, rules)
     except Exception:  # a broken candidate must not stop or retry the real classification
         logger.exception("shadow scoring failed")
 
@@ -362,7 +361,7 @@ def _store_decisions(comments: list[Comment]) -> None:
 
 
 def apply_decisions(
-    decisions: dict[int, tuple[policy.Decision, scoring.Scores | None, dict]],
+    decisions: dict[int, tuple[policy.Decision, loaded_models.Scores | None, dict]],
     scored_texts: dict[int, str] | None = None,
 ) -> int:
     """Store the classifier's decisions for comments still pending, exactly once each.

@@ -1,6 +1,7 @@
-"""The classifiers as the app uses them: the active versions, loaded lazily, once per process.
+"""The process's model cache and ``score()``: the active versions, loaded lazily, once per
+process (the Django-free scoring of a batch is ``classifiers.scoring``).
 
-Which file is active comes from the model registry (``model_registry``), checked at most
+Which file is active comes from the model versions (``learning.versions``), checked at most
 every ``MODEL_REFRESH_SECONDS``, so workers pick up a promotion or rollback without a
 restart. Without a registered version (or a database) the files in ``MODEL_DIR`` (default:
 the shipped models) are used.
@@ -19,9 +20,10 @@ from django.core.signals import setting_changed
 from django.db import DatabaseError
 
 from .classifiers import CommentInput, TextModel, load_model
-from .classifiers.registry import TASKS, TRAINED_DIR, model_path
+from .classifiers.registry import TASKS, model_path
 from .classifiers.scoring import score_all
 from .conf import moderation_settings
+from .learning import versions
 
 logger = logging.getLogger(__name__)
 
@@ -43,25 +45,21 @@ class Scores:
     model_version: str
 
 
-def model_dir() -> Path:
-    return Path(moderation_settings.MODEL_DIR or TRAINED_DIR)
-
-
 def _refresh() -> None:
     """Ask the registry which files are active and shadowed, at most once per interval."""
     global _checked_at
     now = time.monotonic()
     if _active and now - _checked_at < moderation_settings.MODEL_REFRESH_SECONDS:
         return
-    from . import model_registry
-
     try:
-        active, shadow = model_registry.current_paths()
+        active, shadow = versions.current_paths()
     except DatabaseError as exc:  # no table yet (before migrate), database down: use the files
-        logger.warning("model registry unavailable (%s); using %s", exc, model_dir())
+        logger.warning("model registry unavailable (%s); using %s", exc, versions.model_dir())
         active, shadow = {}, {}
     _active.clear()
-    _active.update({task: active.get(task) or model_path(task, model_dir()) for task in TASKS})
+    _active.update(
+        {task: active.get(task) or model_path(task, versions.model_dir()) for task in TASKS}
+    )
     _shadow.clear()
     _shadow.update(shadow if moderation_settings.SHADOW_SCORING else {})
     for path in set(_loaded) - set(_active.values()) - set(_shadow.values()):

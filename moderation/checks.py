@@ -140,8 +140,10 @@ def _file_problem(path: Path, task: str) -> str:
 @lru_cache(maxsize=8)
 def _load_problem(path: Path, signature: tuple[int, int, int, int]) -> str:
     """Why the model at ``path`` cannot be loaded ("" if it can); cached per file version."""
+    # Loaded and dropped. (The web process keeps models only when SECOND_THOUGHT is on: its
+    # prompt loads both active models through ``loaded_models`` on the first post.)
     try:
-        load_model(path)  # loaded and dropped: the web process does not keep models
+        load_model(path)
     except ModelError as exc:
         return str(exc)
     return ""

@@ -11,6 +11,7 @@ from moderation import services, signals, tasks
 from moderation.models import AuthorRule, Comment, DigestLog, ModerationEvent, Status
 from moderation.notifications import send_held_digest
 from moderation.policy import Decision
+from moderation.services import submission
 
 from .factories import make_comment
 
@@ -248,11 +249,11 @@ def test_the_duplicate_and_flood_checks_are_one_query(an_article, django_assert_
     services.submit_comment(_submission(an_article))
     someone_else = {"author_name": "Bruno", "author_email": "b@example.org", "ip_address": None}
     with django_assert_num_queries(1):  # neither: both checks were made
-        services._check_submission(_submission(an_article, text="Altro", **someone_else))
+        submission._check_submission(_submission(an_article, text="Altro", **someone_else))
     with django_assert_num_queries(1), pytest.raises(services.TooFast):
-        services._check_submission(_submission(an_article, text="Altro"))
+        submission._check_submission(_submission(an_article, text="Altro"))
     with django_assert_num_queries(1), pytest.raises(services.DuplicateComment):
-        services._check_submission(_submission(an_article))
+        submission._check_submission(_submission(an_article))
 
 
 def test_a_duplicate_within_the_flood_interval_is_reported_as_a_duplicate(an_article):
@@ -284,18 +285,18 @@ def test_without_flood_control_only_duplicates_are_refused(
     settings.MODERATION = moderation
     services.submit_comment(_submission(an_article, ip_address=None))
     with django_assert_num_queries(1):
-        services._check_submission(_submission(an_article, text="Altro testo", ip_address=None))
+        submission._check_submission(_submission(an_article, text="Altro testo", ip_address=None))
     with pytest.raises(services.DuplicateComment):
-        services._check_submission(_submission(an_article, ip_address=None))
+        submission._check_submission(_submission(an_article, ip_address=None))
 
 
 def test_flood_control_keys_on_the_ip_address(an_article, settings):
     settings.MODERATION = {"FLOOD_KEYS": ("ip",)}
     services.submit_comment(_submission(an_article))
     with pytest.raises(services.TooFast):
-        services._check_submission(
+        submission._check_submission(
             _submission(an_article, text="Altro", author_name="Bruno", author_email="b@example.org")
         )
-    services._check_submission(  # another address: not flooding
+    submission._check_submission(  # another address: not flooding
         _submission(an_article, text="Altro", author_email="b@example.org", ip_address="192.0.2.1")
     )

@@ -1,10 +1,10 @@
 """Hands work to the Celery workers: the one place the app publishes tasks from outside them.
 
-Tasks are named, not imported, so the layers that enqueue work (services, receivers) never
-import ``tasks`` (which imports them). A name resolves to the registered task, so its own
-options and the app's routing apply as if it were called directly. Publishing fails fast:
-if the broker does not take a message, the caller is told (``False``) and nothing is lost
-(pending comments stay pending for the sweeper).
+Tasks are sent by name (``send_task``), not imported, so the layers that enqueue work
+(services, receivers) never import ``tasks``, which imports them. The app's routing and
+default queue apply (the tasks set no publishing options of their own). Publishing fails
+fast: if the broker does not take a message, the caller is told (``False``) and nothing is
+lost (pending comments stay pending for the sweeper).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ NOTIFY_REPLIES = "moderation.tasks.notify_replies"
 def _publish(task_name: str, args: tuple) -> bool:
     """Hand one message to the broker, failing fast; False if the broker did not take it."""
     try:
-        current_app.signature(task_name).apply_async(args, retry=False)
+        current_app.send_task(task_name, args, retry=False)
     except Exception:  # any broker failure: the caller decides what waits for later
         return False
     return True

@@ -7,11 +7,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone, translation
 
-from moderation import services, signals, tasks
+from moderation import dispatch, services, signals, tasks
 from moderation.models import AuthorRule, Comment, DigestLog, ModerationEvent, Status
 from moderation.notifications import send_held_digest
 from moderation.policy import Decision
 from moderation.services import submission
+from project.celery import app as celery_app
 
 from .factories import make_comment
 
@@ -108,9 +109,9 @@ def _requeued_at(comment: Comment):
 def test_a_swept_comment_is_enqueued_again_only_after_the_sweep_delay(an_article, settings):
     settings.MODERATION = {"PENDING_SWEEP_AFTER": 60}
     waiting = _pending_since(an_article, 300)
-    with mock.patch.object(tasks.classify_batch, "apply_async") as publish:
+    with mock.patch.object(celery_app, "send_task") as publish:
         assert tasks.sweep_pending() == 1
-        publish.assert_called_once_with(([waiting.pk],), {}, retry=False)
+        publish.assert_called_once_with(dispatch.CLASSIFY_BATCH, ([waiting.pk],), retry=False)
         assert _requeued_at(waiting) is not None
 
         assert tasks.sweep_pending() == 0  # the next pass, 15 s later: already in the queue
@@ -131,12 +132,12 @@ def test_a_sweep_the_broker_refused_is_tried_again_by_the_next_pass(an_article, 
     settings.MODERATION = {"PENDING_SWEEP_AFTER": 60}
     waiting = _pending_since(an_article, 300)
     refused = OSError("Error 111 connecting to redis. Connection refused.")
-    with mock.patch.object(tasks.classify_batch, "apply_async", side_effect=refused):
+    with mock.patch.object(celery_app, "send_task", side_effect=refused):
         assert tasks.sweep_pending() == 0
     assert _requeued_at(waiting) is None
-    with mock.patch.object(tasks.classify_batch, "apply_async") as publish:
+    with mock.patch.object(celery_app, "send_task") as publish:
         assert tasks.sweep_pending() == 1  # 15 s later, the broker is back
-    publish.assert_called_once_with(([waiting.pk],), {}, retry=False)
+    publish.assert_called_once_with(dispatch.CLASSIFY_BATCH, ([waiting.pk],), retry=False)
     assert _requeued_at(waiting) is not None
 
 
@@ -144,7 +145,7 @@ def test_only_the_batches_the_broker_took_are_marked_as_enqueued(an_article, set
     settings.MODERATION = {"PENDING_SWEEP_AFTER": 60, "BATCH_SIZE": 2}
     first, second, third = (_pending_since(an_article, 300 - i) for i in range(3))
     broker_dies = [None, OSError("Connection refused.")]
-    with mock.patch.object(tasks.classify_batch, "apply_async", side_effect=broker_dies):
+    with mock.patch.object(celery_app, "send_task", side_effect=broker_dies):
         assert tasks.sweep_pending() == 2
     assert [_requeued_at(c) is not None for c in (first, second, third)] == [True, True, False]
     assert services.stale_pending_ids() == [third.pk]

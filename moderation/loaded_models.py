@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import skops.io  # noqa: F401  (imported for its cost, see below)
 from django.core.signals import setting_changed
 from django.db import DatabaseError
 
@@ -26,6 +27,10 @@ from .conf import moderation_settings
 from .learning import versions
 
 logger = logging.getLogger(__name__)
+
+# Loading a model imports skops.io and scikit-learn, which takes a second or more. Imported
+# with this module, that is paid when a process starts (before a worker forks its pool), not
+# by the first comment each process scores or prompts about.
 
 _lock = threading.Lock()
 #: Every model file this process has read, by path; only current ones are kept.

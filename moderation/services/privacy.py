@@ -28,12 +28,8 @@ def erase_expired_personal_data() -> int:
 
 #: What an erased commenter is called, in the language of their comment.
 ERASED_AUTHOR_NAME = _("Anonymous")
-
-
 #: What an erased comment says when its text is removed too.
 ERASED_TEXT = _("This comment was removed at its author's request.")
-
-
 #: Addresses under the reserved .invalid domain (RFC 2606) can never receive mail.
 ERASED_EMAIL_DOMAIN = "erased.invalid"
 

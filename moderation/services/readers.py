@@ -17,11 +17,7 @@ from .errors import AlreadyReported, CommentError, EditWindowClosed
 from .transitions import transition
 
 DELETED_BY_AUTHOR = "deleted by author"
-
-
 REPORTED_BY_READERS = "reported by readers"
-
-
 _EDITABLE = (Status.PENDING, Status.PUBLISHED)
 
 

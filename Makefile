@@ -26,14 +26,15 @@ demo: install
 	$(BIN)/python manage.py demo
 
 ## Run the whole test suite (uses DATABASE_URL / REDIS_URL when set, else SQLite + embedded Redis).
-test: install-dev
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## Style, the import contracts (pyproject.toml: [tool.importlinter]) and the types of the core.
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy moderation/classifiers moderation/policy.py moderation/conf.py moderation/services
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -33,9 +33,10 @@ from django.template import TemplateDoesNotExist, engines
 from django.template.backends.django import DjangoTemplates
 from django.utils.module_loading import import_string
 
-from . import scoring
 from .classifiers import ModelError, load_model
+from .classifiers.registry import TASKS, model_path
 from .conf import DEFAULTS, moderation_settings
+from .learning.versions import model_dir
 
 THRESHOLDS = (
     "SPAM_HOLD_THRESHOLD",
@@ -139,8 +140,10 @@ def _file_problem(path: Path, task: str) -> str:
 @lru_cache(maxsize=8)
 def _load_problem(path: Path, signature: tuple[int, int, int, int]) -> str:
     """Why the model at ``path`` cannot be loaded ("" if it can); cached per file version."""
+    # Loaded and dropped. (The web process keeps models only when SECOND_THOUGHT is on: its
+    # prompt loads both active models through ``loaded_models`` on the first post.)
     try:
-        load_model(path)  # loaded and dropped: the web process does not keep models
+        load_model(path)
     except ModelError as exc:
         return str(exc)
     return ""
@@ -155,8 +158,8 @@ def _model_errors(*, load: bool) -> list:
     if not isinstance(_user_settings(), dict):
         return []
     messages = []
-    for task in scoring.TASKS:
-        path = scoring.model_dir() / f"{task}.skops"
+    for task in TASKS:
+        path = model_path(task, model_dir())
         problem = _file_problem(path, task)
         if not problem and load:
             try:

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Status(models.TextChoices):
-    PENDING = "pending", _("Pending")  # not classified yet: never public
-    PUBLISHED = "published", _("Published")
-    HELD = "held", _("Held for review")
-    SPAM = "spam", _("Spam")
-    REJECTED = "rejected", _("Rejected")
+from .conf import moderation_settings
+from .statuses import Status
 
 
 class CommentQuerySet(models.QuerySet):
@@ -25,6 +24,31 @@ class CommentQuerySet(models.QuerySet):
 
     def published(self) -> CommentQuerySet:
         return self.filter(status=Status.PUBLISHED)
+
+    def overdue(self, now: datetime | None = None) -> CommentQuerySet:
+        """Pending comments the workers should have classified by now (the moderators' queue
+        shows them), whether or not the sweeper has enqueued them again."""
+        return self.filter(status=Status.PENDING, created_at__lt=overdue_cutoff(now))
+
+    def stale(self, now: datetime | None = None) -> CommentQuerySet:
+        """Overdue pending comments the sweeper has not enqueued again within
+        ``PENDING_SWEEP_AFTER``: those it should enqueue now."""
+        cutoff = overdue_cutoff(now)
+        return self.overdue(now).filter(Q(requeued_at=None) | Q(requeued_at__lt=cutoff))
+
+    def awaiting_review(self, now: datetime | None = None) -> CommentQuerySet:
+        """The moderators' queue: held comments, and pending ones that are overdue."""
+        return self.filter(awaiting_review_filter(now))
+
+
+def overdue_cutoff(now: datetime | None = None) -> datetime:
+    """Pending comments submitted before this should have been classified by now."""
+    return (now or timezone.now()) - timedelta(seconds=moderation_settings.PENDING_SWEEP_AFTER)
+
+
+def awaiting_review_filter(now: datetime | None = None) -> Q:
+    """``CommentQuerySet.awaiting_review`` as a condition, for annotations and joins."""
+    return Q(status=Status.HELD) | Q(status=Status.PENDING, created_at__lt=overdue_cutoff(now))
 
 
 class Comment(models.Model):
@@ -38,7 +62,7 @@ class Comment(models.Model):
     )
     # The top-level comment of the thread, NULL for top-level comments themselves (so that
     # a comment is written with one INSERT): a page's replies are fetched with one query on
-    # it (display.section_context, which excludes top-level comments). Code older than
+    # it (section.section_context, which excludes top-level comments). Code older than
     # migration 0007 set it to the comment itself on top-level ones; readers accept both.
     root = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"

@@ -1,20 +1,22 @@
 """Turns a comment's scores and rule hits into a decision with its reasons.
 
 Pure functions: the services layer gathers the facts (scores, author rules, history) and
-applies the decision. Reasons are short, language-neutral strings shown to moderators,
-e.g. ``toxicity 0.91 ≥ 0.80`` or ``3 links``.
+the rules (``PolicyRules.from_settings()``, the only place settings are read) and applies
+the decision, so a decision can be replayed with other rules. Reasons are short,
+language-neutral strings shown to moderators, e.g. ``toxicity 0.91 ≥ 0.80`` or ``3 links``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from typing import Any
 
 from .classifiers.normalize import compile_word_list, normalize
 from .conf import moderation_settings
-
-PUBLISHED, HELD, SPAM, REJECTED = "published", "held", "spam", "rejected"
+from .statuses import Status
 
 #: What counts as a link in a comment (also the admin's "has links" filter, in SQL).
 LINK_PATTERN = r"(https?://|www\.|<a\s)"
@@ -33,6 +35,35 @@ class Facts:
     blocked_by: str = ""  # e.g. "blocked email", set by the services layer from AuthorRules
     trusted: bool = False
     approved_before: int = 0
+
+
+@dataclass(frozen=True)
+class PolicyRules:
+    """Every setting the policy reads; each field is the lower-case name of its setting."""
+
+    blocked_words: tuple[str, ...]  # a match marks the comment as spam
+    watch_words: tuple[str, ...]  # a match holds it
+    spam_hold_threshold: float | None  # None: the model's own threshold
+    toxicity_hold_threshold: float | None
+    spam_reject_threshold: float | None  # None: never rejected on the score alone
+    toxicity_reject_threshold: float | None
+    max_links: int
+    first_comments_held: int
+    trusted_authors_skip_scores: bool
+
+    @classmethod
+    def from_settings(cls, overrides: Mapping[str, Any] | None = None) -> PolicyRules:
+        """The rules the settings give, with ``overrides`` by setting name (e.g. to simulate)."""
+        names = {f.name.upper(): f.name for f in fields(cls)}
+        unknown = set(overrides or {}) - set(names)
+        if unknown:
+            raise ValueError(f"not settings of the policy: {', '.join(sorted(unknown))}")
+        values = {name: getattr(moderation_settings, name) for name in names}
+        values.update(overrides or {})
+        rules = {names[name]: value for name, value in values.items()}
+        rules["blocked_words"] = tuple(rules["blocked_words"])
+        rules["watch_words"] = tuple(rules["watch_words"])
+        return cls(**rules)
 
 
 @dataclass
@@ -62,37 +93,38 @@ def _threshold(setting: float | None, model_default: float) -> float:
     return model_default if setting is None else float(setting)
 
 
-def decide(facts: Facts) -> Decision:
-    s = moderation_settings
+def decide(facts: Facts, rules: PolicyRules) -> Decision:
     if facts.blocked_by:
-        return Decision(SPAM, [facts.blocked_by])
-    blocked = matched_words(facts.text, s.BLOCKED_WORDS)
+        return Decision(Status.SPAM, [facts.blocked_by])
+    blocked = matched_words(facts.text, rules.blocked_words)
     if blocked:
-        return Decision(SPAM, [f"blocked word: {', '.join(blocked)}"])
+        return Decision(Status.SPAM, [f"blocked word: {', '.join(blocked)}"])
 
-    spam_hold = _threshold(s.SPAM_HOLD_THRESHOLD, facts.spam_threshold)
-    toxicity_hold = _threshold(s.TOXICITY_HOLD_THRESHOLD, facts.toxicity_threshold)
+    spam_hold = _threshold(rules.spam_hold_threshold, facts.spam_threshold)
+    toxicity_hold = _threshold(rules.toxicity_hold_threshold, facts.toxicity_threshold)
     spam, toxicity = facts.spam_score, facts.toxicity_score
-    if s.SPAM_REJECT_THRESHOLD is not None and spam >= s.SPAM_REJECT_THRESHOLD:
-        return Decision(SPAM, [f"spam {spam:.2f} ≥ {s.SPAM_REJECT_THRESHOLD:.2f}"])
-    if s.TOXICITY_REJECT_THRESHOLD is not None and toxicity >= s.TOXICITY_REJECT_THRESHOLD:
-        return Decision(REJECTED, [f"toxicity {toxicity:.2f} ≥ {s.TOXICITY_REJECT_THRESHOLD:.2f}"])
+    spam_reject, toxicity_reject = rules.spam_reject_threshold, rules.toxicity_reject_threshold
+    if spam_reject is not None and spam >= spam_reject:
+        return Decision(Status.SPAM, [f"spam {spam:.2f} ≥ {spam_reject:.2f}"])
+    if toxicity_reject is not None and toxicity >= toxicity_reject:
+        return Decision(Status.REJECTED, [f"toxicity {toxicity:.2f} ≥ {toxicity_reject:.2f}"])
 
     reasons = []
-    skip_scores = facts.trusted and s.TRUSTED_AUTHORS_SKIP_SCORES
+    skip_scores = facts.trusted and rules.trusted_authors_skip_scores
     if not skip_scores:
         if spam >= spam_hold:
             reasons.append(f"spam {spam:.2f} ≥ {spam_hold:.2f}")
         if toxicity >= toxicity_hold:
             reasons.append(f"toxicity {toxicity:.2f} ≥ {toxicity_hold:.2f}")
-        if s.FIRST_COMMENTS_HELD and facts.approved_before < s.FIRST_COMMENTS_HELD:
+        first_held = rules.first_comments_held
+        if first_held and facts.approved_before < first_held:
             reasons.append(f"new author: {facts.approved_before} approved comments")
     links = count_links(facts.text)
-    if s.MAX_LINKS and links >= s.MAX_LINKS:
+    if rules.max_links and links >= rules.max_links:
         reasons.append(f"{links} links")
-    watched = matched_words(facts.text, s.WATCH_WORDS)
+    watched = matched_words(facts.text, rules.watch_words)
     if watched:
         reasons.append(f"watch word: {', '.join(watched)}")
     if reasons:
-        return Decision(HELD, reasons)
-    return Decision(PUBLISHED, ["trusted author"] if facts.trusted else [])
+        return Decision(Status.HELD, reasons)
+    return Decision(Status.PUBLISHED, ["trusted author"] if facts.trusted else [])

@@ -6,7 +6,7 @@ import logging
 
 from django.dispatch import receiver
 
-from . import signals
+from . import dispatch, signals
 from .models import Comment
 
 logger = logging.getLogger(__name__)
@@ -19,9 +19,5 @@ def notify_reply(sender, comment: Comment, **kwargs) -> None:
         return
     if not Comment.objects.filter(pk=comment.parent_id, notify_replies=True).exists():
         return
-    from .tasks import notify_replies
-
-    try:
-        notify_replies.apply_async((comment.parent_id,), retry=False)
-    except Exception:  # any broker failure: publishing must not fail for a courtesy mail
+    if not dispatch.notify_replies(comment.parent_id):  # a courtesy mail never stops publishing
         logger.warning("broker unavailable; reply notification for %s dropped", comment.parent_id)

@@ -14,11 +14,10 @@ import logging
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from . import scoring
-from .classifiers import CommentInput
 from .conf import moderation_settings
+from .learning import loaded_models
 from .models import Comment
-from .services import Submission
+from .services import Submission, classifier_input
 
 logger = logging.getLogger(__name__)
 
@@ -67,14 +66,8 @@ def similarity(a: str, b: str) -> float:
 
 def _likely_offensive(sub: Submission) -> bool:
     try:
-        model = scoring.get_models()["toxicity"]
-        item = CommentInput(
-            text=sub.text,
-            author_name=sub.author_name,
-            author_email=sub.author_email,
-            author_url=sub.author_url,
-        )
-        toxicity = float(model.predict_proba([item])[0])
+        model = loaded_models.get_models()["toxicity"]
+        toxicity = float(model.predict_proba([classifier_input(sub)])[0])
     except Exception:  # the prompt is a courtesy: a missing or broken model never blocks posting
         logger.warning("toxicity model unavailable in the web process; no second thought")
         return False

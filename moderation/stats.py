@@ -1,6 +1,6 @@
-"""Figures for the moderators: the queue's size, comments per day by outcome, how often
-moderators overturn the model, and how long held comments wait. Plus the geometry of the
-server-rendered SVG chart of the daily outcomes."""
+"""Figures for the moderators: comments per day by outcome, how often moderators overturn
+the model, and how long held comments wait. (The queue itself is
+``Comment.objects.awaiting_review``; the chart's geometry is in ``charts``.)"""
 
 from __future__ import annotations
 
@@ -8,29 +8,14 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .conf import moderation_settings
 from .models import Comment, ModerationEvent, Status
 
 OUTCOMES: tuple[str, ...] = (Status.PUBLISHED, Status.HELD, Status.SPAM, Status.REJECTED)
 DECIDED: frozenset[str] = frozenset({Status.PUBLISHED, Status.SPAM, Status.REJECTED})
-
-
-def overdue_cutoff(now: datetime | None = None) -> datetime:
-    """Pending comments submitted before this should have been classified by now."""
-    return (now or timezone.now()) - timedelta(seconds=moderation_settings.PENDING_SWEEP_AFTER)
-
-
-def awaiting_review_filter(now: datetime | None = None) -> Q:
-    """Held comments, and pending ones the classifier should have decided by now."""
-    return Q(status=Status.HELD) | Q(status=Status.PENDING, created_at__lt=overdue_cutoff(now))
-
-
-def awaiting_review(now: datetime | None = None) -> QuerySet[Comment]:
-    return Comment.objects.filter(awaiting_review_filter(now))
 
 
 @dataclass
@@ -43,8 +28,13 @@ class Day:
         return sum(self.counts.values())
 
     @property
+    def by_outcome(self) -> list[tuple[str, int]]:
+        """(status, count) of each outcome, in ``OUTCOMES`` order."""
+        return [(status, self.counts.get(status, 0)) for status in OUTCOMES]
+
+    @property
     def in_order(self) -> list[int]:
-        return [self.counts.get(status, 0) for status in OUTCOMES]
+        return [count for _status, count in self.by_outcome]
 
 
 def daily_outcomes(days: int = 30, now: datetime | None = None) -> list[Day]:
@@ -126,62 +116,3 @@ def median_time_to_decision(since: datetime) -> timedelta | None:
         else:
             held_since.pop(pk, None)
     return timedelta(seconds=statistics.median(waits)) if waits else None
-
-
-# The chart --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
-    status: str
-    count: int
-    day: date
-
-
-@dataclass(frozen=True)
-class Chart:
-    width: int
-    height: int
-    bars: list[Bar]
-    max_total: int
-    ticks: list[tuple[float, int]]  # (y, value) of the horizontal grid lines
-    labels: list[tuple[float, date]]  # (x, day) under every seventh bar
-
-
-def stacked_bar_chart(days: list[Day], width: int = 720, height: int = 240) -> Chart:
-    """Stacked bars, one per day, outcomes bottom to top in ``OUTCOMES`` order."""
-    margin_left, margin_bottom, margin_top = 40, 24, 8
-    plot_height = height - margin_bottom - margin_top
-    slot = (width - margin_left) / max(len(days), 1)
-    max_total = max((d.total for d in days), default=0) or 1
-    bars = []
-    for i, day in enumerate(days):
-        x = margin_left + i * slot + slot * 0.1
-        base = height - margin_bottom
-        for status in OUTCOMES:
-            count = day.counts.get(status, 0)
-            if not count:
-                continue
-            bar_height = plot_height * count / max_total
-            base -= bar_height
-            bars.append(
-                Bar(
-                    round(x, 1),
-                    round(base, 1),
-                    round(slot * 0.8, 1),
-                    round(bar_height, 1),
-                    status,
-                    count,
-                    day.day,
-                )
-            )
-    ticks = [
-        (round(height - margin_bottom - plot_height * value / max_total, 1), value)
-        for value in sorted({0, max_total // 2, max_total})
-    ]
-    labels = [(round(margin_left + i * slot, 1), d.day) for i, d in enumerate(days) if i % 7 == 0]
-    return Chart(width, height, bars, max_total, ticks, labels)

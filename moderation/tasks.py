@@ -70,7 +70,8 @@ def retrain_classifiers() -> list[str]:
     """Weekly, if ``AUTO_RETRAIN``: train a candidate per task on the moderators' labels."""
     from pathlib import Path
 
-    from .model_registry import RegistryError, train_candidate
+    from .learning.retraining import train_candidate
+    from .learning.versions import RegistryError
 
     if not moderation_settings.AUTO_RETRAIN:
         return []

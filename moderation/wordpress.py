@@ -315,7 +315,7 @@ def _import_one(
         parent=parent,
         ip_address=_valid_ip(wp.ip) if _within_ip_retention(wp.date) else None,
     )
-    comment = services._new_comment(submission, status)
+    comment = services.create_comment(submission, status)
     date = wp.date or timezone.now()
     Comment.objects.filter(pk=comment.pk).update(created_at=date, decided_at=date)
     comment.created_at = comment.decided_at = date
@@ -329,7 +329,7 @@ def _import_one(
     )
     label_action = LABEL_ACTION_FOR_STATUS.get(status)
     if label_action:
-        services._record_training_label(comment, action=label_action, by=None, reason="")
+        services.record_training_label(comment, action=label_action, by=None, reason="")
     return comment
 
 

@@ -17,7 +17,7 @@ def make_comment(target, *, status=Status.PUBLISHED, parent=None, **fields) -> C
         content_type=ContentType.objects.get_for_model(target),
         object_pk=str(target.pk),
         parent=parent,
-        root_id=(parent.root_id or parent.pk) if parent else None,  # as services._new_comment
+        root_id=(parent.root_id or parent.pk) if parent else None,  # as services.create_comment
         depth=parent.depth + 1 if parent else 0,
         author_name=fields.pop("author_name", f"Lettore {n}"),
         author_email=fields.pop("author_email", f"lettore{n}@example.org"),

@@ -17,12 +17,13 @@ import psutil
 from django.db import connection
 from django.test import override_settings
 
-from moderation import model_registry, scoring
 from moderation.classifiers import CommentInput
+from moderation.classifiers.base import read_sidecar
 from moderation.classifiers.features import SpamFeatures, ToxicityFeatures
 from moderation.classifiers.linear import LinearTextClassifier
 from moderation.classifiers.retraining import metadata
 from moderation.classifiers.training import save
+from moderation.learning import loaded_models, versions
 from moderation.models import ModelVersion
 from project.celery import app as celery_app
 from project.embedded_redis import EmbeddedRedis
@@ -175,11 +176,11 @@ def tiny_registry(directory: Path, **settings: object) -> Iterator[Path]:
             **settings,
         }
     ):
-        scoring.get_models()
+        loaded_models.get_models()
         yield directory
-    scoring.forget_models()
+    loaded_models.forget_models()
 
 
 def a_candidate(task: str, version: str, directory: Path, **kwargs) -> ModelVersion:
     path = tiny_model(task, version, directory, **kwargs)
-    return model_registry.register(path, model_registry.read_sidecar(path))
+    return versions.register(path, read_sidecar(path))

@@ -377,7 +377,7 @@ def test_an_edit_within_the_window_goes_back_to_pending_and_is_classified_again(
     publish(comment)
     assert api.get(f"/api/comments/{comment.pk}/").status_code == 200
     with (
-        mock.patch("moderation.services.enqueue_classification") as enqueue,
+        mock.patch("moderation.dispatch.enqueue_classification") as enqueue,
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = api.patch(url, {"text": EDITED}, format="json")

@@ -71,7 +71,7 @@ def test_an_edit_goes_back_to_pending_and_is_classified_again(
 ):
     _publish(own_comment)
     with (
-        mock.patch("moderation.services.enqueue_classification") as enqueue,
+        mock.patch("moderation.dispatch.enqueue_classification") as enqueue,
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = _edit(italian_client, own_comment, SECOND)

@@ -9,7 +9,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
-from moderation import model_registry, tasks
+from moderation import tasks
+from moderation.learning import versions
 from moderation.models import AuthorRule, Comment, ModerationEvent, Status
 
 from .conftest import TEST_QUEUE
@@ -186,7 +187,7 @@ def test_a_running_worker_picks_up_a_newly_activated_model_without_a_restart(
             processes = worker.pids()
 
             a_candidate("toxicity", "toxicity-new", tmp_path, flip=True)
-            model_registry.activate("toxicity-new", reason="hot reload test")
+            versions.activate("toxicity-new", reason="hot reload test")
             # Just past the interval since the worker's last look: its next task asks again.
             time.sleep(max(0.0, seen_at + REFRESH_SECONDS + 0.5 - time.monotonic()))
 

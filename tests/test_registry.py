@@ -11,8 +11,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from moderation import model_registry, scoring, services
+from moderation import services
 from moderation.classifiers import CommentInput
+from moderation.learning import loaded_models, simulation, versions
 from moderation.models import ModelActivation, ModelVersion, ShadowScore, Status
 
 from .factories import make_comment
@@ -31,7 +32,7 @@ def test_the_base_files_become_the_first_active_versions(registry):
     active = ModelVersion.objects.filter(status=ModelVersion.State.ACTIVE)
     assert sorted(active.values_list("version", flat=True)) == ["spam-base", "toxicity-base"]
     assert ModelActivation.objects.filter(reason="first registration").count() == 2
-    scoring.get_models()
+    loaded_models.get_models()
     assert ModelVersion.objects.count() == 2, "registered once, not on every check"
 
 
@@ -39,7 +40,7 @@ def test_activating_a_candidate_retires_the_active_version_and_is_audited(
     registry, tmp_path, a_moderator
 ):
     a_candidate("toxicity", "toxicity-new", tmp_path)
-    record = model_registry.activate("toxicity-new", by=a_moderator, reason="better on labels")
+    record = versions.activate("toxicity-new", by=a_moderator, reason="better on labels")
     states = dict(ModelVersion.objects.values_list("version", "status"))
     assert states == {"spam-base": "active", "toxicity-base": "retired", "toxicity-new": "active"}
     assert (record.from_version.version, record.to_version.version) == (
@@ -79,21 +80,21 @@ def test_a_worker_notices_a_new_active_version_after_the_refresh_interval(
     registry, tmp_path, django_assert_num_queries, monkeypatch
 ):
     clock = [1000.0]
-    monkeypatch.setattr(scoring, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    monkeypatch.setattr(loaded_models, "time", SimpleNamespace(monotonic=lambda: clock[0]))
     settings = {"MODEL_DIR": str(registry), "MODEL_REFRESH_SECONDS": 60}
     with override_settings(MODERATION=settings):
         item = [CommentInput("sei un idiota")]
-        assert scoring.score(item)[0].model_version == "spam-base+toxicity-base"
+        assert loaded_models.score(item)[0].model_version == "spam-base+toxicity-base"
         a_candidate("toxicity", "toxicity-new", tmp_path, flip=True)
-        model_registry.activate("toxicity-new")
+        versions.activate("toxicity-new")
         with django_assert_num_queries(0):  # within the interval: no query at all
-            assert scoring.score(item)[0].model_version == "spam-base+toxicity-base"
+            assert loaded_models.score(item)[0].model_version == "spam-base+toxicity-base"
         clock[0] += 59
-        assert scoring.score(item)[0].model_version == "spam-base+toxicity-base"
+        assert loaded_models.score(item)[0].model_version == "spam-base+toxicity-base"
         clock[0] += 1
         with django_assert_num_queries(1):
-            assert scoring.score(item)[0].model_version == "spam-base+toxicity-new"
-    scoring.forget_models()
+            assert loaded_models.score(item)[0].model_version == "spam-base+toxicity-new"
+    loaded_models.forget_models()
 
 
 def test_shadow_scoring_stores_what_the_candidate_would_decide_and_changes_nothing(
@@ -172,12 +173,12 @@ def test_the_simulator_counts_decisions_under_other_thresholds(registry, an_arti
     make_comment(an_article, status=Status.PENDING, text="not decided")
     base = {"MODEL_DIR": str(registry), "SPAM_HOLD_THRESHOLD": 0.5, "TOXICITY_HOLD_THRESHOLD": 0.5}
     with override_settings(MODERATION=base):
-        result = model_registry.simulate(10, {"TOXICITY_HOLD_THRESHOLD": 0.8})
+        result = simulation.simulate(10, {"TOXICITY_HOLD_THRESHOLD": 0.8})
         assert result.comments == 4
         assert result.current == {"published": 1, "held": 2, "spam": 1, "rejected": 0}
         assert result.simulated == {"published": 2, "held": 1, "spam": 1, "rejected": 0}
         assert (result.changed, result.published_but_removed) == (1, 1)
-        assert model_registry.simulate(2, {}).comments == 2
+        assert simulation.simulate(2, {}).comments == 2
         out = StringIO()
         call_command("simulate_thresholds", "--last", "10", "--spam-hold", "0.05", stdout=out)
     assert "decided differently: 1" in out.getvalue()

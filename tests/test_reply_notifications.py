@@ -12,8 +12,9 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from moderation import notifications, policy, services, tasks
+from moderation import dispatch, notifications, policy, services, tasks
 from moderation.models import Comment, Status
+from project.celery import app as celery_app
 
 from .factories import make_comment
 
@@ -62,18 +63,20 @@ def test_a_published_reply_enqueues_a_task_and_sends_nothing_itself(
     a_subscribed_comment, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch.object(tasks.notify_replies, "apply_async") as enqueue,
+        mock.patch.object(celery_app, "send_task") as enqueue,
         django_capture_on_commit_callbacks(execute=True),
     ):
         _publish_reply(a_subscribed_comment)
-    enqueue.assert_called_once_with((a_subscribed_comment.pk,), retry=False)
+    enqueue.assert_called_once_with(
+        dispatch.NOTIFY_REPLIES, (a_subscribed_comment.pk,), retry=False
+    )
     assert mail.outbox == []
 
 
 def test_no_task_without_consent(an_article, django_capture_on_commit_callbacks):
     parent = make_comment(an_article)
     with (
-        mock.patch.object(tasks.notify_replies, "apply_async") as enqueue,
+        mock.patch.object(celery_app, "send_task") as enqueue,
         django_capture_on_commit_callbacks(execute=True),
     ):
         _publish_reply(parent)
@@ -162,7 +165,7 @@ def test_a_broker_failure_does_not_break_publishing(
     a_subscribed_comment, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch.object(tasks.notify_replies, "apply_async", side_effect=OSError("down")),
+        mock.patch.object(celery_app, "send_task", side_effect=OSError("down")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         reply = _publish_reply(a_subscribed_comment)

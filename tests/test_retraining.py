@@ -10,7 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from moderation import model_registry, scoring, tasks
+from moderation import tasks
+from moderation.learning import evaluation, loaded_models, retraining
 from moderation.models import ModelActivation, ModelVersion, TrainingLabel
 
 from .helpers import CLEAN, TOXIC, tiny_registry
@@ -65,7 +66,7 @@ def teach_what_the_base_knows(n: int = 150) -> None:
 def test_a_better_candidate_is_promoted_when_auto_promotion_is_on(registry):
     teach_new_words()
     with override_settings(MODERATION=site(registry, AUTO_PROMOTE=True)):
-        result = model_registry.train_candidate("toxicity")
+        result = retraining.train_candidate("toxicity")
     assert result.promoted, result.verdict
     assert result.comparison["candidate"]["macro_f1"] > result.comparison["active"]["macro_f1"]
     assert result.comparison["candidate"]["rows"] == 60  # the newest 20 % of 300 labels
@@ -79,17 +80,17 @@ def test_a_better_candidate_is_promoted_when_auto_promotion_is_on(registry):
 def test_a_better_candidate_waits_for_a_moderator_when_auto_promotion_is_off(registry):
     teach_new_words()
     with override_settings(MODERATION=site(registry)):
-        result = model_registry.train_candidate("toxicity")
+        result = retraining.train_candidate("toxicity")
         assert not result.promoted
         assert result.version.status == ModelVersion.State.CANDIDATE
-        shadow = scoring.get_shadow_models()
+        shadow = loaded_models.get_shadow_models()
     assert shadow["toxicity"].version == result.version.version
 
 
 def test_a_candidate_no_better_than_the_active_model_is_never_promoted(registry):
     teach_what_the_base_knows()
     with override_settings(MODERATION=site(registry, AUTO_PROMOTE=True)):
-        result = model_registry.train_candidate("toxicity")
+        result = retraining.train_candidate("toxicity")
     assert not result.promoted
     assert "gain" in result.verdict
     assert ModelVersion.objects.get(task="toxicity", status="active").version == "toxicity-base"
@@ -112,14 +113,14 @@ def test_promotion_needs_a_margin_no_more_blocked_comments_and_enough_labels(
         "candidate": candidate,
         "active": {"rows": candidate["rows"], "macro_f1": active, "blocked_legitimate": 0.05},
     }
-    verdict = model_registry.promotion_verdict(comparison)
+    verdict = evaluation.promotion_verdict(comparison)
     assert verdict[0] is promoted
     assert why in verdict[1]
 
 
 def test_the_held_out_labels_are_the_newest():
-    assert model_registry.time_split(100, 0.2) == 80
-    assert model_registry.time_split(0, 0.2) == 0
+    assert evaluation.time_split(100, 0.2) == 80
+    assert evaluation.time_split(0, 0.2) == 0
 
 
 def test_train_classifiers_with_decisions_trains_registers_and_reports(registry):

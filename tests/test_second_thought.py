@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from moderation import scoring, services
+from moderation import services
+from moderation.learning import loaded_models
 from moderation.models import Comment, Status
 from moderation.second_thought import acknowledgement, similarity
 
@@ -168,7 +169,7 @@ def test_without_a_model_the_comment_is_posted_without_a_prompt(
     response = post_comment(italian_client, an_article, comment=TOXIC, acknowledge=False)
     assert response.status_code == 303
     assert Comment.objects.get().status == Status.PENDING
-    scoring.forget_models()
+    loaded_models.forget_models()
 
 
 # In a real browser ----------------------------------------------------------------------------

@@ -7,10 +7,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone, translation
 
-from moderation import services, signals, tasks
+from moderation import dispatch, services, signals, tasks
 from moderation.models import AuthorRule, Comment, DigestLog, ModerationEvent, Status
 from moderation.notifications import send_held_digest
 from moderation.policy import Decision
+from moderation.services import submission
+from project.celery import app as celery_app
 
 from .factories import make_comment
 
@@ -107,9 +109,9 @@ def _requeued_at(comment: Comment):
 def test_a_swept_comment_is_enqueued_again_only_after_the_sweep_delay(an_article, settings):
     settings.MODERATION = {"PENDING_SWEEP_AFTER": 60}
     waiting = _pending_since(an_article, 300)
-    with mock.patch.object(tasks.classify_batch, "apply_async") as publish:
+    with mock.patch.object(celery_app, "send_task") as publish:
         assert tasks.sweep_pending() == 1
-        publish.assert_called_once_with(([waiting.pk],), retry=False)
+        publish.assert_called_once_with(dispatch.CLASSIFY_BATCH, ([waiting.pk],), retry=False)
         assert _requeued_at(waiting) is not None
 
         assert tasks.sweep_pending() == 0  # the next pass, 15 s later: already in the queue
@@ -123,19 +125,19 @@ def test_a_swept_comment_is_enqueued_again_only_after_the_sweep_delay(an_article
         assert tasks.sweep_pending() == 1
         assert publish.call_count == 2
     # The moderators' queue still shows it: pending too long, enqueued again or not.
-    assert list(services.overdue_pending()) == [waiting]
+    assert list(Comment.objects.overdue()) == [waiting]
 
 
 def test_a_sweep_the_broker_refused_is_tried_again_by_the_next_pass(an_article, settings):
     settings.MODERATION = {"PENDING_SWEEP_AFTER": 60}
     waiting = _pending_since(an_article, 300)
     refused = OSError("Error 111 connecting to redis. Connection refused.")
-    with mock.patch.object(tasks.classify_batch, "apply_async", side_effect=refused):
+    with mock.patch.object(celery_app, "send_task", side_effect=refused):
         assert tasks.sweep_pending() == 0
     assert _requeued_at(waiting) is None
-    with mock.patch.object(tasks.classify_batch, "apply_async") as publish:
+    with mock.patch.object(celery_app, "send_task") as publish:
         assert tasks.sweep_pending() == 1  # 15 s later, the broker is back
-    publish.assert_called_once_with(([waiting.pk],), retry=False)
+    publish.assert_called_once_with(dispatch.CLASSIFY_BATCH, ([waiting.pk],), retry=False)
     assert _requeued_at(waiting) is not None
 
 
@@ -143,7 +145,7 @@ def test_only_the_batches_the_broker_took_are_marked_as_enqueued(an_article, set
     settings.MODERATION = {"PENDING_SWEEP_AFTER": 60, "BATCH_SIZE": 2}
     first, second, third = (_pending_since(an_article, 300 - i) for i in range(3))
     broker_dies = [None, OSError("Connection refused.")]
-    with mock.patch.object(tasks.classify_batch, "apply_async", side_effect=broker_dies):
+    with mock.patch.object(celery_app, "send_task", side_effect=broker_dies):
         assert tasks.sweep_pending() == 2
     assert [_requeued_at(c) is not None for c in (first, second, third)] == [True, True, False]
     assert services.stale_pending_ids() == [third.pk]
@@ -248,11 +250,11 @@ def test_the_duplicate_and_flood_checks_are_one_query(an_article, django_assert_
     services.submit_comment(_submission(an_article))
     someone_else = {"author_name": "Bruno", "author_email": "b@example.org", "ip_address": None}
     with django_assert_num_queries(1):  # neither: both checks were made
-        services._check_submission(_submission(an_article, text="Altro", **someone_else))
+        submission._check_submission(_submission(an_article, text="Altro", **someone_else))
     with django_assert_num_queries(1), pytest.raises(services.TooFast):
-        services._check_submission(_submission(an_article, text="Altro"))
+        submission._check_submission(_submission(an_article, text="Altro"))
     with django_assert_num_queries(1), pytest.raises(services.DuplicateComment):
-        services._check_submission(_submission(an_article))
+        submission._check_submission(_submission(an_article))
 
 
 def test_a_duplicate_within_the_flood_interval_is_reported_as_a_duplicate(an_article):
@@ -284,18 +286,18 @@ def test_without_flood_control_only_duplicates_are_refused(
     settings.MODERATION = moderation
     services.submit_comment(_submission(an_article, ip_address=None))
     with django_assert_num_queries(1):
-        services._check_submission(_submission(an_article, text="Altro testo", ip_address=None))
+        submission._check_submission(_submission(an_article, text="Altro testo", ip_address=None))
     with pytest.raises(services.DuplicateComment):
-        services._check_submission(_submission(an_article, ip_address=None))
+        submission._check_submission(_submission(an_article, ip_address=None))
 
 
 def test_flood_control_keys_on_the_ip_address(an_article, settings):
     settings.MODERATION = {"FLOOD_KEYS": ("ip",)}
     services.submit_comment(_submission(an_article))
     with pytest.raises(services.TooFast):
-        services._check_submission(
+        submission._check_submission(
             _submission(an_article, text="Altro", author_name="Bruno", author_email="b@example.org")
         )
-    services._check_submission(  # another address: not flooding
+    submission._check_submission(  # another address: not flooding
         _submission(an_article, text="Altro", author_email="b@example.org", ip_address="192.0.2.1")
     )

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from moderation import stats
+from moderation import charts, stats
 from moderation.models import Comment, ModerationEvent, Status
 
 from .factories import make_comment
@@ -111,7 +111,7 @@ def test_the_queue_is_held_plus_pending_past_the_sweep_delay(an_article, setting
     _at(make_comment(an_article, status=Status.PENDING), NOW - timedelta(minutes=11))
     _at(make_comment(an_article, status=Status.PENDING), NOW - timedelta(minutes=9))
     make_comment(an_article, status=Status.SPAM)
-    assert stats.awaiting_review(now=NOW).count() == 2
+    assert Comment.objects.awaiting_review(now=NOW).count() == 2
 
 
 def test_the_chart_stacks_the_outcomes_of_each_day_to_scale():
@@ -120,7 +120,7 @@ def test_the_chart_stacks_the_outcomes_of_each_day_to_scale():
         stats.Day(today - timedelta(days=1), {"published": 2, "held": 0, "spam": 2}),
         stats.Day(today, {"published": 1, "rejected": 1}),
     ]
-    chart = stats.stacked_bar_chart(days, width=240, height=132)
+    chart = charts.stacked_bar_chart(days, width=240, height=132)
     plot_bottom, plot_height = 132 - 24, 132 - 24 - 8
 
     assert chart.max_total == 4

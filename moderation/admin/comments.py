@@ -15,8 +15,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import stats
-from ..models import Comment, RejectReason, Status
+from ..models import Comment, RejectReason, Status, awaiting_review_filter
 from ..roles import can_moderate
 from .actions import MODERATION_ACTIONS, CommentActionForm
 from .filters import (
@@ -133,14 +132,14 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
         """Held first, then pending comments the classifier should have decided, oldest first."""
         queue_rank = Case(
             When(status=Status.HELD, then=Value(0)),
-            When(stats.awaiting_review_filter(), then=Value(1)),
+            When(awaiting_review_filter(), then=Value(1)),
             default=Value(2),
             output_field=IntegerField(),
         )
         return [queue_rank.asc(), "created_at", "pk"]
 
     def changelist_view(self, request, extra_context=None):
-        count = stats.awaiting_review().count()
+        count = Comment.objects.awaiting_review().count()
         context = {
             "title": gettext("Moderation queue"),
             "awaiting_review": count,

@@ -11,8 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F
 from django.utils.translation import gettext_lazy as _
 
-from .. import stats
-from ..models import ShadowScore, Status
+from ..models import Comment, ShadowScore, Status, awaiting_review_filter
 from ..policy import LINK_PATTERN
 
 
@@ -38,7 +37,7 @@ class QueueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value() or self.AWAITING
         if value == self.AWAITING:
-            return queryset.filter(stats.awaiting_review_filter())
+            return queryset.filter(awaiting_review_filter())
         if value in Status.values:
             return queryset.filter(status=value)
         return queryset
@@ -52,7 +51,7 @@ class TargetFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         busiest = (
-            stats.awaiting_review()
+            Comment.objects.awaiting_review()
             .values("content_type_id", "object_pk")
             .annotate(n=Count("pk"))
             .order_by("-n")[:20]

@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import model_registry
+from ..learning import versions
 from ..models import ModelVersion, ShadowScore
 from ..roles import can_moderate
 
@@ -25,8 +25,8 @@ def activate_version(modeladmin, request, queryset):
         messages.error(request, gettext("Select exactly one version to activate."))
         return
     try:
-        model_registry.activate(queryset.get().version, by=request.user, reason="admin")
-    except model_registry.RegistryError as exc:
+        versions.activate(queryset.get().version, by=request.user, reason="admin")
+    except versions.RegistryError as exc:
         messages.error(request, str(exc))
         return
     messages.success(request, gettext("Activated %s.") % queryset.get().version)
@@ -37,7 +37,7 @@ def retire_versions(modeladmin, request, queryset):
     if not can_moderate(request.user):
         raise PermissionDenied
     for version in queryset:
-        model_registry.retire(version.version)
+        versions.retire(version.version)
 
 
 class ModeratorsOnly:

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 
-from .. import stats
-from ..models import Comment, Status
+from .. import charts, stats
+from ..models import Comment, Status, awaiting_review_filter
 from .markup import duration
 
 
@@ -69,7 +69,7 @@ class CommentAdminViews:
             return requested
         following = (
             self.get_queryset(request)
-            .filter(stats.awaiting_review_filter())
+            .filter(awaiting_review_filter())
             .exclude(pk=after.pk)
             .order_by(*self.get_ordering(request))
             .first()
@@ -87,10 +87,10 @@ class CommentAdminViews:
             "opts": self.opts,
             "title": gettext("Moderation statistics"),
             "days": days,
-            "chart": stats.stacked_bar_chart(days),
+            "chart": charts.stacked_bar_chart(days),
             "outcomes": [(s, Status(s).label) for s in stats.OUTCOMES],
             "overturns": stats.overturned_decisions(since),
             "median_wait": duration(stats.median_time_to_decision(since)),
-            "awaiting_review": stats.awaiting_review().count(),
+            "awaiting_review": Comment.objects.awaiting_review().count(),
         }
         return TemplateResponse(request, "admin/moderation/comment/statistics.html", context)

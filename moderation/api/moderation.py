@@ -53,7 +53,7 @@ class QueueView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        overdue = services.overdue_pending().values("pk")
+        overdue = Comment.objects.overdue().values("pk")
         queue = _for_moderators().filter(Q(status=Status.HELD) | Q(pk__in=overdue))
         page = self.paginate_queryset(queue)
         return self.get_paginated_response(s.ModerationCommentSerializer(page, many=True).data)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -49,7 +50,8 @@ def clean_text(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _rows(path: Path, delimiter: str = ",", header: bool = True) -> Iterable[dict | list]:
+def _rows(path: Path, delimiter: str = ",", header: bool = True) -> Iterator[Any]:
+    """The rows of a CSV file: dicts by column name with a ``header``, else lists."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         if header:
             yield from csv.DictReader(handle, delimiter=delimiter)

@@ -6,7 +6,7 @@ import csv
 import io
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +61,7 @@ def read_labelled_csv(
 
 
 def median_ms(
-    score: Callable[[Sequence[CommentInput]], Any], items: list[CommentInput]
+    score: Callable[[list[CommentInput]], Any], items: list[CommentInput]
 ) -> tuple[float, float]:
     """Median milliseconds per comment scored one at a time, and per comment in a batch."""
     sample = items[:300]

@@ -71,6 +71,12 @@ _DISPOSABLE_MAIL = frozenset(
 )
 
 
+def _pair(ngram_range: Sequence[int]) -> tuple[int, int]:
+    """An n-gram range as a hashable pair (a parameter set by scikit-learn may be a list)."""
+    low, high = ngram_range
+    return low, high
+
+
 class HashedTextFeatures(BaseEstimator, TransformerMixin):
     """Word n-grams and character n-grams of the normalised text, plus named extras.
 
@@ -126,7 +132,7 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
         ]
 
     def char_grams(self, word: str) -> list[str]:
-        return char_grams(word, tuple(self.char_ngram_range))
+        return char_grams(word, _pair(self.char_ngram_range))
 
     def text_terms(self, normalised: str) -> list[str]:
         """All n-grams of a normalised text, repeated as often as they occur."""
@@ -154,7 +160,7 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
         hashed in one pass and turned into columns in one numpy operation; one sort of all
         the (text, column) pairs counts them.
         """
-        word_range, char_range = tuple(self.word_ngram_range), tuple(self.char_ngram_range)
+        word_range, char_range = _pair(self.word_ngram_range), _pair(self.char_ngram_range)
         n_features = self.n_features
         word_columns = _word_columns_function(n_features, word_range, char_range)
         sizes = range(max(word_range[0], 2), word_range[1] + 1)

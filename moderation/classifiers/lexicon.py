@@ -248,6 +248,8 @@ class WordListMatcher:
         return word in self.exact or word.startswith(self.stems)
 
     def _phrases(self, normalised: str) -> list[str]:
+        if self.phrases is None:
+            return []
         for stem in self.phrase_stems:
             if stem in normalised:
                 return self.phrases.findall(normalised)

@@ -1,4 +1,4 @@
-"""Where the models of each task live (the app loads them in ``moderation.scoring``)."""
+"""Where the models of each task live (the app loads them in ``learning.loaded_models``)."""
 
 from __future__ import annotations
 

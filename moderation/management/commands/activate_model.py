@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from moderation.model_registry import RegistryError, activate
+from moderation.learning.versions import RegistryError, activate
 from moderation.models import ModelVersion
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from moderation.model_registry import simulate
+from moderation.learning.simulation import simulate
 
 #: Option → setting it overrides.
 OPTIONS = {

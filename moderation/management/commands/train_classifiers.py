@@ -49,7 +49,8 @@ class Command(BaseCommand):
                 self.stdout.write(" | ".join([split.ljust(44), str(scores["rows"]), *cells]))
 
     def train_with_decisions(self, task: str | None, data_dir: Path | None) -> None:
-        from moderation.model_registry import RegistryError, train_candidate
+        from moderation.learning.retraining import train_candidate
+        from moderation.learning.versions import RegistryError
 
         for name in [task] if task else TASKS:
             try:

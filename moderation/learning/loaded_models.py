@@ -1,6 +1,7 @@
-"""The classifiers as the app uses them: the active versions, loaded lazily, once per process.
+"""The process's model cache and ``score()``: the active versions, loaded lazily, once per
+process (the Django-free scoring of a batch is ``classifiers.scoring``).
 
-Which file is active comes from the model registry (``model_registry``), checked at most
+Which file is active comes from the model versions (``learning.versions``), checked at most
 every ``MODEL_REFRESH_SECONDS``, so workers pick up a promotion or rollback without a
 restart. Without a registered version (or a database) the files in ``MODEL_DIR`` (default:
 the shipped models) are used.
@@ -15,15 +16,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import skops.io  # noqa: F401  (imported for its cost, see below)
 from django.core.signals import setting_changed
 from django.db import DatabaseError
 
-from .classifiers import CommentInput, TextModel, load_model
-from .classifiers.registry import TASKS, TRAINED_DIR, model_path
-from .classifiers.scoring import score_all
-from .conf import moderation_settings
+from ..classifiers import CommentInput, TextModel, load_model
+from ..classifiers.registry import TASKS, model_path
+from ..classifiers.scoring import score_all
+from ..conf import moderation_settings
+from . import versions
 
 logger = logging.getLogger(__name__)
+
+# Loading a model imports skops.io and scikit-learn, which takes a second or more. Imported
+# with this module, that is paid when a process starts (before a worker forks its pool), not
+# by the first comment each process scores or prompts about.
 
 _lock = threading.Lock()
 #: Every model file this process has read, by path; only current ones are kept.
@@ -43,25 +50,21 @@ class Scores:
     model_version: str
 
 
-def model_dir() -> Path:
-    return Path(moderation_settings.MODEL_DIR or TRAINED_DIR)
-
-
 def _refresh() -> None:
     """Ask the registry which files are active and shadowed, at most once per interval."""
     global _checked_at
     now = time.monotonic()
     if _active and now - _checked_at < moderation_settings.MODEL_REFRESH_SECONDS:
         return
-    from . import model_registry
-
     try:
-        active, shadow = model_registry.current_paths()
+        active, shadow = versions.current_paths()
     except DatabaseError as exc:  # no table yet (before migrate), database down: use the files
-        logger.warning("model registry unavailable (%s); using %s", exc, model_dir())
+        logger.warning("model registry unavailable (%s); using %s", exc, versions.model_dir())
         active, shadow = {}, {}
     _active.clear()
-    _active.update({task: active.get(task) or model_path(task, model_dir()) for task in TASKS})
+    _active.update(
+        {task: active.get(task) or model_path(task, versions.model_dir()) for task in TASKS}
+    )
     _shadow.clear()
     _shadow.update(shadow if moderation_settings.SHADOW_SCORING else {})
     for path in set(_loaded) - set(_active.values()) - set(_shadow.values()):

@@ -1,0 +1,103 @@
+"""The actions on comments, each written once and called by views, admin, API and tasks.
+
+Nothing else changes a comment's status: every change goes through
+``transitions.transition`` or ``classification.apply_decisions`` and leaves a
+``ModerationEvent``. One module per family of actions: ``submission``, ``classification``,
+``transitions`` (moderators), ``readers``, ``privacy``; callers import the names from here.
+"""
+
+from .classification import (
+    apply_decisions,
+    classifier_input,
+    classify_comments,
+    decide_unclassified,
+    pending_batch,
+    requeue_stale_pending,
+    stale_pending_ids,
+)
+from .errors import (
+    AlreadyReported,
+    CommentError,
+    CommentsClosed,
+    DuplicateComment,
+    EditWindowClosed,
+    InvalidParent,
+    TooFast,
+)
+from .privacy import (
+    ERASED_AUTHOR_NAME,
+    ERASED_EMAIL_DOMAIN,
+    ERASED_TEXT,
+    commenter_comments,
+    erase_commenter_data,
+    erase_expired_personal_data,
+    export_commenter_data,
+)
+from .readers import (
+    DELETED_BY_AUTHOR,
+    REPORTED_BY_READERS,
+    can_edit,
+    delete_by_author,
+    edit_comment,
+    report_comment,
+    stop_reply_notifications,
+)
+from .submission import (
+    Submission,
+    comments_open,
+    create_comment,
+    submit_comment,
+    submit_trapped_spam,
+)
+from .transitions import (
+    add_author_rule,
+    approve,
+    mark_ham,
+    mark_spam,
+    record_training_label,
+    reject,
+    restore,
+)
+
+__all__ = [
+    "DELETED_BY_AUTHOR",
+    "ERASED_AUTHOR_NAME",
+    "ERASED_EMAIL_DOMAIN",
+    "ERASED_TEXT",
+    "REPORTED_BY_READERS",
+    "AlreadyReported",
+    "CommentError",
+    "CommentsClosed",
+    "DuplicateComment",
+    "EditWindowClosed",
+    "InvalidParent",
+    "Submission",
+    "TooFast",
+    "add_author_rule",
+    "apply_decisions",
+    "approve",
+    "can_edit",
+    "classifier_input",
+    "classify_comments",
+    "commenter_comments",
+    "comments_open",
+    "create_comment",
+    "decide_unclassified",
+    "delete_by_author",
+    "edit_comment",
+    "erase_commenter_data",
+    "erase_expired_personal_data",
+    "export_commenter_data",
+    "mark_ham",
+    "mark_spam",
+    "pending_batch",
+    "record_training_label",
+    "reject",
+    "report_comment",
+    "requeue_stale_pending",
+    "restore",
+    "stale_pending_ids",
+    "stop_reply_notifications",
+    "submit_comment",
+    "submit_trapped_spam",
+]

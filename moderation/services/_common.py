@@ -1,0 +1,40 @@
+"""Private helpers shared by the services modules: the after-commit announcement of a
+status change, and the keys an author rule can match."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.dispatch import Signal
+
+from .. import signals
+from ..models import AuthorRule, Comment, ModerationEvent, Status
+
+_SIGNAL_FOR_STATUS: dict[str, Signal] = {
+    Status.PUBLISHED: signals.comment_published,
+    Status.HELD: signals.comment_held,
+    Status.SPAM: signals.comment_rejected,
+    Status.REJECTED: signals.comment_rejected,
+}
+
+
+def announce_on_commit(comment: Comment, event: ModerationEvent) -> None:
+    """Send the status-change signals once the transaction commits."""
+
+    def send() -> None:
+        signals.comment_status_changed.send(sender=Comment, comment=comment, event=event)
+        specific = _SIGNAL_FOR_STATUS.get(comment.status)
+        if specific is not None:
+            specific.send(sender=Comment, comment=comment, event=event)
+
+    transaction.on_commit(send)
+
+
+def author_keys(comment: Comment) -> list[tuple[str, str]]:
+    email = comment.author_email.lower()
+    keys: list[tuple[str, str]] = [
+        (AuthorRule.Field.EMAIL, email),
+        (AuthorRule.Field.DOMAIN, email.rpartition("@")[2]),
+    ]
+    if comment.ip_address:
+        keys.append((AuthorRule.Field.IP, comment.ip_address))
+    return keys

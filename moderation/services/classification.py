@@ -1,0 +1,266 @@
+"""Classification: score pending comments, let the policy decide, store the decisions once
+each with their audit events; the classifier-unavailable fallback, batching and the sweep of
+comments left pending; the candidates' shadow scores."""
+
+from __future__ import annotations
+
+import logging
+from typing import cast
+
+from django.db import connection, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .. import dispatch, policy
+from ..classifiers import CommentInput
+from ..conf import moderation_settings
+from ..learning import loaded_models, shadow
+from ..models import AuthorRule, Comment, ModerationEvent, Status
+from ._common import announce_on_commit, author_keys
+from .submission import Submission
+
+logger = logging.getLogger(__name__)
+
+
+def classifier_input(source: Comment | Submission) -> CommentInput:
+    """What the classifiers read of a saved comment or of a submission not yet saved."""
+    return CommentInput(
+        text=source.text,
+        author_name=source.author_name,
+        author_email=source.author_email,
+        author_url=source.author_url,
+    )
+
+
+# Language-neutral, like every reason the policy records.
+#: A comment's decision, the scores behind it and the words that weighed (held comments).
+Verdict = tuple[policy.Decision, loaded_models.Scores | None, dict]
+
+_BLOCK_REASONS: dict[str, str] = {
+    AuthorRule.Field.EMAIL: "blocked email",
+    AuthorRule.Field.DOMAIN: "blocked email domain",
+    AuthorRule.Field.IP: "blocked IP",
+}
+
+
+def _author_rules(
+    comments: list[Comment],
+) -> tuple[dict[tuple[str, str], str], set[tuple[str, str]]]:
+    """The block and trust rules that apply to these comments' authors, fetched at once."""
+    emails = {c.author_email.lower() for c in comments}
+    domains = {e.rpartition("@")[2] for e in emails}
+    ips = {c.ip_address for c in comments if c.ip_address}
+    rules = AuthorRule.objects.filter(
+        Q(field=AuthorRule.Field.EMAIL, value__in=emails)
+        | Q(field=AuthorRule.Field.DOMAIN, value__in=domains)
+        | Q(field=AuthorRule.Field.IP, value__in=ips)
+    )
+    blocked, trusted = {}, set()
+    for rule in rules:
+        if rule.kind == AuthorRule.Kind.BLOCK:
+            blocked[(rule.field, rule.value)] = _BLOCK_REASONS[rule.field]
+        else:
+            trusted.add((rule.field, rule.value))
+    return blocked, trusted
+
+
+def _approved_counts(comments: list[Comment], rules: policy.PolicyRules) -> dict[str, int]:
+    if not rules.first_comments_held:
+        return {}
+    emails = {c.author_email.lower() for c in comments}
+    rows = (
+        Comment.objects.filter(author_email__in=emails, status=Status.PUBLISHED)
+        .values("author_email")
+        .annotate(n=models.Count("pk"))
+    )
+    return {row["author_email"].lower(): row["n"] for row in rows}
+
+
+def classify_comments(comment_ids: list[int]) -> int:
+    """Score the pending comments among ``comment_ids`` and apply the policy's decisions.
+
+    Raises ``ModelError`` when the models cannot be loaded, so that the caller may retry.
+    Returns how many comments were decided.
+    """
+    comments = list(Comment.objects.filter(pk__in=comment_ids, status=Status.PENDING))
+    if not comments:
+        return 0
+    scores = loaded_models.score([classifier_input(c) for c in comments])
+    rules = policy.PolicyRules.from_settings()
+    blocked, trusted = _author_rules(comments)
+    approved = _approved_counts(comments, rules)
+    decisions: dict[int, Verdict] = {}
+    facts_by_pk: dict[int, policy.Facts] = {}
+    held = []
+    for comment, s in zip(comments, scores, strict=True):
+        keys = author_keys(comment)
+        facts = policy.Facts(
+            text=comment.text,
+            spam_score=s.spam,
+            toxicity_score=s.toxicity,
+            spam_threshold=s.spam_threshold,
+            toxicity_threshold=s.toxicity_threshold,
+            blocked_by=next((blocked[k] for k in keys if k in blocked), ""),
+            trusted=any(k in trusted for k in keys),
+            approved_before=approved.get(comment.author_email.lower(), 0),
+        )
+        decision = policy.decide(facts, rules)
+        facts_by_pk[comment.pk] = facts
+        decisions[comment.pk] = (decision, s, {})
+        if decision.status == Status.HELD:
+            held.append(comment)
+    # The words behind the scores, for the moderators who will read a held comment.
+    explanations = loaded_models.explain_many([classifier_input(comment) for comment in held])
+    for comment, explanation in zip(held, explanations, strict=True):
+        decision, comment_scores, _none = decisions[comment.pk]
+        decisions[comment.pk] = (decision, comment_scores, explanation)
+    decided = apply_decisions(decisions, scored_texts={c.pk: c.text for c in comments})
+    statuses = {pk: d.status for pk, (d, _s, _e) in decisions.items()}
+    _shadow_score(comments, facts_by_pk, statuses, rules)
+    return decided
+
+
+def _shadow_score(
+    comments: list[Comment],
+    facts: dict[int, policy.Facts],
+    statuses: dict[int, str],
+    rules: policy.PolicyRules,
+) -> None:
+    """Let the candidate models score beside the active ones; never changes a comment."""
+    try:
+        items = {c.pk: classifier_input(c) for c in comments}
+        shadow.record_shadow_scores(items, facts, statuses, rules)
+    except Exception:  # a broken candidate must not stop or retry the real classification
+        logger.exception("shadow scoring failed")
+
+
+_DECISION_FIELDS = (
+    "status",
+    "reasons",
+    "explanation",
+    "decided_at",
+    "spam_score",
+    "toxicity_score",
+    "model_version",
+)
+
+
+def _store_decisions(comments: list[Comment]) -> None:
+    """Write the decision fields of many rows with one statement sent many times.
+
+    ``executemany`` pipelines the rows (psycopg) instead of a round trip each, and skips the
+    CASE expressions that make ``bulk_update`` slow; each field adapts its own values.
+    """
+    fields = [cast("models.Field", Comment._meta.get_field(name)) for name in _DECISION_FIELDS]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(cast(str, field.column))} = %s" for field in fields)
+    table, pk = quote(Comment._meta.db_table), quote(cast(str, Comment._meta.pk.column))
+    sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608 (quoted model names)
+    rows = [
+        [field.get_db_prep_save(getattr(c, field.attname), connection) for field in fields] + [c.pk]
+        for c in comments
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def apply_decisions(
+    decisions: dict[int, Verdict],
+    scored_texts: dict[int, str] | None = None,
+) -> int:
+    """Store the classifier's decisions for comments still pending, exactly once each.
+
+    With ``scored_texts``, a comment whose text changed since it was scored (its author
+    edited it meanwhile) is left pending for the classification its edit enqueued.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        comments = [
+            c
+            for c in Comment.objects.select_for_update(skip_locked=True).filter(
+                pk__in=decisions, status=Status.PENDING
+            )
+            if scored_texts is None or scored_texts.get(c.pk) == c.text
+        ]
+        events = []
+        for comment in comments:
+            decision, scores, explanation = decisions[comment.pk]
+            comment.status = decision.status
+            comment.reasons = decision.reasons
+            comment.explanation = {k: [list(t) for t in v] for k, v in explanation.items()}
+            comment.decided_at = now
+            if scores is not None:
+                comment.spam_score, comment.toxicity_score = scores.spam, scores.toxicity
+                comment.model_version = scores.model_version
+            events.append(
+                ModerationEvent(
+                    comment=comment,
+                    actor=ModerationEvent.Actor.CLASSIFIER,
+                    action="classified",
+                    from_status=Status.PENDING,
+                    to_status=decision.status,
+                    reason="; ".join(decision.reasons)[:255],
+                    reasons=decision.reasons,
+                    spam_score=comment.spam_score,
+                    toxicity_score=comment.toxicity_score,
+                    model_version=comment.model_version,
+                )
+            )
+        _store_decisions(comments)
+        ModerationEvent.objects.bulk_create(events)
+        for comment, event in zip(comments, events, strict=True):
+            announce_on_commit(comment, event)
+    return len(comments)
+
+
+def decide_unclassified(comment_ids: list[int]) -> int:
+    """The classifier kept failing: hold the comments (or publish them, if the owner opted in)."""
+    if moderation_settings.PUBLISH_UNCLASSIFIED:
+        decision = policy.Decision(
+            Status.PUBLISHED, ["classifier unavailable: published unchecked"]
+        )
+    else:
+        decision = policy.Decision(Status.HELD, ["classifier unavailable"])
+    return apply_decisions({pk: (decision, None, {}) for pk in comment_ids})
+
+
+def pending_batch(comment_id: int) -> list[int]:
+    """``comment_id`` and the comments waiting longest, up to ``BATCH_SIZE`` in all.
+
+    Under load a worker so decides the queue in vectorised batches; the tasks of the others
+    then find their comment decided and return at once.
+    """
+    others = (
+        Comment.objects.filter(status=Status.PENDING)
+        .exclude(pk=comment_id)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[: moderation_settings.BATCH_SIZE - 1]
+    )
+    return [comment_id, *others]
+
+
+def stale_pending_ids(limit: int = 10_000) -> list[int]:
+    return list(Comment.objects.stale().order_by("created_at").values_list("pk", flat=True)[:limit])
+
+
+def requeue_stale_pending() -> int:
+    """Enqueue the stale pending comments again, in batches of ``BATCH_SIZE``.
+
+    A batch is marked (``requeued_at``) only once the broker has taken it, so a backlog is
+    not enqueued again on every pass; if the broker is down, the rest stay unmarked for the
+    next pass. Returns how many comments were enqueued.
+    """
+    ids = stale_pending_ids()
+    size = moderation_settings.BATCH_SIZE
+    for start in range(0, len(ids), size):
+        batch = ids[start : start + size]
+        if not dispatch.classify_batch(batch):
+            logger.warning(
+                "broker unavailable; %d stale comment(s) left for the next sweep",
+                len(ids) - start,
+            )
+            return start
+        Comment.objects.filter(pk__in=batch, status=Status.PENDING).update(
+            requeued_at=timezone.now()
+        )
+    return len(ids)

@@ -1,0 +1,121 @@
+"""Readers' own actions: edit, delete, report, stop reply notifications (docs/readers.md)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .. import dispatch
+from ..conf import moderation_settings
+from ..models import Comment, CommentReport, ModerationEvent, Status
+from ._common import announce_on_commit
+from .errors import AlreadyReported, CommentError, EditWindowClosed
+from .transitions import transition
+
+DELETED_BY_AUTHOR = "deleted by author"
+REPORTED_BY_READERS = "reported by readers"
+_EDITABLE = (Status.PENDING, Status.PUBLISHED)
+
+
+def can_edit(comment: Comment) -> bool:
+    """Whether the comment's author may still edit or delete it (the edit window is open)."""
+    minutes = moderation_settings.EDIT_WINDOW_MINUTES
+    return (
+        bool(minutes)
+        and comment.status in _EDITABLE
+        and timezone.now() < comment.created_at + timedelta(minutes=minutes)
+    )
+
+
+def _lock_editable(comment: Comment) -> Comment:
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    if not can_edit(locked):
+        raise EditWindowClosed(_("This comment can no longer be changed."))
+    return locked
+
+
+def edit_comment(comment: Comment, *, text: str) -> Comment:
+    """Replace the text; the comment goes back to pending and is classified again, as on submit.
+
+    The previous text stays in the audit trail for moderators.
+    """
+    with transaction.atomic():
+        locked = _lock_editable(comment)
+        if text == locked.text:
+            return locked
+        event = ModerationEvent.objects.create(
+            comment=locked,
+            actor=ModerationEvent.Actor.READER,
+            action="edited",
+            from_status=locked.status,
+            to_status=Status.PENDING,
+            previous_text=locked.text,
+        )
+        locked.text = text
+        locked.status = Status.PENDING
+        locked.decided_at = locked.spam_score = locked.toxicity_score = None
+        locked.reasons, locked.explanation, locked.model_version = [], {}, ""
+        locked.save()
+        transaction.on_commit(lambda: dispatch.enqueue_classification([locked.pk]))
+        announce_on_commit(locked, event)
+    return locked
+
+
+def delete_by_author(comment: Comment) -> Comment:
+    """The author withdraws the comment: it is rejected, never shown, and the trail says why."""
+    with transaction.atomic():
+        locked = _lock_editable(comment)
+        return transition(
+            locked,
+            Status.REJECTED,
+            action="deleted",
+            by=None,
+            reason=DELETED_BY_AUTHOR,
+            actor=ModerationEvent.Actor.READER,
+        )
+
+
+def report_comment(
+    comment: Comment, *, reason: str, note: str, reader_key: str, network_key: str
+) -> CommentReport:
+    """Record a reader's report; enough reports since the last decision hold the comment."""
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.status != Status.PUBLISHED:
+            raise CommentError(_("This comment cannot be reported."))
+        same_reader = Q(reader_key=reader_key)
+        if network_key:
+            same_reader |= Q(network_key=network_key)
+        if locked.reports.filter(same_reader).exists():
+            raise AlreadyReported(_("You have already reported this comment."))
+        report = CommentReport.objects.create(
+            comment=locked,
+            reason=reason,
+            note=note[:500],
+            reader_key=reader_key,
+            network_key=network_key,
+        )
+        Comment.objects.filter(pk=locked.pk).update(reports_count=models.F("reports_count") + 1)
+        since_decision = locked.reports.all()
+        if locked.decided_at is not None:
+            since_decision = since_decision.filter(created_at__gt=locked.decided_at)
+        threshold = moderation_settings.REPORTS_TO_HOLD
+        if threshold and since_decision.count() >= threshold:
+            transition(
+                locked,
+                Status.HELD,
+                action="reported",
+                by=None,
+                reason=REPORTED_BY_READERS,
+                actor=ModerationEvent.Actor.SYSTEM,
+            )
+    return report
+
+
+def stop_reply_notifications(comment: Comment) -> None:
+    """Withdraw the author's consent to mail about replies to ``comment``."""
+    Comment.objects.filter(pk=comment.pk).update(notify_replies=False, notify_replies_at=None)

@@ -39,7 +39,7 @@ def giulias_comments(an_article, another_article):
     ModerationEvent.objects.create(
         comment=first, actor="classifier", action="classified", to_status=Status.PUBLISHED
     )
-    services.record_training_label(first, action="approved", by=None, reason="")
+    services.record_training_label(first, action="approved", by=None, reason="", source="held")
     second = make_comment(
         another_article,
         status=Status.HELD,

@@ -52,6 +52,7 @@ from .submission import (
 from .transitions import (
     add_author_rule,
     approve,
+    confirm_audit,
     mark_ham,
     mark_spam,
     record_training_label,
@@ -81,6 +82,7 @@ __all__ = [
     "classify_comments",
     "commenter_comments",
     "comments_open",
+    "confirm_audit",
     "create_comment",
     "decide_unclassified",
     "delete_by_author",

@@ -29,6 +29,7 @@ def scores_at(y_true: np.ndarray, proba: np.ndarray, threshold: float) -> dict[s
         if both_classes
         else float("nan"),
         "f1": float(f1_score(y_true, predicted, zero_division=0)),
+        "macro_f1": macro_f1(y_true, predicted),
         "mcc": float(matthews_corrcoef(y_true, predicted)),
         "precision": float(precision_score(y_true, predicted, zero_division=0)),
         "recall": float(recall_score(y_true, predicted, zero_division=0)),

@@ -52,7 +52,9 @@ def _audited_rows(rows: LabelledRows, index: np.ndarray) -> int:
     return int((rows.sources[index] == TrainingLabel.Source.AUDIT_RANDOM).sum())
 
 
-def train_candidate(task: str, *, data_dir: Path | None = None) -> TrainingResult:
+def train_candidate(
+    task: str, *, data_dir: Path | None = None, auto_promote: bool | None = None
+) -> TrainingResult:
     """Train a candidate on the moderators' labels, compare it with the active model, register it.
 
     Both models are judged on the newest ``HOLDOUT_SHARE`` of the unbiased labels (held
@@ -61,7 +63,8 @@ def train_candidate(task: str, *, data_dir: Path | None = None) -> TrainingResul
     with the labels (slow); without, the active model is adapted to them. Raises
     ``CandidateRefused``, registering nothing, when fewer than ``CANDIDATE_MIN_AUDITED``
     random audit picks are held out or when the candidate is not better than the active
-    model there. Auto-promotes when allowed and earned.
+    model there. Auto-promotes when earned and allowed (``auto_promote``, by default the
+    ``AUTO_PROMOTE`` setting).
     """
     s = moderation_settings
     active = loaded_models.get_models()[task]
@@ -114,7 +117,7 @@ def train_candidate(task: str, *, data_dir: Path | None = None) -> TrainingResul
     path = training.save(model, metadata, store_dir() / version)
     registered = register(path, metadata, decision_rows=len(y), metrics=comparison)
     allowed, verdict = promotion_verdict(comparison)
-    promoted = bool(s.AUTO_PROMOTE and allowed)
+    promoted = bool((s.AUTO_PROMOTE if auto_promote is None else auto_promote) and allowed)
     if promoted:
         activate(version, automatic=True, reason=verdict)
         registered.refresh_from_db()

@@ -15,13 +15,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .. import services
-from ..models import Comment, Status
+from ..models import TO_AUDIT, Comment, Status
 from . import serializers as s
 from .base import APIView
 from .pagination import CommentCursorPagination
 from .parsers import BoundedJSONParser
 from .permissions import CanModerate
 from .schema import ERROR, ID_PARAMETER, MODERATOR_ERRORS, QUERY_ERRORS
+
+
+def _confirm(comment: Comment, *, by: object, reason: str = "") -> Comment:
+    """Confirm an audit pick (a confirmation carries no reason)."""
+    return services.confirm_audit(comment, by=by)
+
 
 #: The moderators' actions and the service each one calls.
 DECISIONS: dict[str, Callable[..., Comment]] = {
@@ -30,6 +36,7 @@ DECISIONS: dict[str, Callable[..., Comment]] = {
     "spam": services.mark_spam,
     "ham": services.mark_ham,
     "restore": services.restore,
+    "confirm": _confirm,
 }
 
 
@@ -59,6 +66,26 @@ class QueueView(APIView):
         return self.get_paginated_response(s.ModerationCommentSerializer(page, many=True).data)
 
 
+class AuditQueueView(APIView):
+    """Published comments picked for the moderators to confirm (the audit sample)."""
+
+    permission_classes = [CanModerate]
+    pagination_class = CommentCursorPagination
+    serializer_class = s.ModerationCommentSerializer
+
+    @extend_schema(
+        summary="Published comments to audit, oldest first",
+        responses={
+            200: s.ModerationCommentSerializer(many=True),
+            **MODERATOR_ERRORS,
+            400: QUERY_ERRORS,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(_for_moderators().filter(TO_AUDIT))
+        return self.get_paginated_response(s.ModerationCommentSerializer(page, many=True).data)
+
+
 def _detail(pk: int) -> Comment:
     return get_object_or_404(
         _for_moderators().prefetch_related("events__user"),
@@ -85,7 +112,8 @@ class DecisionView(APIView):
     serializer_class = s.DecisionSerializer
 
     @extend_schema(
-        summary="Approve, reject, mark as spam or ham, or restore a comment to the queue",
+        summary="Approve, reject, mark as spam or ham, restore to the queue, or confirm an "
+        "audit pick",
         parameters=[ID_PARAMETER],
         request=s.DecisionSerializer,
         responses={

@@ -152,10 +152,8 @@ def confirm_audit(comment: Comment, *, by: Any) -> Comment:
     label (neither spam nor toxic) with its audit event. Confirming again changes nothing."""
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
-        if not locked.audit_pick or locked.audited_at is not None:
-            return locked
-        if locked.status != Status.PUBLISHED:
-            raise ValueError("only a published comment can be confirmed")
+        if not Comment.objects.to_audit().filter(pk=locked.pk).exists():
+            return locked  # no pick, already audited, or no longer published
         ModerationEvent.objects.create(
             comment=locked,
             actor=ModerationEvent.Actor.MODERATOR,

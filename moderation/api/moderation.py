@@ -44,46 +44,41 @@ def _for_moderators() -> QuerySet[Comment]:
     return Comment.objects.select_related("content_type")
 
 
-class QueueView(APIView):
+#: The responses of a moderators' list of comments, for the schema.
+LIST_RESPONSES = {
+    200: s.ModerationCommentSerializer(many=True),
+    **MODERATOR_ERRORS,
+    400: QUERY_ERRORS,
+}
+
+
+class _ModeratorsListView(APIView):
+    """A cursor-paginated list of comments with everything a moderator needs."""
+
+    permission_classes = [CanModerate]
+    pagination_class = CommentCursorPagination
+    serializer_class = s.ModerationCommentSerializer
+
+    def listing(self, comments: QuerySet[Comment]) -> Response:
+        page = self.paginate_queryset(comments)
+        return self.get_paginated_response(s.ModerationCommentSerializer(page, many=True).data)
+
+
+class QueueView(_ModeratorsListView):
     """Comments waiting for a human: held ones, and pending ones the workers left behind."""
 
-    permission_classes = [CanModerate]
-    pagination_class = CommentCursorPagination
-    serializer_class = s.ModerationCommentSerializer
-
-    @extend_schema(
-        summary="The moderation queue, oldest first",
-        responses={
-            200: s.ModerationCommentSerializer(many=True),
-            **MODERATOR_ERRORS,
-            400: QUERY_ERRORS,
-        },
-    )
+    @extend_schema(summary="The moderation queue, oldest first", responses=LIST_RESPONSES)
     def get(self, request: Request) -> Response:
         overdue = Comment.objects.overdue().values("pk")
-        queue = _for_moderators().filter(Q(status=Status.HELD) | Q(pk__in=overdue))
-        page = self.paginate_queryset(queue)
-        return self.get_paginated_response(s.ModerationCommentSerializer(page, many=True).data)
+        return self.listing(_for_moderators().filter(Q(status=Status.HELD) | Q(pk__in=overdue)))
 
 
-class AuditQueueView(APIView):
+class AuditQueueView(_ModeratorsListView):
     """Published comments picked for the moderators to confirm (the audit sample)."""
 
-    permission_classes = [CanModerate]
-    pagination_class = CommentCursorPagination
-    serializer_class = s.ModerationCommentSerializer
-
-    @extend_schema(
-        summary="Published comments to audit, oldest first",
-        responses={
-            200: s.ModerationCommentSerializer(many=True),
-            **MODERATOR_ERRORS,
-            400: QUERY_ERRORS,
-        },
-    )
+    @extend_schema(summary="Published comments to audit, oldest first", responses=LIST_RESPONSES)
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(_for_moderators().filter(TO_AUDIT))
-        return self.get_paginated_response(s.ModerationCommentSerializer(page, many=True).data)
+        return self.listing(_for_moderators().filter(TO_AUDIT))
 
 
 def _detail(pk: int) -> Comment:

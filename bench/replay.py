@@ -47,6 +47,7 @@ def run(data_dir: Path, comments: int, every: int, seed: int, overrides: dict) -
     from moderation.classifiers.registry import model_path
     from moderation.conf import DEFAULTS
     from moderation.learning import loaded_models
+    from moderation.models import ModelVersion
     from moderation.replay import replay_stream
 
     labelled = datasets.haspeede(data_dir)
@@ -72,6 +73,11 @@ def run(data_dir: Path, comments: int, every: int, seed: int, overrides: dict) -
             held += result.held
             picks += result.audit_picks
             active = loaded_models.get_models()["toxicity"]
+            last = result.rounds[-1] if result.rounds else {}
+            candidate = None
+            if last.get("version"):  # what the round's candidate would do on the unseen rows
+                row = ModelVersion.objects.get(version=last["version"])
+                candidate = _judge(load_model(Path(row.path)), unseen_items, unseen_y)
             point = {
                 "comments": start + result.comments,
                 "shown_share": round(shown / (start + result.comments), 4),
@@ -83,6 +89,7 @@ def run(data_dir: Path, comments: int, every: int, seed: int, overrides: dict) -
                 "judged_on_holdout": result.rounds[-1].get("comparison") if result.rounds else None,
                 "active_version": summary["active_version"],
                 **_judge(active, unseen_items, unseen_y),
+                "candidate_on_unseen": candidate,
             }
             print(point, flush=True)
             rounds.append(point)

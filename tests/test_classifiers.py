@@ -150,6 +150,9 @@ def test_an_offensive_author_name_raises_the_score_and_is_what_gets_explained() 
         model.decision_function([CommentInput("idiota cretino")])[0]
     )
     assert "idiota" in [word for word, _ in model.explain(named)]
+    # A name without a listed word is not scored: the text alone decides.
+    assert model.explain(plain) == model.explain(CommentInput(text))
+    assert model.predict_proba([plain])[0, 1] == model.predict_proba([CommentInput(text)])[0, 1]
 
 
 def test_without_name_scoring_the_name_is_ignored() -> None:

@@ -123,6 +123,10 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
         """For extras counted from words, the words of the text that were counted."""
         return {}
 
+    def has_listed_word(self, normalised: str) -> bool:
+        """Whether the text holds a word of one of the featuriser's word lists."""
+        return False
+
     def word_terms(self, words: list[str]) -> list[str]:
         low, high = self.word_ngram_range
         return [
@@ -402,6 +406,15 @@ class ToxicityFeatures(HashedTextFeatures):
             "listed offensive words": listed,
             "any listed offensive word": listed,
         }
+
+    def has_listed_word(self, normalised: str) -> bool:
+        words = normalised.split()
+        matchers = (
+            ITALIAN_INSULTS_MATCHER,
+            ENGLISH_INSULTS_MATCHER,
+            lexicon_matcher(tuple(self.lexicon)),
+        )
+        return any(matcher.count(normalised, words) for matcher in matchers)
 
     def extras(
         self, item: CommentInput, normalised: str, words: list[str] | None = None

@@ -13,6 +13,7 @@ from sklearn.linear_model import LogisticRegression
 
 from .base import CommentInput
 from .features import WORD_PREFIX, HashedTextFeatures, _column, char_grams
+from .normalize import normalize
 
 
 def _sigmoid(values: np.ndarray) -> np.ndarray:
@@ -40,8 +41,9 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
     ``fit`` learns the weights, ``calibrate`` fits the sigmoid that turns the margin into
     a probability on data the weights never saw (one calibrator, not a k-fold ensemble).
     ``nb_scaling`` scales the n-gram columns by their naive Bayes log-count ratio while
-    fitting (folded into the weights afterwards); with ``score_name`` the author's name
-    is scored as a text of its own and a comment's margin is the higher of the two.
+    fitting (folded into the weights afterwards); with ``score_name`` an author name
+    holding a listed word is scored as a text of its own, and a comment's margin is the
+    higher of the two.
     """
 
     def __init__(
@@ -109,9 +111,15 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
         return margins
 
     def name_margins(self, items: Sequence[CommentInput]) -> np.ndarray:
-        """Each author name's margin as a comment of its own; -inf where there is none."""
+        """Each author name's margin as a comment of its own, where the name holds a word
+        of the featuriser's word lists; -inf elsewhere (ordinary names cost one lookup)."""
         result = np.full(len(items), -np.inf)
-        named = [row for row, item in enumerate(items) if item.author_name.strip()]
+        listed = self.features.has_listed_word
+        named = [
+            row
+            for row, item in enumerate(items)
+            if item.author_name and listed(normalize(item.author_name[: self.features.max_chars]))
+        ]
         if named:
             names = [CommentInput(items[row].author_name) for row in named]
             result[named] = self.text_margins(names, *self._counted(names))

@@ -56,7 +56,7 @@ PEJORATIVITY_CLEAN_WEIGHT = 4.0
 #: Toxicity: sets whose dev parts calibrate the model and choose the threshold.
 TOXICITY_CALIBRATION_SETS = ("jigsaw_it", "jigsaw_toxic_en_sample", "olid")
 #: Toxicity: the hold threshold flags at most this share of the clean Italian comments of
-#: the calibration split (Jigsaw Italian dev part); highest MCC under that limit.
+#: the calibration split (Jigsaw Italian dev part); highest recall under that limit.
 TOXICITY_MAX_ITALIAN_FPR = 0.03
 #: Toxicity: fewer English calibration rows of either class: no English threshold of its own.
 MIN_LANGUAGE_LABELS = 10

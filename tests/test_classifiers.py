@@ -217,6 +217,14 @@ def test_the_shipped_toxicity_model_credits_the_published_word_lists() -> None:
     assert load_model(TRAINED_DIR / "toxicity.skops").pipeline.features.lexicon
 
 
+def test_a_model_written_by_older_classes_raises_model_error(tmp_path: Path) -> None:
+    model = toy_model()
+    del model.score_name  # as in a file written before the parameter existed
+    metadata = {"task": "toxicity", "version": "toxicity-old-1", "threshold": 0.4}
+    with pytest.raises(ModelError, match="retrain"):
+        load_model(save(model, metadata, tmp_path))
+
+
 def test_a_garbage_model_file_raises_model_error(a_saved_model: Path) -> None:
     a_saved_model.write_bytes(b"not a zip file at all")
     with pytest.raises(ModelError):

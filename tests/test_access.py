@@ -173,13 +173,16 @@ def test_the_readers_api_endpoints_change_and_show_nothing_of_a_held_comment(url
     for route in routes():
         if route.name not in PUBLIC_API or "pk" not in route.params:
             continue
-        author = f"?token={status_token(int(url_values['pk']))}"  # held: no longer editable
-        for query in ("", "?token=", f"?token={url_values['token']}", author):
-            url = route.url(url_values) + query
+        author = status_token(int(url_values["pk"]))  # held: no longer editable
+        for token in (None, "", url_values["token"], author):
+            url = route.url(url_values)
+            sent = {} if token is None else {"HTTP_X_COMMENT_TOKEN": token}
             body = json.dumps({"text": "Testo sostituito", "reason": "spam"})
             for method in ("post", "put", "patch", "delete"):
-                response = getattr(client, method)(url, body, content_type="application/json")
-                assert_refused(response, url, {403, 404, 405} if query == author else {404, 405})
+                response = getattr(client, method)(
+                    url, body, content_type="application/json", **sent
+                )
+                assert_refused(response, url, {403, 404, 405} if token == author else {404, 405})
         checked.add(route.name)
     assert checked == {"moderation-api:comment", "moderation-api:comment-report"}
     comment = Comment.objects.get(text=SECRET_TEXT)
@@ -228,14 +231,15 @@ def test_every_patch_and_delete_without_a_csrf_token_is_refused_too(
     client.force_login(a_moderator)
     editable = make_comment(an_article, status=Status.PENDING, text="Testo originale")
     values = {**url_values, "pk": str(editable.pk), "id": str(editable.pk)}
+    author = {"HTTP_X_COMMENT_TOKEN": status_token(editable.pk)}
     for route in routes():
         if route.name in CSRF_EXEMPT:
             continue
-        url = route.url({**values, "slug": an_article.slug}) + f"?token={status_token(editable.pk)}"
+        url = route.url({**values, "slug": an_article.slug})
         body = json.dumps({"text": "Testo sostituito"})
         for response in (
-            client.patch(url, body, content_type="application/json"),
-            client.delete(url),
+            client.patch(url, body, content_type="application/json", **author),
+            client.delete(url, **author),
         ):
             assert response.status_code == 403, f"{url}: {response.status_code}"
     editable.refresh_from_db()
@@ -244,13 +248,12 @@ def test_every_patch_and_delete_without_a_csrf_token_is_refused_too(
     # With the CSRF token the same edit goes through: the refusals above were CSRF's.
     cache.clear()  # the throttle's counts of other tests
     client.get("/api/docs/")  # sets the csrftoken cookie
-    url = (
-        reverse("moderation-api:comment", args=[editable.pk])
-        + f"?token={status_token(editable.pk)}"
-    )
+    url = reverse("moderation-api:comment", args=[editable.pk])
     body = json.dumps({"text": "Testo sostituito"})
     csrf = client.cookies["csrftoken"].value
-    response = client.patch(url, body, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
+    response = client.patch(
+        url, body, content_type="application/json", HTTP_X_CSRFTOKEN=csrf, **author
+    )
     assert response.status_code == 202
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import notifications, services
+from .api.throttling import CommentEditingThrottle
 from .forms import EditCommentForm, ReportForm
 from .http import SeeOther, comment_url, target_url
 from .models import Comment, Status
@@ -32,7 +33,11 @@ def _own_editable(request: HttpRequest, pk: int) -> Comment:
 def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _own_editable(request, pk)
     form = EditCommentForm(request.POST or None, initial={"comment": comment.text})
-    if request.method == "POST" and form.is_valid():
+    throttle = CommentEditingThrottle()  # the API's rate: edits count with posts and API edits
+    too_fast = request.method == "POST" and not throttle.allow_request(request, None)
+    if too_fast:
+        form.add_error(None, services.TOO_FAST_MESSAGE)
+    elif request.method == "POST" and form.is_valid():
         try:
             services.edit_comment(comment, text=form.cleaned_data["comment"])
         except services.CommentError as error:
@@ -40,7 +45,11 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return SeeOther(comment_url(comment))
     context = {"comment": comment, "form": form, "target_url": target_url(comment.target)}
-    return render(request, "moderation/edit.html", context, status=400 if form.errors else 200)
+    status = 429 if too_fast else 400 if form.errors else 200
+    response = render(request, "moderation/edit.html", context, status=status)
+    if too_fast:
+        response["Retry-After"] = str(max(1, round(throttle.wait() or 1)))
+    return response
 
 
 @require_POST

@@ -16,6 +16,7 @@ from .classification import (
     stale_pending_ids,
 )
 from .errors import (
+    TOO_FAST_MESSAGE,
     AlreadyReported,
     CommentError,
     CommentsClosed,
@@ -65,6 +66,7 @@ __all__ = [
     "ERASED_EMAIL_DOMAIN",
     "ERASED_TEXT",
     "REPORTED_BY_READERS",
+    "TOO_FAST_MESSAGE",
     "AlreadyReported",
     "CommentError",
     "CommentsClosed",

@@ -41,12 +41,16 @@ def _lock_editable(comment: Comment) -> Comment:
 def edit_comment(comment: Comment, *, text: str) -> Comment:
     """Replace the text; the comment goes back to pending and is classified again, as on submit.
 
-    The previous text stays in the audit trail for moderators.
+    The previous text stays in the audit trail for moderators, so a comment takes at most
+    ``EDITS_PER_COMMENT`` edits: what one author can make the site store stays bounded.
     """
     with transaction.atomic():
         locked = _lock_editable(comment)
         if text == locked.text:
             return locked
+        edits = locked.events.filter(action="edited").count()
+        if edits >= moderation_settings.EDITS_PER_COMMENT:
+            raise EditWindowClosed(_("This comment can no longer be changed."))
         event = ModerationEvent.objects.create(
             comment=locked,
             actor=ModerationEvent.Actor.READER,

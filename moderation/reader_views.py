@@ -93,6 +93,20 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "moderation/report.html", {**context, "form": form}, status=status)
 
 
+@require_http_methods(["GET", "POST"])
+def confirm_replies(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks (mail scanners open links), POST confirms the request for reply notifications."""
+    comment = notifications.comment_for_confirmation(token)
+    if comment is None:
+        message = notifications.INVALID_CONFIRM_LINK
+        return render(request, "moderation/bad_request.html", {"message": message}, status=400)
+    done = request.method == "POST"
+    if done:
+        services.confirm_reply_notifications(comment)
+    context = {"comment": comment, "done": done, "target_url": target_url(comment.target)}
+    return render(request, "moderation/confirm_replies.html", context)
+
+
 @csrf_exempt  # the signed token in the URL is the authority; mail clients POST without a form
 @require_http_methods(["GET", "POST"])
 def unsubscribe_replies(request: HttpRequest, token: str) -> HttpResponse:

@@ -120,6 +120,14 @@ def report_comment(
     return report
 
 
+def confirm_reply_notifications(comment: Comment) -> None:
+    """The author confirmed, from the link mailed to them, the request made with ``comment``:
+    replies are mailed from now on (double opt-in)."""
+    Comment.objects.filter(pk=comment.pk, notify_replies_at__isnull=False).update(
+        notify_replies=True
+    )
+
+
 def stop_reply_notifications(comment: Comment) -> None:
     """Withdraw the author's consent to mail about replies to ``comment``."""
     Comment.objects.filter(pk=comment.pk).update(notify_replies=False, notify_replies_at=None)

@@ -117,7 +117,7 @@ def create_comment(sub: Submission, status: str) -> Comment:
         user_agent=sub.user_agent[:255],
         language=sub.language[:10],
         status=status,
-        notify_replies=sub.notify_replies,
+        # Asked, not yet confirmed: the mail with the confirmation link turns it on.
         notify_replies_at=timezone.now() if sub.notify_replies else None,
     )
     comment.save()

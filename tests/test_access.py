@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from moderation.api.tokens import status_token
-from moderation.models import AuthorRule, Comment, CommentReport, Status
+from moderation.models import AuthorRule, Comment, CommentReport, ModelVersion, Status
 
 from .factories import make_comment
 
@@ -141,6 +142,27 @@ def test_staff_without_can_moderate_get_403_from_every_moderation_admin_url(
         assert_refused(client.get(url), url, allowed)
         assert_refused(client.post(url, {"action": "approve"}), url, allowed)
     assert Comment.objects.get(text=SECRET_TEXT).status == Status.HELD
+
+
+@pytest.mark.django_db
+def test_the_model_registry_is_hidden_from_staff_holding_its_model_permissions(a_staff_member):
+    """Issue 18: change_modelversion alone (e.g. an editors' group given every permission of
+    the app but moderating) opened the registry and its activate action."""
+    a_staff_member.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="moderation").exclude(
+            codename="can_moderate"
+        )
+    )
+    version = ModelVersion.objects.create(task="spam", version="spam-x", path="spam.skops")
+    client = Client()
+    client.force_login(a_staff_member)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "/admin/moderation/modelversion/" not in index
+    changelist = reverse("admin:moderation_modelversion_changelist")
+    assert client.get(changelist).status_code == 403
+    activate = {"action": "activate_version", "_selected_action": [version.pk]}
+    assert client.post(changelist, activate).status_code == 403
+    assert ModelVersion.objects.get().status == version.status
 
 
 @pytest.mark.django_db

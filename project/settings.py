@@ -166,6 +166,15 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # worker killed mid-task leaves it to be delivered again.
 REDIS_URL = os.environ.get("REDIS_URL", f"redis+socket://{VAR_DIR / 'redis.sock'}")
 CELERY_BROKER_URL = REDIS_URL
+# The cache holds the API's throttle counts: on Redis (a database of its own, apart from the
+# broker's) every web process counts together. Without CACHE_URL, each process has its own.
+if os.environ.get("CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+        }
+    }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -302,3 +302,44 @@ def test_static_files_are_collected_with_the_production_storage(compose, tmp_pat
     manifest = (tmp_path / "staticfiles.json").read_text()
     assert "moderation/comments.css" in manifest
     assert list(tmp_path.glob("moderation/comments.*.css.gz"))
+
+
+THROTTLE_PROBE = """
+import django
+django.setup()
+from django.test import RequestFactory
+from moderation.api.throttling import CommentPostingThrottle
+request = RequestFactory().post("/api/comments/", REMOTE_ADDR="198.51.100.7")
+request.user = None
+print(sum(CommentPostingThrottle().allow_request(request, None) for _ in range({n})))
+"""
+
+
+@pytest.mark.slow
+def test_with_a_cache_url_the_throttle_counts_across_processes(tmp_path):
+    """Issue 18: with a cache per process, each gunicorn worker allowed the rate again."""
+    from project.embedded_redis import EmbeddedRedis
+
+    redis = EmbeddedRedis(tmp_path / "redis.sock").start()
+    try:
+        env = {
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "project.settings",
+            "DJANGO_DEBUG": "1",
+            "SECRET_KEY": OWNER_ENV["SECRET_KEY"],
+            "CACHE_URL": redis.cache_url,
+        }
+        allowed = [
+            subprocess.run(
+                [sys.executable, "-c", THROTTLE_PROBE.format(n=n)],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            ).stdout.split()
+            for n in (7, 7)
+        ]
+    finally:
+        redis.stop()
+    assert allowed == [["7"], ["3"]]  # "10/minute" for the two processes together

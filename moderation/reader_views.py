@@ -4,6 +4,8 @@ the actions themselves are in ``services``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -93,30 +95,45 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "moderation/report.html", {**context, "form": form}, status=status)
 
 
-@require_http_methods(["GET", "POST"])
-def confirm_replies(request: HttpRequest, token: str) -> HttpResponse:
-    """GET asks (mail scanners open links), POST confirms the request for reply notifications."""
-    comment = notifications.comment_for_confirmation(token)
+def _mailed_link_page(
+    request: HttpRequest,
+    comment: Comment | None,
+    *,
+    invalid: str,
+    template: str,
+    act: Callable[[Comment], None],
+) -> HttpResponse:
+    """A page opened from a signed link in a mail: GET asks (mail scanners open links), POST
+    does ``act``; a link that names no comment is a 400 saying ``invalid``."""
     if comment is None:
-        message = notifications.INVALID_CONFIRM_LINK
-        return render(request, "moderation/bad_request.html", {"message": message}, status=400)
+        return render(request, "moderation/bad_request.html", {"message": invalid}, status=400)
     done = request.method == "POST"
     if done:
-        services.confirm_reply_notifications(comment)
+        act(comment)
     context = {"comment": comment, "done": done, "target_url": target_url(comment.target)}
-    return render(request, "moderation/confirm_replies.html", context)
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_replies(request: HttpRequest, token: str) -> HttpResponse:
+    """The double opt-in: the POST of the page confirms the request for reply notifications."""
+    return _mailed_link_page(
+        request,
+        notifications.comment_for_confirmation(token),
+        invalid=notifications.INVALID_CONFIRM_LINK,
+        template="moderation/confirm_replies.html",
+        act=services.confirm_reply_notifications,
+    )
 
 
 @csrf_exempt  # the signed token in the URL is the authority; mail clients POST without a form
 @require_http_methods(["GET", "POST"])
 def unsubscribe_replies(request: HttpRequest, token: str) -> HttpResponse:
-    """GET shows a confirm button; POST (the button, or RFC 8058 one-click) unsubscribes."""
-    comment = notifications.comment_for_unsubscribe(token)
-    if comment is None:
-        message = notifications.INVALID_UNSUBSCRIBE_LINK
-        return render(request, "moderation/bad_request.html", {"message": message}, status=400)
-    done = request.method == "POST"
-    if done:
-        services.stop_reply_notifications(comment)
-    context = {"comment": comment, "done": done, "target_url": target_url(comment.target)}
-    return render(request, "moderation/unsubscribe.html", context)
+    """POST (the page's button, or RFC 8058 one-click from the mail client) unsubscribes."""
+    return _mailed_link_page(
+        request,
+        notifications.comment_for_unsubscribe(token),
+        invalid=notifications.INVALID_UNSUBSCRIBE_LINK,
+        template="moderation/unsubscribe.html",
+        act=services.stop_reply_notifications,
+    )

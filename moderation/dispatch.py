@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 CLASSIFY_COMMENT = "moderation.tasks.classify_comment"
 CLASSIFY_BATCH = "moderation.tasks.classify_batch"
 NOTIFY_REPLIES = "moderation.tasks.notify_replies"
+CONFIRM_REPLY_NOTIFICATIONS = "moderation.tasks.confirm_reply_notifications"
 
 
 def _publish(task_name: str, args: tuple) -> bool:
@@ -48,3 +49,8 @@ def classify_batch(comment_ids: list[int]) -> bool:
 def notify_replies(comment_id: int) -> bool:
     """Ask a worker to mail the author of ``comment_id`` its new replies."""
     return _publish(NOTIFY_REPLIES, (comment_id,))
+
+
+def confirm_reply_notifications(comment_id: int) -> bool:
+    """Ask a worker to mail the author of ``comment_id`` the link that confirms their request."""
+    return _publish(CONFIRM_REPLY_NOTIFICATIONS, (comment_id,))

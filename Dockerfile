@@ -28,4 +28,6 @@ RUN DJANGO_DEBUG=0 SECRET_KEY=image-build-only ALLOWED_HOSTS=localhost \
 
 USER app
 EXPOSE 8000
+# Every process of the image (web, worker, beat, migrate) refuses to start without a key.
+ENTRYPOINT ["sh", "-c", "if [ -z \"$SECRET_KEY\" ]; then echo 'Refusing to start: set the SECRET_KEY environment variable (50+ random characters, see docs/deployment.md).' >&2; exit 78; fi; exec \"$@\"", "entrypoint"]
 CMD ["gunicorn", "project.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

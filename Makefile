@@ -21,6 +21,8 @@ install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
 ## Run the demo news site with its embedded Redis, a Celery worker and beat (Ctrl-C stops all).
+## Development mode (DJANGO_DEBUG=1): a secret key is made once and kept in var/.
+demo: export DJANGO_DEBUG = 1
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo

@@ -4,6 +4,10 @@ Usage, from the project root:  python -m bench.classifiers --data ../shared/data
 Prints a table and writes bench/results/classifiers.json. The held-out figures of our
 models are those ``train_classifiers`` measured (models fitted without the test rows) and
 stored in the sidecars; alt-profanity-check is scored here on exactly the same rows.
+
+``--italian-cv`` instead re-fits the toxicity recipe 5 times (~10 min), each time without
+a fifth of the 1,502 Jigsaw Italian rows, and prints the ranking figures of the pooled
+held-out scores: a steadier Italian figure than the 226-row test part.
 """
 
 from __future__ import annotations
@@ -13,9 +17,12 @@ import json
 import statistics
 from pathlib import Path
 
+import numpy as np
 from profanity_check import predict_prob
+from sklearn.metrics import roc_auc_score, roc_curve
+from sklearn.model_selection import StratifiedKFold
 
-from moderation.classifiers import CommentInput, load_model
+from moderation.classifiers import CommentInput, load_model, training
 from moderation.classifiers import data as datasets
 from moderation.classifiers.evaluation import median_ms
 from moderation.classifiers.metrics import scores_at
@@ -43,11 +50,59 @@ def _timings(score, items: list[CommentInput]) -> dict[str, float]:
     return {"ms_single": ms_single, "per_second_batch": 1000 / ms_batch}
 
 
+#: The Jigsaw Italian folds of ``--italian-cv`` (stratified, this seed).
+CV_FOLDS, CV_SEED = 5, 7
+#: Share of clean Italian comments held at which ``--italian-cv`` reads the recall.
+CV_MAX_FPR = 0.03
+
+
+def italian_cv(data_dir: Path) -> dict[str, float]:
+    """ROC AUC and recall at 3 % clean held of the Jigsaw Italian rows, each scored by a
+    model fitted without its fold (plus the other sets' train parts); HaSpeeDe and the
+    OLID test part scored by the first two folds' models (mean)."""
+    weighted = training.toxicity_parts(data_dir)
+    jigsaw = datasets.jigsaw_it(data_dir)
+    jigsaw_weights = training.toxicity_row_weights(jigsaw)
+    others = {name: parts for name, parts in weighted.items() if name != "jigsaw_it"}
+    (other_items, other_y), other_weights = training._toxicity_rows(others, ("train",))
+    lexicon = training.offensive_words(data_dir)[1]
+    haspeede = datasets.haspeede(data_dir)
+    olid_items, olid_y = weighted["olid"]["test"][0]
+    pooled = np.zeros(len(jigsaw))
+    others_auc: dict[str, list[float]] = {"haspeede2018": [], "olid (test part)": []}
+    folds = StratifiedKFold(CV_FOLDS, shuffle=True, random_state=CV_SEED)
+    for fold, (train, test) in enumerate(folds.split(np.zeros(len(jigsaw)), jigsaw.y)):
+        print(f"fold {fold + 1} of {CV_FOLDS}", flush=True)
+        model = training.toxicity_model(lexicon).fit(
+            other_items + [jigsaw.items[i] for i in train],
+            np.concatenate([other_y, jigsaw.y[train]]),
+            sample_weight=np.concatenate([other_weights, jigsaw_weights[train]]),
+        )
+        pooled[test] = model.decision_function([jigsaw.items[i] for i in test])
+        if fold < 2:
+            for name, (items, y) in (
+                ("haspeede2018", (haspeede.items, haspeede.y)),
+                ("olid (test part)", (olid_items, olid_y)),
+            ):
+                others_auc[name].append(roc_auc_score(y, model.decision_function(items)))
+    fpr, tpr, _ = roc_curve(jigsaw.y, pooled)
+    return {
+        "jigsaw_it ROC AUC (5-fold)": float(roc_auc_score(jigsaw.y, pooled)),
+        "jigsaw_it recall at 3 % clean held (5-fold)": float(tpr[fpr <= CV_MAX_FPR].max()),
+        **{f"{name} ROC AUC": float(np.mean(aucs)) for name, aucs in others_auc.items()},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--output", type=Path, default=ROOT / "bench/results/classifiers.json")
+    parser.add_argument("--italian-cv", action="store_true", help="5-fold Jigsaw Italian only")
     args = parser.parse_args()
+    if args.italian_cv:
+        for name, value in italian_cv(args.data).items():
+            print(f"{name:48} {value:.4f}")
+        return
     spam, toxicity = load_model(model_path("spam")), load_model(model_path("toxicity"))
 
     rows = []

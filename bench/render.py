@@ -110,7 +110,8 @@ def clear_caches() -> None:
     """Empty the per-process caches of rendered comment texts and dates, where there are any."""
     from moderation import formatting
 
-    for name in ("comment_text_html", "_date_text", "_time_text", "_at_text"):
+    formatting.RENDERED_TEXTS.clear()
+    for name in ("_date_text", "_time_text", "_at_text"):
         getattr(formatting, name).cache_clear()
 
 

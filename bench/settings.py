@@ -2,12 +2,19 @@
 posts everything from 127.0.0.1), no second-thought prompt (every post goes through, as if
 each reader chose "post anyway") and no digest mail. Everything else is as shipped."""
 
+import os
+
+# The development settings as a base (no HTTPS redirect on loopback), then production's DEBUG.
+os.environ.setdefault("DJANGO_DEBUG", "1")
+os.environ.setdefault(
+    "SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+)
+
 from project.settings import *  # noqa: F403
 from project.settings import MODERATION
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-SECRET_KEY = "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 MODERATION = {**MODERATION, "FLOOD_INTERVAL": 0, "SECOND_THOUGHT": False, "NOTIFY_EMAILS": ()}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

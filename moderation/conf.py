@@ -75,6 +75,7 @@ DEFAULTS: dict[str, Any] = {
     "SECOND_THOUGHT_THRESHOLD": None,  # toxicity that asks; None = the toxicity hold threshold
     "SECOND_THOUGHT_SIMILARITY": 0.8,  # similarity to the author's previous comment that asks
     "EDIT_WINDOW_MINUTES": 5,  # an author may edit or delete a comment this long; 0 disables
+    "EDITS_PER_COMMENT": 5,  # edits of one comment, each keeping its previous text for moderators
     "REPORTS_TO_HOLD": 3,  # readers' reports that send a published comment back to the queue
     "REPLY_NOTIFY_MINUTES": 15,  # at most one reply notification per comment per interval
     "SITE_URL": "",  # e.g. "https://www.example.org": makes the links in readers' emails absolute

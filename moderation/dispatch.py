@@ -23,6 +23,7 @@ _local = threading.local()
 CLASSIFY_COMMENT = "moderation.tasks.classify_comment"
 CLASSIFY_BATCH = "moderation.tasks.classify_batch"
 NOTIFY_REPLIES = "moderation.tasks.notify_replies"
+CONFIRM_REPLY_NOTIFICATIONS = "moderation.tasks.confirm_reply_notifications"
 
 
 def _publish(task_name: str, args: tuple) -> bool:
@@ -68,3 +69,8 @@ def classify_batch(comment_ids: list[int]) -> bool:
 def notify_replies(comment_id: int) -> bool:
     """Ask a worker to mail the author of ``comment_id`` its new replies."""
     return _publish(NOTIFY_REPLIES, (comment_id,))
+
+
+def confirm_reply_notifications(comment_id: int) -> bool:
+    """Ask a worker to mail the author of ``comment_id`` the link that confirms their request."""
+    return _publish(CONFIRM_REPLY_NOTIFICATIONS, (comment_id,))

@@ -3,7 +3,10 @@ language, and the "to NAME" after "Reply" with the preposition Italian wants bef
 
 from __future__ import annotations
 
+import threading
 import unicodedata
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date
 from datetime import time as dt_time
 from functools import lru_cache
@@ -28,19 +31,64 @@ def _may_hold_link(text: str) -> bool:
     return any(marker in lowered for marker in _LINK_MARKERS)
 
 
-@lru_cache(maxsize=4096)
-def comment_text_html(text: str) -> SafeString:
-    """The comment escaped, paragraphs and line breaks kept, bare URLs made nofollow links.
+class RenderedTextCache:
+    """The most recently shown texts as HTML, bounded by the characters held (keys and HTML),
+    not by the number of entries: readers decide how long texts are, so a count bounds nothing.
+    A text longer than ``max_entry_chars`` (with its HTML) is rendered on every view instead."""
 
-    Cached: the same texts are shown on every view of a page, and urlize is the costly part;
-    it is skipped for texts without anything it would link, where it only escapes.
-    """
+    def __init__(self, max_chars: int, max_entry_chars: int) -> None:
+        self.max_chars = max_chars
+        self.max_entry_chars = max_entry_chars
+        self.chars = 0
+        self._items: OrderedDict[str, SafeString] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_render(self, text: str, render: Callable[[str], SafeString]) -> SafeString:
+        with self._lock:
+            html = self._items.get(text)
+            if html is not None:
+                self._items.move_to_end(text)
+                return html
+        html = render(text)
+        size = len(text) + len(html)
+        if size <= self.max_entry_chars:
+            with self._lock:
+                if text not in self._items:
+                    self._items[text] = html
+                    self.chars += size
+                while self.chars > self.max_chars:
+                    old_text, old_html = self._items.popitem(last=False)
+                    self.chars -= len(old_text) + len(old_html)
+        return html
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.chars = 0
+
+
+#: About 4 to 16 MB per process, whatever readers post (1 to 4 bytes a character); the
+#: few long comments (over some 5,000 characters) are rendered each time.
+RENDERED_TEXTS = RenderedTextCache(max_chars=4_000_000, max_entry_chars=12_000)
+
+
+def _render_text_html(text: str) -> SafeString:
     if _may_hold_link(text):
         linked = urlize(text, nofollow=True, autoescape=True)
         linked = linked.replace('rel="nofollow"', 'rel="nofollow ugc"')
     else:
         linked = escape(text)
     return mark_safe(linebreaks(linked))  # noqa: S308  (urlize escaped every part of the text)
+
+
+def comment_text_html(text: str) -> SafeString:
+    """The comment escaped, paragraphs and line breaks kept, bare URLs made nofollow links.
+
+    Cached (``RENDERED_TEXTS``): the same texts are shown on every view of a page, and
+    urlize is the costly part; it is skipped for texts without anything it would link,
+    where it only escapes.
+    """
+    return RENDERED_TEXTS.get_or_render(text, _render_text_html)
 
 
 @lru_cache(maxsize=1024)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .conf import moderation_settings
+from .roles import MODERATE_CODENAME
 from .statuses import Status
 
 
@@ -134,7 +135,7 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["created_at", "pk"]
-        permissions = [("can_moderate", _("Can moderate comments"))]
+        permissions = [(MODERATE_CODENAME, _("Can moderate comments"))]
         indexes = [
             models.Index(fields=["content_type", "object_pk", "status", "created_at"]),
             models.Index(fields=["status", "created_at"]),

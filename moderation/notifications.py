@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .conf import moderation_settings
-from .models import Comment, DigestLog, Status
+from .models import Comment, DigestLog, ModerationEvent, Status
 
 
 def _queue_url() -> str:
@@ -73,6 +73,65 @@ def comment_for_unsubscribe(token: str) -> Comment | None:
     except signing.BadSignature:
         return None
     return Comment.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+
+
+CONFIRM_SALT = "moderation.reply-notifications.confirm"
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+INVALID_CONFIRM_LINK = _("This confirmation link is not valid or has expired.")
+CONFIRMATION_MAILED = "reply confirmation mailed"
+
+
+def confirmation_token(comment: Comment) -> str:
+    """A signed token naming the comment and the address it was sent to; valid for a week."""
+    return signing.dumps([comment.pk, comment.author_email.lower()], salt=CONFIRM_SALT)
+
+
+def comment_for_confirmation(token: str) -> Comment | None:
+    """The comment awaiting confirmation that ``token`` names (None once its email changed,
+    e.g. erased, or its author unsubscribed)."""
+    try:
+        pk, email = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    return Comment.objects.filter(
+        pk=pk, author_email__iexact=email, notify_replies_at__isnull=False
+    ).first()
+
+
+def send_reply_confirmation(comment_id: int) -> bool:
+    """Mail the author who asked for reply notifications the link that turns them on; once
+    per comment (the audit trail records it), and only while the comment is published."""
+    with transaction.atomic():
+        comment = (
+            Comment.objects.select_for_update()
+            .filter(
+                pk=comment_id,
+                status=Status.PUBLISHED,
+                notify_replies=False,
+                notify_replies_at__isnull=False,
+            )
+            .first()
+        )
+        if comment is None or comment.events.filter(action=CONFIRMATION_MAILED).exists():
+            return False
+        ModerationEvent.objects.create(
+            comment=comment,
+            actor=ModerationEvent.Actor.SYSTEM,
+            action=CONFIRMATION_MAILED,
+            from_status=comment.status,
+            to_status=comment.status,
+        )
+    with translation.override(comment.language or settings.LANGUAGE_CODE):
+        link = reverse("moderation:confirm_replies", args=[confirmation_token(comment)])
+        context = {
+            "comment": comment,
+            "comment_url": f"{_absolute(_target_url(comment))}#comment-{comment.pk}",
+            "confirm_url": _absolute(link),
+        }
+        subject = render_to_string("moderation/email/confirm_replies_subject.txt", context)
+        body = render_to_string("moderation/email/confirm_replies.txt", context)
+    EmailMessage(subject=" ".join(subject.split()), body=body, to=[comment.author_email]).send()
+    return True
 
 
 def _absolute(url: str) -> str:

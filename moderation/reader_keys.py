@@ -27,7 +27,11 @@ API_UNKNOWN_ADDRESS = f"{API_READER_PREFIX}unknown"
 
 def network_key(request: HttpRequest) -> str:
     """A keyed hash of the client's address; empty when the address cannot be known."""
-    ip = client_ip(request)
+    return network_key_of(client_ip(request))
+
+
+def network_key_of(ip: str | None) -> str:
+    """The network key of an address (``erase_commenter_data`` finds a commenter's reports)."""
     return salted_hmac(NETWORK_SALT, ip).hexdigest() if ip else ""
 
 

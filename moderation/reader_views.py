@@ -4,6 +4,8 @@ the actions themselves are in ``services``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -11,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import notifications, services
+from .api.throttling import CommentEditingThrottle
 from .forms import EditCommentForm, ReportForm
 from .http import SeeOther, comment_url, target_url
 from .models import Comment, Status
@@ -32,7 +35,11 @@ def _own_editable(request: HttpRequest, pk: int) -> Comment:
 def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _own_editable(request, pk)
     form = EditCommentForm(request.POST or None, initial={"comment": comment.text})
-    if request.method == "POST" and form.is_valid():
+    throttle = CommentEditingThrottle()  # the API's rate: edits count with posts and API edits
+    too_fast = request.method == "POST" and not throttle.allow_request(request, None)
+    if too_fast:
+        form.add_error(None, services.TOO_FAST_MESSAGE)
+    elif request.method == "POST" and form.is_valid():
         try:
             services.edit_comment(comment, text=form.cleaned_data["comment"])
         except services.CommentError as error:
@@ -40,7 +47,11 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return SeeOther(comment_url(comment))
     context = {"comment": comment, "form": form, "target_url": target_url(comment.target)}
-    return render(request, "moderation/edit.html", context, status=400 if form.errors else 200)
+    status = 429 if too_fast else 400 if form.errors else 200
+    response = render(request, "moderation/edit.html", context, status=status)
+    if too_fast:
+        response["Retry-After"] = str(max(1, round(throttle.wait() or 1)))
+    return response
 
 
 @require_POST
@@ -84,16 +95,45 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "moderation/report.html", {**context, "form": form}, status=status)
 
 
+def _mailed_link_page(
+    request: HttpRequest,
+    comment: Comment | None,
+    *,
+    invalid: str,
+    template: str,
+    act: Callable[[Comment], None],
+) -> HttpResponse:
+    """A page opened from a signed link in a mail: GET asks (mail scanners open links), POST
+    does ``act``; a link that names no comment is a 400 saying ``invalid``."""
+    if comment is None:
+        return render(request, "moderation/bad_request.html", {"message": invalid}, status=400)
+    done = request.method == "POST"
+    if done:
+        act(comment)
+    context = {"comment": comment, "done": done, "target_url": target_url(comment.target)}
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_replies(request: HttpRequest, token: str) -> HttpResponse:
+    """The double opt-in: the POST of the page confirms the request for reply notifications."""
+    return _mailed_link_page(
+        request,
+        notifications.comment_for_confirmation(token),
+        invalid=notifications.INVALID_CONFIRM_LINK,
+        template="moderation/confirm_replies.html",
+        act=services.confirm_reply_notifications,
+    )
+
+
 @csrf_exempt  # the signed token in the URL is the authority; mail clients POST without a form
 @require_http_methods(["GET", "POST"])
 def unsubscribe_replies(request: HttpRequest, token: str) -> HttpResponse:
-    """GET shows a confirm button; POST (the button, or RFC 8058 one-click) unsubscribes."""
-    comment = notifications.comment_for_unsubscribe(token)
-    if comment is None:
-        message = notifications.INVALID_UNSUBSCRIBE_LINK
-        return render(request, "moderation/bad_request.html", {"message": message}, status=400)
-    done = request.method == "POST"
-    if done:
-        services.stop_reply_notifications(comment)
-    context = {"comment": comment, "done": done, "target_url": target_url(comment.target)}
-    return render(request, "moderation/unsubscribe.html", context)
+    """POST (the page's button, or RFC 8058 one-click from the mail client) unsubscribes."""
+    return _mailed_link_page(
+        request,
+        notifications.comment_for_unsubscribe(token),
+        invalid=notifications.INVALID_UNSUBSCRIBE_LINK,
+        template="moderation/unsubscribe.html",
+        act=services.stop_reply_notifications,
+    )

@@ -21,3 +21,14 @@ def notify_reply(sender, comment: Comment, **kwargs) -> None:
         return
     if not dispatch.notify_replies(comment.parent_id):  # a courtesy mail never stops publishing
         logger.warning("broker unavailable; reply notification for %s dropped", comment.parent_id)
+
+
+@receiver(signals.comment_published, dispatch_uid="moderation.confirm_reply_notifications")
+def confirm_reply_notifications(sender, comment: Comment, **kwargs) -> None:
+    """A comment whose author asked for reply notifications is public: have a worker mail
+    them the confirmation link (double opt-in; only published comments, so the form cannot
+    be used to mail any address it is given)."""
+    if comment.notify_replies or comment.notify_replies_at is None:
+        return
+    if not dispatch.confirm_reply_notifications(comment.pk):
+        logger.warning("broker unavailable; reply confirmation for %s dropped", comment.pk)

@@ -60,6 +60,12 @@ def notify_replies(comment_id: int) -> int:
 
 
 @shared_task
+def confirm_reply_notifications(comment_id: int) -> bool:
+    """Mail the author who asked for reply notifications the link that turns them on."""
+    return notifications.send_reply_confirmation(comment_id)
+
+
+@shared_task
 def erase_expired_personal_data() -> int:
     """Erase IP addresses and user agents older than the retention period."""
     return services.erase_expired_personal_data()

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/delete/", reader_views.delete_comment, name="delete"),
     path("<int:pk>/report/", reader_views.report_comment, name="report"),
     path("unsubscribe/<str:token>/", reader_views.unsubscribe_replies, name="unsubscribe_replies"),
+    path("confirm-replies/<str:token>/", reader_views.confirm_replies, name="confirm_replies"),
 ]

@@ -22,11 +22,13 @@ from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 from xml.parsers import expat
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from . import services
 from .conf import moderation_settings
+from .forms import CommentForm
 from .models import Comment, ModerationEvent, Status, TrainingLabel
 
 IMPORT_ACTION = "imported"
@@ -270,6 +272,7 @@ class ImportReport:
     already_imported: int = 0
     skipped_types: int = 0  # pingbacks, trackbacks
     ips_not_kept: int = 0  # older than IP_RETENTION_DAYS
+    refused: list[tuple[WordPressComment, str]] = field(default_factory=list)  # and why
     matched_posts: int = 0
     unmatched_posts: list[WordPressPost] = field(default_factory=list)
 
@@ -287,6 +290,21 @@ def _already_imported(site: str) -> dict[int, Comment]:
         action=IMPORT_ACTION, reason__startswith="wordpress:", reason__endswith=f"@{site}"
     ).select_related("comment")
     return {int(e.reason.split(":", 1)[1].split("@", 1)[0]): e.comment for e in events}
+
+
+def form_refusal(wp: WordPressComment) -> str:
+    """Why the reader's form would refuse this comment's text or email ("" if it would not):
+    an import stores nothing a reader could not have posted."""
+    fields = CommentForm.base_fields
+    if not wp.content.strip():
+        return "no text"
+    if len(wp.content) > fields["comment"].max_length:
+        return f"text longer than {fields['comment'].max_length} characters"
+    try:
+        fields["email"].clean(wp.email)
+    except ValidationError:
+        return f"invalid email {wp.email[:100]!r}"
+    return ""
 
 
 def _valid_ip(value: str) -> str | None:
@@ -374,9 +392,16 @@ def _import_post(
         return
     report.matched_posts += 1
     report.already_imported += sum(1 for c in wanted if c.id in done)
-    # Parents before their replies; a reply whose parent is not in the export starts a thread.
-    ids_in_post = {c.id for c in wanted}
-    remaining = sorted((c for c in wanted if c.id not in done), key=lambda c: c.id)
+    new = []
+    for wp in (c for c in wanted if c.id not in done):
+        refusal = form_refusal(wp)
+        if refusal:
+            report.refused.append((wp, refusal))
+        else:
+            new.append(wp)
+    # Parents before their replies; a reply whose parent is not imported starts a thread.
+    ids_in_post = {c.id for c in new}
+    remaining = sorted(new, key=lambda c: c.id)
     while remaining:
         waiting = []
         for wp in remaining:

@@ -23,6 +23,11 @@ class EmbeddedRedis:
     def url(self) -> str:
         return f"redis+socket://{self.socket_path}"
 
+    @property
+    def cache_url(self) -> str:
+        """Django's cache on the same server, in a database apart from the broker's."""
+        return f"unix://{self.socket_path}?db=1"
+
     def is_up(self) -> bool:
         try:
             return redis.Redis(unix_socket_path=str(self.socket_path)).ping()

@@ -3,7 +3,9 @@
 ``DATABASE_URL`` (default: an SQLite file) and ``REDIS_URL`` (default: the embedded Redis
 that ``manage.py demo`` starts) select the real services; ``DJANGO_DEBUG=0``, ``SECRET_KEY``
 and ``ALLOWED_HOSTS`` configure a production deployment, which then passes
-``manage.py check --deploy``. docs/deployment.md lists every variable.
+``manage.py check --deploy``. Production is the default: a development checkout opts in with
+``DJANGO_DEBUG=1`` (``make demo`` does), which also makes a local key in var/.
+docs/deployment.md lists every variable.
 """
 
 import os
@@ -12,6 +14,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,10 +30,23 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # local state of the demo: SQLite files, the embedded Redis socket
 VAR_DIR.mkdir(exist_ok=True)
 
-DEBUG = env_flag("DJANGO_DEBUG", default=True)
-SECRET_KEY = os.environ.get("SECRET_KEY", "demo-only-insecure-secret-key" if DEBUG else "")
+
+def local_secret_key() -> str:
+    """The key of a development checkout: made once, kept in var/, never shared."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(get_random_secret_key())
+    return path.read_text().strip()
+
+
+# Production unless the environment opts in to development with DJANGO_DEBUG=1.
+DEBUG = env_flag("DJANGO_DEBUG", default=False)
+SECRET_KEY = os.environ.get("SECRET_KEY") or (local_secret_key() if DEBUG else "")
 if not SECRET_KEY:
-    raise ImproperlyConfigured("Set the SECRET_KEY environment variable when DJANGO_DEBUG=0.")
+    raise ImproperlyConfigured(
+        "Set the SECRET_KEY environment variable (or DJANGO_DEBUG=1 for local development)."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -43,11 +59,15 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = (f"HTTP_{header}", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
-    SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", default=True)
+    # Preloading cannot be undone quickly: an owner asks for it on purpose.
+    SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", default=False)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    # Checks the owner has turned off on purpose (e.g. "security.W008" when the proxy redirects).
+    # Checks the owner has turned off on purpose (e.g. "security.W008" when the proxy redirects);
+    # the one asking for preloading stays quiet until the owner chooses it.
     SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 INSTALLED_APPS = [
     "moderation",  # before the admin: its admin/index.html adds the queue badge
@@ -146,6 +166,15 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # worker killed mid-task leaves it to be delivered again.
 REDIS_URL = os.environ.get("REDIS_URL", f"redis+socket://{VAR_DIR / 'redis.sock'}")
 CELERY_BROKER_URL = REDIS_URL
+# The cache holds the API's throttle counts: on Redis (a database of its own, apart from the
+# broker's) every web process counts together. Without CACHE_URL, each process has its own.
+if os.environ.get("CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+        }
+    }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

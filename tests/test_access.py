@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from moderation.api.tokens import status_token
-from moderation.models import AuthorRule, Comment, CommentReport, Status
+from moderation.models import AuthorRule, Comment, CommentReport, ModelVersion, Status
 
 from .factories import make_comment
 
@@ -144,6 +145,27 @@ def test_staff_without_can_moderate_get_403_from_every_moderation_admin_url(
 
 
 @pytest.mark.django_db
+def test_the_model_registry_is_hidden_from_staff_holding_its_model_permissions(a_staff_member):
+    """Issue 18: change_modelversion alone (e.g. an editors' group given every permission of
+    the app but moderating) opened the registry and its activate action."""
+    a_staff_member.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="moderation").exclude(
+            codename="can_moderate"
+        )
+    )
+    version = ModelVersion.objects.create(task="spam", version="spam-x", path="spam.skops")
+    client = Client()
+    client.force_login(a_staff_member)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "/admin/moderation/modelversion/" not in index
+    changelist = reverse("admin:moderation_modelversion_changelist")
+    assert client.get(changelist).status_code == 403
+    activate = {"action": "activate_version", "_selected_action": [version.pk]}
+    assert client.post(changelist, activate).status_code == 403
+    assert ModelVersion.objects.get().status == version.status
+
+
+@pytest.mark.django_db
 def test_every_moderation_endpoint_of_the_api_refuses_anonymous_and_staff(
     url_values, a_staff_member
 ):
@@ -173,13 +195,16 @@ def test_the_readers_api_endpoints_change_and_show_nothing_of_a_held_comment(url
     for route in routes():
         if route.name not in PUBLIC_API or "pk" not in route.params:
             continue
-        author = f"?token={status_token(int(url_values['pk']))}"  # held: no longer editable
-        for query in ("", "?token=", f"?token={url_values['token']}", author):
-            url = route.url(url_values) + query
+        author = status_token(int(url_values["pk"]))  # held: no longer editable
+        for token in (None, "", url_values["token"], author):
+            url = route.url(url_values)
+            sent = {} if token is None else {"HTTP_X_COMMENT_TOKEN": token}
             body = json.dumps({"text": "Testo sostituito", "reason": "spam"})
             for method in ("post", "put", "patch", "delete"):
-                response = getattr(client, method)(url, body, content_type="application/json")
-                assert_refused(response, url, {403, 404, 405} if query == author else {404, 405})
+                response = getattr(client, method)(
+                    url, body, content_type="application/json", **sent
+                )
+                assert_refused(response, url, {403, 404, 405} if token == author else {404, 405})
         checked.add(route.name)
     assert checked == {"moderation-api:comment", "moderation-api:comment-report"}
     comment = Comment.objects.get(text=SECRET_TEXT)
@@ -228,14 +253,15 @@ def test_every_patch_and_delete_without_a_csrf_token_is_refused_too(
     client.force_login(a_moderator)
     editable = make_comment(an_article, status=Status.PENDING, text="Testo originale")
     values = {**url_values, "pk": str(editable.pk), "id": str(editable.pk)}
+    author = {"HTTP_X_COMMENT_TOKEN": status_token(editable.pk)}
     for route in routes():
         if route.name in CSRF_EXEMPT:
             continue
-        url = route.url({**values, "slug": an_article.slug}) + f"?token={status_token(editable.pk)}"
+        url = route.url({**values, "slug": an_article.slug})
         body = json.dumps({"text": "Testo sostituito"})
         for response in (
-            client.patch(url, body, content_type="application/json"),
-            client.delete(url),
+            client.patch(url, body, content_type="application/json", **author),
+            client.delete(url, **author),
         ):
             assert response.status_code == 403, f"{url}: {response.status_code}"
     editable.refresh_from_db()
@@ -244,13 +270,12 @@ def test_every_patch_and_delete_without_a_csrf_token_is_refused_too(
     # With the CSRF token the same edit goes through: the refusals above were CSRF's.
     cache.clear()  # the throttle's counts of other tests
     client.get("/api/docs/")  # sets the csrftoken cookie
-    url = (
-        reverse("moderation-api:comment", args=[editable.pk])
-        + f"?token={status_token(editable.pk)}"
-    )
+    url = reverse("moderation-api:comment", args=[editable.pk])
     body = json.dumps({"text": "Testo sostituito"})
     csrf = client.cookies["csrftoken"].value
-    response = client.patch(url, body, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
+    response = client.patch(
+        url, body, content_type="application/json", HTTP_X_CSRFTOKEN=csrf, **author
+    )
     assert response.status_code == 202
 
 

@@ -329,7 +329,7 @@ def test_posting_is_throttled_per_client_address_whatever_it_forwards(api, an_ar
 def test_the_token_shows_the_status_and_nothing_else(api, an_article, status, shown):
     posted = post(api, an_article).json()
     Comment.objects.filter(pk=posted["id"]).update(status=status)
-    response = api.get(f"/api/comments/{posted['id']}/", {"token": posted["token"]})
+    response = api.get(f"/api/comments/{posted['id']}/", HTTP_X_COMMENT_TOKEN=posted["token"])
     assert response.status_code == 200
     assert response.json() == {"id": posted["id"], "status": shown}
     assert PUBLIC_STATUS[status] == shown
@@ -339,11 +339,12 @@ def test_a_wrong_token_shows_nothing(api, an_article):
     mine = post(api, an_article).json()
     theirs = post(api, an_article).json()
     for token in ("", "forged", theirs["token"]):
-        response = api.get(f"/api/comments/{mine['id']}/", {"token": token})
+        response = api.get(f"/api/comments/{mine['id']}/", HTTP_X_COMMENT_TOKEN=token)
         assert response.status_code == 404
         assert set(response.json()) == {"detail"}
     published = make_comment(an_article)
-    assert api.get(f"/api/comments/{published.pk}/", {"token": mine["token"]}).status_code == 404
+    other = api.get(f"/api/comments/{published.pk}/", HTTP_X_COMMENT_TOKEN=mine["token"])
+    assert other.status_code == 404
 
 
 # The author's edit and delete ----------------------------------------------------------------
@@ -352,10 +353,10 @@ EDITED = "Bella iniziativa, ma servono più rastrelliere per le bici."
 
 
 def own_comment(client: APIClient, article, **fields) -> tuple[Comment, str]:
-    """A comment posted through the API, and the URL its token opens to its author."""
+    """A comment posted through the API, and its URL; the client sends its token from now on."""
     posted = post(client, article, **fields).json()
-    url = f"/api/comments/{posted['id']}/?token={posted['token']}"
-    return Comment.objects.get(pk=posted["id"]), url
+    client.credentials(HTTP_X_COMMENT_TOKEN=posted["token"])
+    return Comment.objects.get(pk=posted["id"]), f"/api/comments/{posted['id']}/"
 
 
 def publish(comment: Comment) -> None:
@@ -375,7 +376,7 @@ def test_an_edit_within_the_window_goes_back_to_pending_and_is_classified_again(
 ):
     comment, url = own_comment(api, an_article)
     publish(comment)
-    assert api.get(f"/api/comments/{comment.pk}/").status_code == 200
+    assert APIClient().get(f"/api/comments/{comment.pk}/").status_code == 200
     with (
         mock.patch("moderation.dispatch.enqueue_classification") as enqueue,
         django_capture_on_commit_callbacks(execute=True),
@@ -390,7 +391,9 @@ def test_an_edit_within_the_window_goes_back_to_pending_and_is_classified_again(
     event = edited.events.get(action="edited")
     assert (event.actor, event.from_status, event.to_status) == ("reader", "published", "pending")
     assert event.previous_text == comment.text  # the moderators keep the text before the edit
-    assert api.get(f"/api/comments/{comment.pk}/").status_code == 404  # not public until classified
+    assert (
+        APIClient().get(f"/api/comments/{comment.pk}/").status_code == 404
+    )  # not public until classified
     assert api.get(url).json() == {"id": comment.pk, "status": "pending"}
     same = api.patch(url, {"text": EDITED}, format="json")  # the same text: nothing to do
     assert (same.status_code, same.json()["status"]) == (202, "pending")
@@ -407,7 +410,9 @@ def test_after_the_window_an_edit_or_delete_is_a_403_in_the_readers_language(an_
     assert (edit.status_code, edit.json()) == (403, closed)
     delete = italian.delete(url)
     assert (delete.status_code, delete.json()) == (403, closed)
-    english = APIClient(HTTP_ACCEPT_LANGUAGE="en").delete(url)
+    english = APIClient(HTTP_ACCEPT_LANGUAGE="en").delete(
+        url, HTTP_X_COMMENT_TOKEN=status_token(comment.pk)
+    )
     assert english.json() == {"detail": "This comment can no longer be changed."}
     unchanged = Comment.objects.get(pk=comment.pk)
     assert (unchanged.text, unchanged.status) == (comment.text, Status.PUBLISHED)
@@ -429,25 +434,53 @@ def test_without_the_authors_token_nothing_changes_and_nothing_is_told(api, an_a
     comment, _url = own_comment(api, an_article)
     publish(comment)
     theirs, _theirs_url = own_comment(api, an_article)
+    api.credentials()
     base = f"/api/comments/{comment.pk}/"
-    urls = [
-        base,
-        f"{base}?token=",
-        f"{base}?token=forged",
-        f"{base}?token={status_token(theirs.pk)}",
+    requests = [
+        (base, None),
+        (base, ""),
+        (base, "forged"),
+        (base, status_token(theirs.pk)),
         # a comment that does not exist answers the same, with any token
-        "/api/comments/999999/?token=forged",
-        f"/api/comments/999999/?token={status_token(999999)}",
+        ("/api/comments/999999/", "forged"),
+        ("/api/comments/999999/", status_token(999999)),
     ]
-    for bad in urls:
-        for response in (api.patch(bad, {"text": EDITED}, format="json"), api.delete(bad)):
-            assert response.status_code == 404, bad
+    for url, token in requests:
+        sent = {} if token is None else {"HTTP_X_COMMENT_TOKEN": token}
+        for response in (
+            api.patch(url, {"text": EDITED}, format="json", **sent),
+            api.delete(url, **sent),
+        ):
+            assert response.status_code == 404, (url, token)
             assert response.json() == {"detail": "Not found."}
     # an invalid body does not tell a wrong token from a right one either
-    assert api.patch(f"{base}?token=forged", {"text": ""}, format="json").status_code == 404
+    wrong = api.patch(base, {"text": ""}, format="json", HTTP_X_COMMENT_TOKEN="forged")
+    assert wrong.status_code == 404
     unchanged = Comment.objects.get(pk=comment.pk)
     assert (unchanged.text, unchanged.status) == (comment.text, Status.PUBLISHED)
     assert list(unchanged.events.values_list("action", flat=True)) == ["submitted"]
+
+
+def test_the_authors_token_is_never_read_from_the_url(api, an_article):
+    """URLs land in access logs: a token there opens nothing (issue 18, row 10)."""
+    comment, url = own_comment(api, an_article)
+    api.credentials()
+    in_url = f"{url}?token={status_token(comment.pk)}"
+    assert api.get(in_url).status_code == 404  # pending: not public, and no status shown
+    assert api.patch(in_url, {"text": EDITED}, format="json").status_code == 404
+    assert api.delete(in_url).status_code == 404
+    unchanged = Comment.objects.get(pk=comment.pk)
+    assert (unchanged.text, unchanged.status) == (comment.text, Status.PENDING)
+
+
+def test_the_authors_token_may_travel_in_the_json_body(api, an_article):
+    comment, url = own_comment(api, an_article)
+    api.credentials()
+    token = status_token(comment.pk)
+    edited = api.patch(url, {"text": EDITED, "token": token}, format="json")
+    assert (edited.status_code, edited.json()["status"]) == (202, "pending")
+    assert api.delete(url, {"token": token}, format="json").status_code == 204
+    assert Comment.objects.get(pk=comment.pk).status == Status.REJECTED
 
 
 @pytest.mark.parametrize(
@@ -508,7 +541,7 @@ def test_delete_within_the_window_is_a_204_and_the_comment_is_gone(api, an_artic
     assert deleted.status == Status.REJECTED
     event = deleted.events.get(action="deleted")
     assert (event.actor, event.reason) == ("reader", "deleted by author")
-    assert api.get(f"/api/comments/{comment.pk}/").status_code == 404
+    assert APIClient().get(f"/api/comments/{comment.pk}/").status_code == 404
     assert api.get("/api/comments/", target).json()["results"] == []
     assert api.get("/api/comments/count/", target).json() == {"count": 0}
     assert api.get(url).json() == {"id": comment.pk, "status": "not_published"}
@@ -518,6 +551,7 @@ def test_delete_within_the_window_is_a_204_and_the_comment_is_gone(api, an_artic
 def test_a_logged_in_readers_session_needs_the_csrf_token_to_edit(an_article, a_reader):
     comment, url = own_comment(APIClient(), an_article)
     browser = APIClient(enforce_csrf_checks=True)
+    browser.credentials(HTTP_X_COMMENT_TOKEN=status_token(comment.pk))
     browser.force_login(a_reader)
     for response in (browser.patch(url, {"text": EDITED}, format="json"), browser.delete(url)):
         assert response.status_code == 403
@@ -920,8 +954,9 @@ def test_no_public_response_reveals_the_email_ip_or_user_agent(an_article, a_rea
         PLANTED_IP,
         PLANTED_AGENT,
     )
-    status_url = f"/api/comments/{comment.pk}/?token={posted.json()['token']}"
-    pending_status = reader.get(status_url)
+    status_url = f"/api/comments/{comment.pk}/"
+    author = {"HTTP_X_COMMENT_TOKEN": posted.json()["token"]}
+    pending_status = reader.get(status_url, **author)
     Comment.objects.filter(pk=comment.pk).update(status=Status.PUBLISHED)
     target = target_of(an_article)
     responses = [posted, pending_status]
@@ -930,7 +965,7 @@ def test_no_public_response_reveals_the_email_ip_or_user_agent(an_article, a_rea
             client.get("/api/comments/", {"target": target}),
             client.get("/api/comments/count/", {"target": target}),
             client.get(f"/api/comments/{comment.pk}/"),
-            client.get(status_url),
+            client.get(status_url, **author),
             client.get("/api/schema/"),
             client.get("/api/docs/"),
             client.get(f"/api/moderation/comments/{comment.pk}/"),
@@ -941,10 +976,10 @@ def test_no_public_response_reveals_the_email_ip_or_user_agent(an_article, a_rea
     responses += [
         reader.post(report_url, {"reason": "spam"}, format="json", REMOTE_ADDR=PLANTED_IP),
         reader.post(report_url, {"reason": "spam"}, format="json", REMOTE_ADDR=PLANTED_IP),
-        reader.patch(status_url, {"text": ""}, format="json", REMOTE_ADDR=PLANTED_IP),
-        reader.patch(status_url, {"text": EDITED}, format="json", REMOTE_ADDR=PLANTED_IP),
-        reader.delete(status_url, REMOTE_ADDR=PLANTED_IP),
-        reader.delete(status_url, REMOTE_ADDR=PLANTED_IP),
+        reader.patch(status_url, {"text": ""}, format="json", REMOTE_ADDR=PLANTED_IP, **author),
+        reader.patch(status_url, {"text": EDITED}, format="json", REMOTE_ADDR=PLANTED_IP, **author),
+        reader.delete(status_url, REMOTE_ADDR=PLANTED_IP, **author),
+        reader.delete(status_url, REMOTE_ADDR=PLANTED_IP, **author),
     ]
     assert [r.status_code for r in responses[-6:]] == [201, 409, 400, 202, 204, 403]
     for response in responses:

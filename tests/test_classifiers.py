@@ -14,9 +14,10 @@ import scipy.sparse as sp
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.metrics import matthews_corrcoef
 
-from moderation.classifiers import CommentInput, ModelError, load_model, retraining
+from moderation.classifiers import CommentInput, ModelError, linear, load_model, training
 from moderation.classifiers import normalize as normalize_module
 from moderation.classifiers.features import SpamFeatures, ToxicityFeatures
+from moderation.classifiers.language import is_english
 from moderation.classifiers.lexicon import (
     ENGLISH_INSULTS,
     ITALIAN_INSULTS,
@@ -48,10 +49,15 @@ TOXIC = [
 ]
 
 
+#: A toy lexicon, as training stores the published lists' words in the model.
+TOY_LEXICON = ("stronzo", "figlio di puttana")
+
+
 def toy_model(tmp_path: Path | None = None) -> LinearTextClassifier:
     items = [CommentInput(text) for text in CLEAN + TOXIC] * 3
     labels = np.array(([0] * len(CLEAN) + [1] * len(TOXIC)) * 3)
-    model = LinearTextClassifier(ToxicityFeatures(n_features=2**12), C=10.0).fit(items, labels)
+    features = ToxicityFeatures(n_features=2**12, lexicon=TOY_LEXICON)
+    model = LinearTextClassifier(features, C=10.0, score_name=True).fit(items, labels)
     return model.calibrate(items, labels)
 
 
@@ -116,6 +122,107 @@ def test_a_saved_model_loads_with_its_sidecar(a_saved_model: Path) -> None:
     proba = model.predict_proba([CommentInput("sei un cretino")])
     assert proba.shape == (1,)
     assert 0 <= proba[0] <= 1
+
+
+def test_a_saved_model_keeps_its_word_list_and_finds_masked_and_inflected_words(
+    a_saved_model: Path,
+) -> None:
+    features = load_model(a_saved_model).pipeline.features
+    assert features.lexicon == TOY_LEXICON
+    counted = features.extra_words(
+        normalize("Sei una str*nza, anzi STRONZI tutti, figlio di puttana")
+    )
+    assert counted["listed offensive words"] == ["str*nza", "stronzi", "figlio di puttana"]
+    assert (
+        features.extra_words(normalize("strano, strofa, stronzio"))["listed offensive words"] == []
+    )
+
+
+def test_an_offensive_author_name_raises_the_score_and_is_what_gets_explained() -> None:
+    model = toy_model()
+    text = "ottimo lavoro della redazione"
+    plain, named = (
+        CommentInput(text, author_name="Mario"),
+        CommentInput(text, author_name="idiota cretino"),
+    )
+    assert model.predict_proba([named])[0, 1] > model.predict_proba([plain])[0, 1]
+    assert model.decision_function([named])[0] == pytest.approx(
+        model.decision_function([CommentInput("idiota cretino")])[0]
+    )
+    assert "idiota" in [word for word, _ in model.explain(named)]
+    # A name without a listed word is not scored: the text alone decides.
+    assert model.explain(plain) == model.explain(CommentInput(text))
+    assert model.predict_proba([plain])[0, 1] == model.predict_proba([CommentInput(text)])[0, 1]
+
+
+def test_without_name_scoring_the_name_is_ignored() -> None:
+    model = toy_model()
+    model.score_name = False
+    items = [CommentInput("grazie", author_name="idiota"), CommentInput("grazie")]
+    assert model.predict_proba(items)[0, 1] == model.predict_proba(items)[1, 1]
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("you are the worst writer of this paper", True),
+        ("sei il peggiore giornalista di questo giornale", False),
+        ("Gay.it: una scuola islamica chiusa dalla polizia", False),
+        ("", False),
+    ],
+)
+def test_the_language_guess_reads_function_words(text: str, english: bool) -> None:
+    assert is_english(normalize(text).split()) is english
+
+
+def test_aligning_languages_gives_english_comments_their_own_best_threshold() -> None:
+    rng = np.random.default_rng(3)
+    italian_clean = [f"articolo numero {i} scritto bene" for i in range(40)]
+    italian_toxic = [f"idiota numero {i} cretino" for i in range(20)]
+    english_clean = [f"the article number {i} is good" for i in range(40)]
+    english_toxic = [f"you are an idiot number {i}" for i in range(20)]
+    texts = italian_clean + italian_toxic + english_clean + english_toxic
+    y = np.array(([0] * 40 + [1] * 20) * 2)
+    items = [CommentInput(text) for text in texts]
+    model = LinearTextClassifier(ToxicityFeatures(n_features=2**12), C=1.0).fit(items, y)
+    model.calibrate(items, y)
+    column = model.features.n_features + model.features.extra_names.index("English text")
+    # English comments scored higher than they should: their best threshold is elsewhere.
+    model.coef_[column] += 2.0 + rng.random()
+    italian = np.arange(len(y)) < 60
+    threshold = training.align_languages(model, (items, y), italian)
+    proba = model.predict_proba(items)[:, 1]
+    assert matthews_corrcoef(y[~italian], proba[~italian] >= threshold) == 1.0
+    assert matthews_corrcoef(y[italian], proba[italian] >= threshold) == 1.0
+
+
+def test_the_shipped_toxicity_model_holds_an_offensive_author_name() -> None:
+    model = load_model(TRAINED_DIR / "toxicity.skops")
+    text = "Sono d'accordo con l'articolo."
+    names = ["Marco Rossi", "Giulia", "John Smith", "lettore78", "Anna B."]
+    plain = model.predict_proba([CommentInput(text, author_name=name) for name in names])
+    assert (plain < model.threshold).all()
+    offensive = CommentInput(text, author_name="Stronzo di merda")
+    assert model.predict_proba([offensive])[0] >= model.threshold
+
+
+def test_the_shipped_toxicity_model_credits_the_published_word_lists() -> None:
+    metadata = json.loads((TRAINED_DIR / "toxicity.json").read_text())
+    lists = {entry["name"]: entry for entry in metadata["lexicons"]}
+    assert lists["LDNOOBW Italian"]["licence"] == "CC BY 4.0"
+    assert "Shutterstock" in lists["LDNOOBW Italian"]["attribution"]
+    assert lists["profanity-obfuscation Italian"]["licence"] == "MIT"
+    notice = (TRAINED_DIR.parent.parent / "NOTICE").read_text(encoding="utf-8")
+    assert "Shutterstock" in notice and "Debora Nozza" in notice
+    assert load_model(TRAINED_DIR / "toxicity.skops").pipeline.features.lexicon
+
+
+def test_a_model_written_by_older_classes_raises_model_error(tmp_path: Path) -> None:
+    model = toy_model()
+    del model.score_name  # as in a file written before the parameter existed
+    metadata = {"task": "toxicity", "version": "toxicity-old-1", "threshold": 0.4}
+    with pytest.raises(ModelError, match="retrain"):
+        load_model(save(model, metadata, tmp_path))
 
 
 def test_a_garbage_model_file_raises_model_error(a_saved_model: Path) -> None:
@@ -242,12 +349,12 @@ def test_the_threshold_can_maximise_macro_f1_instead_of_mcc() -> None:
 
 def test_an_adaptation_leans_on_the_columns_that_tell_the_classes_apart() -> None:
     columns = sp.csr_matrix(np.array([[1, 1], [1, 1], [0, 1], [0, 1]], dtype=float))
-    y, even = np.array([1, 1, 0, 0]), np.ones(4)
-    telling = retraining._telling(columns, y, even)  # column 0: toxic rows only
+    y = np.array([1, 1, 0, 0])
+    telling = linear.telling(columns, y)  # column 0: toxic rows only
     assert telling[0] > telling[1]
     assert telling.mean() == pytest.approx(1.0)
     # The clean rows standing for many comments each: column 0, never in them, tells more.
-    weighted = retraining._telling(columns, y, np.array([1, 1, 20, 20]))
+    weighted = linear.telling(columns, y, np.array([1.0, 1.0, 20.0, 20.0]))
     assert weighted[0] > telling[0]
 
 

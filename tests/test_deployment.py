@@ -3,6 +3,7 @@ that passes ``manage.py check --deploy`` without a warning."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -57,8 +58,18 @@ def service_environment(compose: dict, service: str, env: dict[str, str]) -> dic
     return {name: interpolate(str(value), env) for name, value in variables.items()}
 
 
+# What the tests' own settings put in the environment: a deployment starts without them.
+NOT_INHERITED = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DJANGO_DEBUG",
+    "SECRET_KEY",
+    "DJANGO_SETTINGS_MODULE",
+}
+
+
 def run_manage(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    clean = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -146,6 +157,33 @@ def test_the_dockerfile_builds_on_python_311_and_prepares_the_app():
         assert (ROOT / source).exists(), source
 
 
+def image_entrypoint() -> list[str]:
+    line = re.search(r"^ENTRYPOINT (.+)$", DOCKERFILE.read_text(), flags=re.M).group(1)
+    return json.loads(line)
+
+
+@pytest.mark.parametrize("secret_key", [None, ""])
+def test_the_image_refuses_to_start_without_a_secret_key(secret_key):
+    env = {"PATH": os.environ["PATH"]} | ({} if secret_key is None else {"SECRET_KEY": ""})
+    result = subprocess.run(
+        [*image_entrypoint(), "echo", "started"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert "set the SECRET_KEY environment variable" in result.stderr
+
+
+def test_the_image_runs_its_command_when_given_a_secret_key():
+    env = {"PATH": os.environ["PATH"], "SECRET_KEY": OWNER_ENV["SECRET_KEY"]}
+    result = subprocess.run(
+        [*image_entrypoint(), "echo", "started", "with args"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert (result.returncode, result.stdout) == (0, "started with args\n")
+
+
 def test_the_image_leaves_out_local_state():
     ignored = (ROOT / ".dockerignore").read_text().split()
     for path in (".git", ".venv", "var", "db.sqlite3", ".env"):
@@ -159,7 +197,53 @@ def test_production_settings_pass_the_deployment_check_without_a_warning(compose
     result = run_manage(["check", "--deploy"], service_environment(compose, "web", OWNER_ENV))
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
-    assert "System check identified no issues (0 silenced)." in output
+    # The one silenced: the request to be preloaded into browsers, off until the owner asks.
+    assert "System check identified no issues (1 silenced)." in output
+
+
+def test_without_any_environment_the_settings_refuse_to_load():
+    result = run_manage(["check"], {})
+    assert result.returncode != 0
+    assert "Set the SECRET_KEY environment variable (or DJANGO_DEBUG=1" in result.stderr
+
+
+def test_a_secret_key_alone_gives_production_settings():
+    probe = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "project.settings",
+            "SECRET_KEY": OWNER_ENV["SECRET_KEY"],
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.split() == ["False"], result.stderr
+
+
+def test_development_mode_keeps_one_private_key_in_var():
+    probe = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DEBUG, settings.SECRET_KEY)"
+    )
+    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "project.settings"}
+    env["DJANGO_DEBUG"] = "1"
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
+        ).stdout.split()
+        for _ in range(2)
+    ]
+    assert runs[0] == runs[1]
+    debug, key = runs[0]
+    assert debug == "True"
+    assert len(key) >= 50
+    stored = ROOT / "var" / "secret_key"
+    assert stored.read_text().strip() == key
+    assert stored.stat().st_mode & 0o077 == 0
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
@@ -206,6 +290,7 @@ def test_behind_the_proxy_plain_http_is_redirected_and_https_served_with_hsts(co
     assert (redirect, location) == ("301", "https://news.example.org/no-such-page/")
     assert served == "404"
     assert hsts.startswith("max-age=31536000")
+    assert "preload" not in hsts
     assert proxies == "10.0.0.2"
 
 
@@ -217,3 +302,44 @@ def test_static_files_are_collected_with_the_production_storage(compose, tmp_pat
     manifest = (tmp_path / "staticfiles.json").read_text()
     assert "moderation/comments.css" in manifest
     assert list(tmp_path.glob("moderation/comments.*.css.gz"))
+
+
+THROTTLE_PROBE = """
+import django
+django.setup()
+from django.test import RequestFactory
+from moderation.api.throttling import CommentPostingThrottle
+request = RequestFactory().post("/api/comments/", REMOTE_ADDR="198.51.100.7")
+request.user = None
+print(sum(CommentPostingThrottle().allow_request(request, None) for _ in range({n})))
+"""
+
+
+@pytest.mark.slow
+def test_with_a_cache_url_the_throttle_counts_across_processes(tmp_path):
+    """Issue 18: with a cache per process, each gunicorn worker allowed the rate again."""
+    from project.embedded_redis import EmbeddedRedis
+
+    redis = EmbeddedRedis(tmp_path / "redis.sock").start()
+    try:
+        env = {
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "project.settings",
+            "DJANGO_DEBUG": "1",
+            "SECRET_KEY": OWNER_ENV["SECRET_KEY"],
+            "CACHE_URL": redis.cache_url,
+        }
+        allowed = [
+            subprocess.run(
+                [sys.executable, "-c", THROTTLE_PROBE.format(n=n)],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            ).stdout.split()
+            for n in (7, 7)
+        ]
+    finally:
+        redis.stop()
+    assert allowed == [["7"], ["3"]]  # "10/minute" for the two processes together

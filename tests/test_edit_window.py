@@ -5,14 +5,16 @@ previous text."""
 from __future__ import annotations
 
 import re
+import tracemalloc
 from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from moderation import policy, services
+from moderation import formatting, policy, services
 from moderation.models import Comment, ModerationEvent, Status, TrainingLabel
 
 from .conftest import form_fields
@@ -160,3 +162,51 @@ def test_moderators_see_the_previous_text_in_the_audit_trail(
     html = moderator.get(f"/admin/moderation/comment/{own_comment.pk}/change/").content.decode()
     assert FIRST in html and "edited" in html
     assert ModerationEvent.objects.filter(comment=own_comment, previous_text=FIRST).exists()
+
+
+# Bounds on what one author can make the site do (issue 18, row 3) ---------------------------
+
+
+def test_form_edits_count_against_the_apis_posting_rate(italian_client, own_comment, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"moderation.comments": "3/minute"},
+    }
+    cache.clear()
+    answers = [_edit(italian_client, own_comment, f"{SECOND} ({n})").status_code for n in range(5)]
+    assert answers == [303, 303, 303, 429, 429]
+    refused = _edit(italian_client, own_comment, "Ancora un altro testo.")
+    assert "Stai scrivendo commenti troppo in fretta. Rallenta." in refused.content.decode()
+    assert int(refused["Retry-After"]) > 0
+    own_comment.refresh_from_db()
+    assert own_comment.text == f"{SECOND} (2)"
+
+
+def test_one_comment_takes_a_bounded_number_of_edits(italian_client, own_comment, settings):
+    settings.MODERATION = {**settings.MODERATION, "EDITS_PER_COMMENT": 2}
+    cache.clear()
+    answers = [_edit(italian_client, own_comment, f"{SECOND} ({n})").status_code for n in range(4)]
+    assert answers == [303, 303, 400, 400]
+    assert own_comment.events.filter(action="edited").count() == 2  # previous texts kept: 2
+    refused = _edit(italian_client, own_comment, "Ancora un altro testo.")
+    assert "Questo commento non può più essere modificato." in refused.content.decode()
+
+
+def test_the_cache_of_rendered_texts_is_bounded_in_characters_not_entries():
+    cache_of_texts = formatting.RENDERED_TEXTS
+    cache_of_texts.clear()
+    long_texts = [f"Testo lungo {n}. " + "parola " * 9_000 for n in range(100)]
+    formatting.comment_text_html("parola " * 9_000)  # the first call compiles and loads
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for text in long_texts:
+        assert formatting.comment_text_html(text).startswith("<p>Testo lungo")
+    retained = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert retained < 1_000_000  # 100 texts of 63 k characters, not one of them kept
+    short = [f"Commento breve numero {n}, www.example.org" for n in range(200_000)]
+    for text in short:
+        formatting.comment_text_html(text)
+    assert 0 < cache_of_texts.chars <= cache_of_texts.max_chars
+    assert formatting.comment_text_html(short[-1]) is formatting.comment_text_html(short[-1])
+    cache_of_texts.clear()

@@ -7,11 +7,22 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.db.models import CharField, GenericIPAddressField, JSONField, TextField
 from django.utils import timezone, translation
 
 from moderation import services, tasks
-from moderation.models import AuthorRule, Comment, ModerationEvent, Status, TrainingLabel
+from moderation.models import (
+    AuthorRule,
+    Comment,
+    CommentReport,
+    ModerationEvent,
+    Status,
+    TrainingLabel,
+)
+from moderation.notifications import send_reply_digest
+from moderation.reader_keys import network_key_of
 
 from .factories import make_comment
 
@@ -145,6 +156,78 @@ def test_an_erasure_is_recorded_in_the_audit_trail(giulias_comments):
     assert events.count() == 2
     assert {e.actor for e in events} == {ModerationEvent.Actor.SYSTEM}
     assert {e.reason for e in events} == {"personal data and text erased"}
+
+
+GIULIAS_SECRETS = (
+    "Giulia Rossi",
+    "3331234567",
+    "giulia.rossi",
+    "203.0.113.77",
+    "GiuliaPC",
+    "giulia-rossi.example",
+    network_key_of("203.0.113.77"),
+)
+
+
+def stored_text_containing(secrets: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """Every (model, field, secret) whose stored values, in any table, contain a secret."""
+    found = []
+    for model in apps.get_models():
+        names = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, CharField | TextField | JSONField | GenericIPAddressField)
+        ]
+        for row in model._default_manager.values_list(*names) if names else ():
+            for name, value in zip(names, row, strict=True):
+                found += [(model._meta.label, name, s) for s in secrets if s in str(value)]
+    return found
+
+
+@pytest.mark.django_db
+def test_erasure_with_the_text_leaves_no_copy_in_any_table(an_article, mailoutbox):
+    """Issue 18, row 6: previous texts, rules, reports and subscriptions kept copies."""
+    hers = make_comment(
+        an_article,
+        author_name="Giulia Rossi",
+        author_email=EMAIL,
+        author_url="https://giulia-rossi.example",
+        ip_address="203.0.113.77",
+        user_agent="Firefox/140.0 GiuliaPC",
+        text="Sono Giulia Rossi, tel. 3331234567: chiamatemi.",
+        notify_replies=True,
+        notify_replies_at=timezone.now(),
+    )
+    ModerationEvent.objects.create(
+        comment=hers,
+        actor="reader",
+        action="edited",
+        from_status=Status.PUBLISHED,
+        to_status=Status.PENDING,
+        previous_text="Sono Giulia Rossi, tel. 3331234567, scrivetemi a giulia.rossi@",
+    )
+    services.record_training_label(hers, action="approved", by=None, reason="", source="held")
+    AuthorRule.objects.create(kind="trust", field="email", value=EMAIL, note="Giulia Rossi")
+    other = make_comment(an_article)
+    CommentReport.objects.create(
+        comment=hers, reason="other", note="Ha scritto 3331234567", reader_key="r1"
+    )
+    CommentReport.objects.create(  # a report she sent, from her address
+        comment=other,
+        reason="spam",
+        reader_key=f"api:{network_key_of('203.0.113.77')}",
+        network_key=network_key_of("203.0.113.77"),
+    )
+    assert {s for _, _, s in stored_text_containing(GIULIAS_SECRETS)} == set(GIULIAS_SECRETS)
+
+    run("erase_commenter_data", EMAIL, "--remove-text")
+
+    assert stored_text_containing(GIULIAS_SECRETS) == []
+    assert CommentReport.objects.count() == 2  # the reports still count, unlinkable
+    reply = make_comment(an_article, parent=Comment.objects.get(pk=hers.pk))
+    Comment.objects.filter(pk=reply.pk).update(decided_at=timezone.now())
+    assert send_reply_digest(hers.pk) == (0, None)
+    assert mailoutbox == []
 
 
 # Retention of IP addresses ------------------------------------------------------------------

@@ -76,6 +76,22 @@ def test_an_unknown_broken_or_already_active_version_is_refused(registry, tmp_pa
     assert ModelVersion.objects.get(status="active", task="toxicity").version == "toxicity-base"
 
 
+def test_an_active_version_this_release_cannot_score_gives_way_to_the_shipped_model(
+    registry, tmp_path, caplog
+):
+    """After an upgrade, a site's adapted version written by older classes must not stop
+    the workers: the shipped model scores until the site retrains, and the log says so."""
+    candidate = a_candidate("toxicity", "toxicity-old", tmp_path)
+    versions.activate("toxicity-old", reason="adapted by an older release")
+    Path(candidate.path).write_bytes(b"written by an older release")
+    loaded_models.forget_models()
+    models = loaded_models.get_models()
+    assert models["toxicity"].version == "toxicity-base"
+    assert models["spam"].version == "spam-base"
+    assert "scoring toxicity with the shipped model" in caplog.text
+    assert ModelVersion.objects.get(status="active", task="toxicity").version == "toxicity-old"
+
+
 def test_a_worker_notices_a_new_active_version_after_the_refresh_interval(
     registry, tmp_path, django_assert_num_queries, monkeypatch
 ):

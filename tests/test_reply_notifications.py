@@ -55,7 +55,8 @@ def test_consent_is_recorded_on_the_comment_with_its_time(
     post_comment(italian_client, an_article, notify_replies="on", comment="Con avviso")
     post_comment(Client(), an_article, email="b@example.org", comment="Senza avviso")
     with_consent, without = Comment.objects.order_by("pk")
-    assert with_consent.notify_replies and with_consent.notify_replies_at is not None
+    # asked for, not yet on: the author confirms from the mail (double opt-in)
+    assert not with_consent.notify_replies and with_consent.notify_replies_at is not None
     assert not without.notify_replies and without.notify_replies_at is None
 
 
@@ -170,3 +171,108 @@ def test_a_broker_failure_does_not_break_publishing(
     ):
         reply = _publish_reply(a_subscribed_comment)
     assert reply.status == Status.PUBLISHED
+
+
+# Double opt-in (issue 18, row 11) ------------------------------------------------------------
+
+
+@pytest.fixture
+def an_asking_comment(italian_client, an_article, post_comment) -> Comment:
+    """A comment whose author ticked the box in the form, still pending."""
+    post_comment(italian_client, an_article, notify_replies="on", email="anna@example.org")
+    return Comment.objects.get()
+
+
+def _publish(comment: Comment) -> None:
+    services.apply_decisions({comment.pk: (policy.Decision(Status.PUBLISHED), None, {})})
+    comment.refresh_from_db()
+
+
+def _confirmation_path(message) -> str:
+    return re.search(r"https://giornale.example(/comments/confirm-replies/\S+/)", message.body)[1]
+
+
+def test_nothing_is_mailed_about_replies_before_the_author_confirms(
+    an_asking_comment, django_capture_on_commit_callbacks
+):
+    with (
+        mock.patch.object(celery_app, "send_task") as enqueue,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        _publish(an_asking_comment)
+        _publish_reply(an_asking_comment, author_email="bruno@example.org")
+    # the confirmation is asked for; the reply is not announced to an unconfirmed address
+    enqueue.assert_called_once_with(
+        dispatch.CONFIRM_REPLY_NOTIFICATIONS, (an_asking_comment.pk,), retry=False
+    )
+    assert tasks.notify_replies(an_asking_comment.pk) == 0
+    assert mail.outbox == []
+
+
+def test_the_confirmation_mail_links_to_a_page_that_turns_notifications_on(
+    an_asking_comment, settings
+):
+    settings.MODERATION = {"SITE_URL": "https://giornale.example"}
+    _publish(an_asking_comment)
+    assert tasks.confirm_reply_notifications(an_asking_comment.pk) is True
+    assert tasks.confirm_reply_notifications(an_asking_comment.pk) is False  # once per comment
+    [message] = mail.outbox
+    assert message.to == ["anna@example.org"]
+    assert message.subject == "Conferma gli avvisi delle risposte al tuo commento"
+    path = _confirmation_path(message)
+
+    browser = Client(HTTP_ACCEPT_LANGUAGE="it", enforce_csrf_checks=True)
+    page = browser.get(path)  # a mail scanner opening the link confirms nothing
+    assert page.status_code == 200
+    assert (
+        "Vuoi ricevere un'email quando qualcuno risponde al tuo commento?" in page.content.decode()
+    )
+    an_asking_comment.refresh_from_db()
+    assert not an_asking_comment.notify_replies
+    csrf = browser.cookies["csrftoken"].value
+    done = browser.post(path, {"csrfmiddlewaretoken": csrf})
+    assert "Confermato" in done.content.decode()
+    an_asking_comment.refresh_from_db()
+    assert an_asking_comment.notify_replies
+
+    _publish_reply(an_asking_comment, author_email="bruno@example.org")
+    assert tasks.notify_replies(an_asking_comment.pk) == 1
+    assert mail.outbox[-1].subject == "1 nuova risposta al tuo commento"
+
+
+def test_the_confirmation_page_speaks_english_too(an_asking_comment):
+    Comment.objects.filter(pk=an_asking_comment.pk).update(language="en")
+    _publish(an_asking_comment)
+    assert tasks.confirm_reply_notifications(an_asking_comment.pk) is True
+    [message] = mail.outbox
+    assert message.subject == "Confirm the notifications of replies to your comment"
+    path = re.search(r"(/en/comments/confirm-replies/\S+/)", message.body)[1]
+    page = Client().get(path).content.decode()
+    assert "Receive an email when someone replies to your comment?" in page
+    bad = Client().get("/en/comments/confirm-replies/forged/")
+    assert bad.status_code == 400
+    assert "This confirmation link is not valid or has expired." in bad.content.decode()
+
+
+def test_a_held_comment_gets_no_confirmation_mail(an_asking_comment):
+    Comment.objects.filter(pk=an_asking_comment.pk).update(status=Status.HELD)
+    assert tasks.confirm_reply_notifications(an_asking_comment.pk) is False
+    assert mail.outbox == []
+
+
+def test_confirmation_links_are_signed_expire_and_name_the_address(an_asking_comment, an_article):
+    other = make_comment(an_article, notify_replies_at=timezone.now())
+    token = notifications.confirmation_token(an_asking_comment)
+    forged = token.replace(str(an_asking_comment.pk), str(other.pk), 1)
+    italian = Client(HTTP_ACCEPT_LANGUAGE="it")
+    for bad in (forged, "abc", notifications.unsubscribe_token(other)):
+        refused = italian.post(f"/comments/confirm-replies/{bad}/")
+        assert refused.status_code == 400
+        assert "Questo link di conferma non è valido o è scaduto." in refused.content.decode()
+    week_later = timezone.now() + timedelta(days=8)
+    with mock.patch("django.core.signing.time.time", return_value=week_later.timestamp()):
+        assert notifications.comment_for_confirmation(token) is None
+    Comment.objects.filter(pk=an_asking_comment.pk).update(author_email="nuova@example.org")
+    assert notifications.comment_for_confirmation(token) is None  # the address changed
+    other.refresh_from_db()
+    assert not other.notify_replies

@@ -209,3 +209,26 @@ def test_wrong_arguments_are_clear_errors(args, message):
 def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="cannot read"):
         run_import("--model", "articles.article", export=tmp_path / "nope.xml")
+
+
+@pytest.mark.django_db
+def test_comments_the_form_would_refuse_are_reported_and_not_imported(
+    an_article, another_article, tmp_path
+):
+    """Issue 18: the import stored any email and any length the form refuses."""
+    hostile = (
+        EXPORT.read_text()
+        .replace("<![CDATA[promo@spam.example]]>", "<![CDATA[not an email]]>")
+        .replace(
+            "<![CDATA[Grazie Bruno!]]>",
+            f"<![CDATA[{'Grazie Bruno! ' * 5000}]]>",
+        )
+    )
+    (tmp_path / "hostile.xml").write_text(hostile)
+    output = run_import("--model", "articles.article", export=tmp_path / "hostile.xml")
+    assert "2 comment(s) the form would refuse were not imported:" in output
+    assert "comment 104: invalid email 'not an email'" in output
+    assert "comment 107: text longer than 65525 characters" in output
+    assert not Comment.objects.filter(author_email="not an email").exists()
+    assert not Comment.objects.filter(text__startswith="Grazie Bruno!").exists()
+    assert by_author_and_text("Sono d'accordo").parent == by_author_and_text("Bella iniziativa")

@@ -46,6 +46,10 @@ class ModeratorsOnly:
     def has_view_permission(self, request, obj=None):
         return can_moderate(request.user)
 
+    def has_change_permission(self, request, obj=None):
+        # Django's own check grants it to any holder of change_<model>: not enough here.
+        return can_moderate(request.user) and super().has_change_permission(request, obj)
+
     def get_object(self, request, object_id, from_field=None):
         if not can_moderate(request.user):
             raise PermissionDenied

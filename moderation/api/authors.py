@@ -26,15 +26,15 @@ from .schema import (
 )
 from .targets import comments_on_open_models
 from .throttling import CommentEditingThrottle
-from .tokens import is_status_token
+from .tokens import author_token, is_status_token
 
 
 def _authors_comment(request: Request, pk: int) -> Comment:
-    """The comment the request's author token (``?token=``, as for its status) opens.
+    """The comment the request's author token (header or body, as for its status) opens.
 
     A missing or wrong token is a 404 like a missing comment: nothing tells them apart.
     """
-    token = request.query_params.get("token")
+    token = author_token(request)
     if not token or not is_status_token(pk, token):
         raise NotFound
     comment = comments_on_open_models().filter(pk=pk).first()
@@ -75,7 +75,7 @@ class CommentDetailView(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         comment = comments_on_open_models().filter(pk=pk).first()
-        token = request.query_params.get("token")
+        token = author_token(request)
         if token is not None:
             if comment is None or not is_status_token(comment.pk, token):
                 raise NotFound

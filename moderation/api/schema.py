@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 from . import serializers as s
 from .targets import TARGET_PATTERN
+from .tokens import TOKEN_HEADER
 
 TARGET_PARAMETER = OpenApiParameter(
     "target",
@@ -16,17 +17,20 @@ TARGET_PARAMETER = OpenApiParameter(
     pattern=TARGET_PATTERN,
 )
 TOKEN_PARAMETER = OpenApiParameter(
-    "token",
+    TOKEN_HEADER,
     str,
+    OpenApiParameter.HEADER,
     required=False,
     description="The private token returned when the comment was posted: "
-    "the response is then the comment's status only.",
+    "the response is then the comment's status only. Never in the URL.",
 )
 AUTHOR_TOKEN_PARAMETER = OpenApiParameter(
-    "token",
+    TOKEN_HEADER,
     str,
-    required=True,
-    description="The private token returned when the comment was posted.",
+    OpenApiParameter.HEADER,
+    required=False,
+    description="The private token returned when the comment was posted, in this header "
+    "or as token in the JSON body (never in the URL, which logs keep).",
 )
 ID_PARAMETER = OpenApiParameter(
     "id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH, description="The comment's id."

@@ -200,6 +200,11 @@ class CommentEditSerializer(FormValidatedSerializer):
         max_length=EditCommentForm.base_fields["comment"].max_length,
         help_text=_("The new text: the comment goes back to pending and is classified again."),
     )
+    token = serializers.CharField(
+        required=False,
+        write_only=True,
+        help_text=_("The author's token, when not sent in the X-Comment-Token header."),
+    )
 
     # Never partial: this PATCH replaces the one field it takes, so ``text`` stays required,
     # in the schema too (drf-spectacular makes every field of a PATCH body optional).

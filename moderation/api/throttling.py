@@ -44,9 +44,10 @@ class CommentPostingThrottle(SimpleRateThrottle):
 
 
 class CommentEditingThrottle(CommentPostingThrottle):
-    """An author's edit (PATCH), counted with the posts of the same client."""
+    """An author's edit, counted with the posts of the same client: PATCH in the API, the
+    POST of the reader's edit form (``reader_views.edit_comment``)."""
 
-    methods = frozenset({"PATCH"})
+    methods = frozenset({"PATCH", "POST"})
 
 
 class CommentReportingThrottle(CommentPostingThrottle):

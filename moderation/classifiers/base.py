@@ -82,7 +82,8 @@ def load_model(path: Path) -> TextModel:
     """Load a model file (skops format) and its JSON sidecar; raise ModelError if unusable.
 
     The file's types are checked against ``TRUSTED_TYPES`` before anything is built
-    from it, so a tampered file fails here instead of running code.
+    from it, so a tampered file fails here instead of running code; a model that cannot
+    score one comment (written by an older version of the classes) fails here too.
     """
     import skops.io
 
@@ -100,6 +101,10 @@ def load_model(path: Path) -> TextModel:
         raise ModelError(f"cannot load the model {path}: {exc}") from exc
     if type(pipeline).__module__ + "." + type(pipeline).__qualname__ not in TRUSTED_TYPES:
         raise ModelError(f"{path} does not hold a text classifier")
+    try:  # a file written by an older version of the classes may load but not score
+        pipeline.predict_proba([CommentInput("ok", author_name="ok")])
+    except Exception as exc:
+        raise ModelError(f"{path} cannot score with this version (retrain it): {exc!r}") from exc
     task = str(metadata.get("task", ""))
     if task not in ("spam", "toxicity"):
         raise ModelError(f"the metadata of {path} names no known task")

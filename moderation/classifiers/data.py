@@ -165,3 +165,42 @@ TOXICITY_READERS = {
     "multilingual_hatecheck_it": hatecheck_it,
     "pejorativity": pejorativity,
 }
+
+
+@dataclass(frozen=True)
+class WordList:
+    """A published offensive-word list, with what its licence asks to keep beside it."""
+
+    name: str
+    words: tuple[str, ...]
+    licence: str
+    attribution: str
+    source: str
+
+
+def offensive_word_lists(data_dir: Path) -> list[WordList]:
+    """The Italian word lists of ``lexicons_it`` (for lexicon features, never training rows)."""
+    folder = data_dir / "lexicons_it"
+    ldnoobw = (folder / "ldnoobw_it.txt").read_text(encoding="utf-8").splitlines()
+    obfuscation = [
+        word
+        for row in _rows(folder / "profanity_obfuscation_prof_table.tsv", "\t")
+        if row["language"] == "IT"
+        for word in (row["profanity"], row["obfuscation"])
+    ]
+    return [
+        WordList(
+            "LDNOOBW Italian",
+            tuple(word.strip() for word in ldnoobw if word.strip()),
+            "CC BY 4.0",
+            '"List of Dirty, Naughty, Obscene, and Otherwise Bad Words", Shutterstock',
+            "github.com/LDNOOBW/List-of-Dirty-Naughty-Obscene-and-Otherwise-Bad-Words, file it",
+        ),
+        WordList(
+            "profanity-obfuscation Italian",
+            tuple(dict.fromkeys(word.strip() for word in obfuscation if word.strip())),
+            "MIT",
+            "Copyright (c) 2022 Debora Nozza",
+            "github.com/dnozza/profanity-obfuscation, resources/prof_table.tsv (language IT)",
+        ),
+    ]

@@ -21,7 +21,13 @@ from sklearn.preprocessing import normalize as normalize_rows
 from sklearn.utils import murmurhash3_32
 
 from .base import CommentInput
-from .lexicon import ENGLISH_INSULTS_MATCHER, ITALIAN_INSULTS_MATCHER, SPAM_WORDS_MATCHER
+from .language import is_english
+from .lexicon import (
+    ENGLISH_INSULTS_MATCHER,
+    ITALIAN_INSULTS_MATCHER,
+    SPAM_WORDS_MATCHER,
+    ObfuscationAwareMatcher,
+)
 from .normalize import normalize
 
 #: Keeps word n-grams apart from character n-grams in the hashed space.
@@ -122,6 +128,10 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
     def extra_words(self, normalised: str) -> dict[str, list[str]]:
         """For extras counted from words, the words of the text that were counted."""
         return {}
+
+    def has_listed_word(self, normalised: str) -> bool:
+        """Whether the text holds a word of one of the featuriser's word lists."""
+        return False
 
     def word_terms(self, words: list[str]) -> list[str]:
         low, high = self.word_ngram_range
@@ -366,23 +376,51 @@ class SpamFeatures(HashedTextFeatures):
 
 
 class ToxicityFeatures(HashedTextFeatures):
-    """Text n-grams plus counts of Italian and English insult and slur stems."""
+    """Text n-grams plus counts of Italian and English insult and slur stems, and of the
+    words of published offensive-word lists (``lexicon``: read when training, stored in
+    the model, matched with their masked forms and Italian endings), and the language."""
 
     extra_names = (
         "Italian insult words",
         "English insult words",
         "share of insult words",
         "share of capitals",
+        "listed offensive words",
+        "any listed offensive word",
+        "English text",
     )
+
+    def __init__(
+        self,
+        word_ngram_range: tuple[int, int] = (1, 2),
+        char_ngram_range: tuple[int, int] = (3, 5),
+        n_features: int = 2**20,
+        max_chars: int = 3000,
+        lexicon: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(word_ngram_range, char_ngram_range, n_features, max_chars)
+        self.lexicon = lexicon
 
     def extra_words(self, normalised: str) -> dict[str, list[str]]:
         italian = ITALIAN_INSULTS_MATCHER.findall(normalised)
         english = ENGLISH_INSULTS_MATCHER.findall(normalised)
+        listed = lexicon_matcher(tuple(self.lexicon)).findall(normalised)
         return {
             "Italian insult words": italian,
             "English insult words": english,
             "share of insult words": italian + english,
+            "listed offensive words": listed,
+            "any listed offensive word": listed,
         }
+
+    def has_listed_word(self, normalised: str) -> bool:
+        words = normalised.split()
+        matchers = (
+            ITALIAN_INSULTS_MATCHER,
+            ENGLISH_INSULTS_MATCHER,
+            lexicon_matcher(tuple(self.lexicon)),
+        )
+        return any(matcher.count(normalised, words) for matcher in matchers)
 
     def extras(
         self, item: CommentInput, normalised: str, words: list[str] | None = None
@@ -391,9 +429,19 @@ class ToxicityFeatures(HashedTextFeatures):
             words = normalised.split()
         italian = ITALIAN_INSULTS_MATCHER.count(normalised, words)
         english = ENGLISH_INSULTS_MATCHER.count(normalised, words)
+        listed = lexicon_matcher(tuple(self.lexicon)).count(normalised, words)
         return [
             math.log1p(italian),
             math.log1p(english),
             _share(italian + english, len(words)),
             capital_share(item.text),
+            math.log1p(listed),
+            float(listed > 0),
+            float(is_english(words)),
         ]
+
+
+@lru_cache(maxsize=8)
+def lexicon_matcher(lexicon: tuple[str, ...]) -> ObfuscationAwareMatcher:
+    """The matcher of a model's stored word list, built once per process."""
+    return ObfuscationAwareMatcher(lexicon)

@@ -267,6 +267,30 @@ class WordListMatcher:
         return sum(map(self.listed, words)) + len(self._phrases(normalised))
 
 
+class ObfuscationAwareMatcher(WordListMatcher):
+    """A ``WordListMatcher`` of whole words and phrases that also finds a listed word with
+    one letter masked ("c*zzo", "str*nzo"); the words' Italian gender and number endings
+    count too ("stronzo" also finds "stronza", "stronzi", "stronze")."""
+
+    def __init__(self, entries: tuple[str, ...]) -> None:
+        words = {normalize(entry) for entry in entries}
+        words = {word for word in words if word and "*" not in word}
+        super().__init__(tuple(sorted(words | {form for word in words for form in _endings(word)})))
+        self.masked = frozenset(
+            word[:i] + "*" + word[i + 1 :] for word in self.exact for i in range(len(word))
+        )
+
+    def _listed(self, token: str) -> bool:
+        return super()._listed(token) or ("*" in token and token in self.masked)
+
+
+def _endings(word: str) -> tuple[str, ...]:
+    """The other endings of an Italian noun or adjective ending in a vowel (single words)."""
+    if " " in word or len(word) < 5 or word[-1] not in "aeio":
+        return ()
+    return tuple(word[:-1] + ending for ending in "aeio")
+
+
 ITALIAN_INSULTS_MATCHER = WordListMatcher(ITALIAN_INSULTS)
 ENGLISH_INSULTS_MATCHER = WordListMatcher(ENGLISH_INSULTS)
 SPAM_WORDS_MATCHER = WordListMatcher(SPAM_WORDS)

@@ -23,14 +23,12 @@ import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from .linear import LinearTextClassifier
+from .linear import LinearTextClassifier, telling
 from .metrics import best_threshold, macro_f1
 from .training import SEED, SPAM_MAX_FPR, Rows, _metadata, fit_shipped, shipped_rows
 
 #: Divides the active model's margin column, so that its weight escapes most of the penalty.
 MARGIN_SCALE = 10.0
-#: Added to each column's count per class before the naive Bayes log-count ratio.
-NB_SMOOTHING = 1.0
 #: Folds of the cross-fitted margins that calibrate an adapted model and pick its threshold.
 CALIBRATION_FOLDS = 5
 #: Fewer labels of either class than this: calibrate on the labels is not attempted.
@@ -39,16 +37,6 @@ MIN_CLASS_LABELS = 10
 
 def max_fpr(task: str) -> float:
     return SPAM_MAX_FPR if task == "spam" else 1.0
-
-
-def _telling(columns: sp.csr_matrix, y: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Per column, |log-count ratio| of the (weighted) rows it occurs in per class, mean 1:
-    the correction's penalty weighs less on the columns that tell the classes apart."""
-    present = sp.diags(weights) @ columns.astype(bool).astype(np.float64)
-    bad = np.asarray(present[y == 1].sum(axis=0)).ravel() + NB_SMOOTHING
-    good = np.asarray(present[y == 0].sum(axis=0)).ravel() + NB_SMOOTHING
-    ratio = np.abs(np.log((bad / bad.sum()) / (good / good.sum())))
-    return ratio / max(float(ratio.mean()), 1e-12)
 
 
 def _correction(
@@ -60,14 +48,14 @@ def _correction(
     c: float,
 ) -> tuple[np.ndarray, float]:
     used = np.unique(matrix.indices)  # liblinear is slow on a million mostly empty columns
-    telling = _telling(matrix[:, used], y, weights)
+    scale = telling(matrix[:, used], y, weights)
     columns = sp.hstack(
-        [matrix[:, used] @ sp.diags(telling), (margins / MARGIN_SCALE)[:, None]]
+        [matrix[:, used] @ sp.diags(scale), (margins / MARGIN_SCALE)[:, None]]
     ).tocsr()
     model = LogisticRegression(C=c, solver="liblinear").fit(columns, y, sample_weight=weights)
     base_weight = float(model.coef_[0, -1]) / MARGIN_SCALE
     coef = base_weight * base.coef_
-    coef[used] += model.coef_[0, :-1] * telling
+    coef[used] += model.coef_[0, :-1] * scale
     return coef.astype(np.float32), base_weight * base.intercept_ + float(model.intercept_[0])
 
 
@@ -103,7 +91,9 @@ def adapt(
             base, matrix[train], margins[train], y[train], weights[train], c
         )
         held_out[test] = matrix[test] @ coef + intercept
-    model = LinearTextClassifier(base.features, C=c, max_iter=base.max_iter)
+    model = LinearTextClassifier(
+        base.features, C=c, max_iter=base.max_iter, score_name=base.score_name
+    )
     model.coef_, model.intercept_ = _correction(base, matrix, margins, y, weights, c)
     model.classes_ = np.array([0, 1])
     platt = LogisticRegression(C=1e4).fit(held_out.reshape(-1, 1), y, sample_weight=weights)
@@ -137,7 +127,7 @@ def refit(
     fpr_rows = None  # the site's own labels: every clean one counts
     if calibration is None or not has_both_classes(calibration[1]):
         calibration, fpr_rows = base_calibration, base_fpr_rows
-    model, threshold = fit_shipped(task, (items, y), weights, calibration, fpr_rows)
+    model, threshold = fit_shipped(task, data_dir, (items, y), weights, calibration, fpr_rows)
     return model, threshold, len(base_rows[1])
 
 

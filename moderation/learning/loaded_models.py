@@ -20,7 +20,7 @@ import skops.io  # noqa: F401  (imported for its cost, see below)
 from django.core.signals import setting_changed
 from django.db import DatabaseError
 
-from ..classifiers import CommentInput, TextModel, load_model
+from ..classifiers import CommentInput, ModelError, TextModel, load_model
 from ..classifiers.registry import TASKS, model_path
 from ..classifiers.scoring import score_all
 from ..conf import moderation_settings
@@ -72,9 +72,18 @@ def _refresh() -> None:
     _checked_at = now
 
 
-def _load(path: Path) -> TextModel:
+def _load(task: str, path: Path) -> TextModel:
+    """The model at ``path``; for a registry version this release cannot score (trained by an
+    older one, or damaged), the shipped model of ``task``, with an error in the log."""
     if path not in _loaded:
-        _loaded[path] = load_model(path)
+        shipped = model_path(task, versions.model_dir())
+        try:
+            _loaded[path] = load_model(path)
+        except ModelError as exc:
+            if path == shipped:
+                raise
+            logger.error("%s; scoring %s with the shipped model until it is retrained", exc, task)
+            _loaded[path] = _load(task, shipped)
     return _loaded[path]
 
 
@@ -82,7 +91,7 @@ def get_models() -> dict[str, TextModel]:
     """Both active models, loaded on first use; a failed load raises ModelError and is retried."""
     with _lock:
         _refresh()
-        return {task: _load(_active[task]) for task in TASKS}
+        return {task: _load(task, _active[task]) for task in TASKS}
 
 
 def get_shadow_models() -> dict[str, TextModel] | None:
@@ -91,7 +100,7 @@ def get_shadow_models() -> dict[str, TextModel] | None:
         _refresh()
         if not _shadow:
             return None
-        return {task: _load(_shadow.get(task, _active[task])) for task in TASKS}
+        return {task: _load(task, _shadow.get(task, _active[task])) for task in TASKS}
 
 
 def forget_models() -> None:

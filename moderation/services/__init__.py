@@ -16,6 +16,7 @@ from .classification import (
     stale_pending_ids,
 )
 from .errors import (
+    TOO_FAST_MESSAGE,
     AlreadyReported,
     CommentError,
     CommentsClosed,
@@ -37,6 +38,7 @@ from .readers import (
     DELETED_BY_AUTHOR,
     REPORTED_BY_READERS,
     can_edit,
+    confirm_reply_notifications,
     delete_by_author,
     edit_comment,
     report_comment,
@@ -66,6 +68,7 @@ __all__ = [
     "ERASED_EMAIL_DOMAIN",
     "ERASED_TEXT",
     "REPORTED_BY_READERS",
+    "TOO_FAST_MESSAGE",
     "AlreadyReported",
     "CommentError",
     "CommentsClosed",
@@ -83,6 +86,7 @@ __all__ = [
     "commenter_comments",
     "comments_open",
     "confirm_audit",
+    "confirm_reply_notifications",
     "create_comment",
     "decide_unclassified",
     "delete_by_author",

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+#: The answer to a client over the posting rate, whether it posts or edits.
+TOO_FAST_MESSAGE = _("You are posting comments too quickly. Slow down.")
+
 
 class CommentError(Exception):
     """A comment that cannot be accepted; the message is meant for the reader."""

@@ -13,7 +13,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ..conf import moderation_settings
-from ..models import AuthorRule, Comment, ModerationEvent, TrainingLabel
+from ..models import AuthorRule, Comment, CommentReport, ModerationEvent, TrainingLabel
+from ..reader_keys import network_key_of
 
 
 def erase_expired_personal_data() -> int:
@@ -99,12 +100,17 @@ def erase_commenter_data(email: str, *, remove_text: bool = False) -> int:
     """Anonymise every comment of ``email`` (GDPR art. 17); returns how many.
 
     Name, email, website, IP address, user agent and the link to a user account are
-    erased; the text too with ``remove_text`` (else it stays, published or not, without a
-    name). The comments' training labels lose the author's details, or are deleted with
-    ``remove_text``. Each comment gets a ``ModerationEvent`` "erased" (actor: system).
+    erased, and so is every copy of them: the texts before the author's edits, the
+    subscription to replies (no mail is sent afterwards), the rules naming the email, and
+    the keys of the reports sent from the commenter's addresses. The text goes too with
+    ``remove_text`` (else it stays, published or not, without a name), with the notes of
+    the reports on it, which may quote it. The comments' training labels lose the author's
+    details, or are deleted with ``remove_text``. Each comment gets a ``ModerationEvent``
+    "erased" (actor: system).
     """
     with transaction.atomic():
         comments = list(commenter_comments(email).select_for_update())
+        _erase_copies(email, comments, remove_text=remove_text)
         for comment in comments:
             with translation.override(comment.language or settings.LANGUAGE_CODE):
                 comment.author_name = str(ERASED_AUTHOR_NAME)
@@ -116,6 +122,8 @@ def erase_commenter_data(email: str, *, remove_text: bool = False) -> int:
             comment.ip_address = None
             comment.user_agent = ""
             comment.user = None
+            comment.notify_replies = False
+            comment.notify_replies_at = None
         Comment.objects.bulk_update(
             comments,
             [
@@ -127,6 +135,8 @@ def erase_commenter_data(email: str, *, remove_text: bool = False) -> int:
                 "user",
                 "text",
                 "explanation",
+                "notify_replies",
+                "notify_replies_at",
             ],
         )
         labels = TrainingLabel.objects.filter(comment__in=comments)
@@ -139,3 +149,18 @@ def erase_commenter_data(email: str, *, remove_text: bool = False) -> int:
         reason = "personal data and text erased" if remove_text else "personal data erased"
         ModerationEvent.objects.bulk_create([_system_event(c, "erased", reason) for c in comments])
     return len(comments)
+
+
+def _erase_copies(email: str, comments: list[Comment], *, remove_text: bool) -> None:
+    """The copies of a commenter's data outside their comments' own fields."""
+    ModerationEvent.objects.filter(comment__in=comments).exclude(previous_text="").update(
+        previous_text=""
+    )
+    AuthorRule.objects.filter(field=AuthorRule.Field.EMAIL, value__iexact=email.strip()).delete()
+    networks = {network_key_of(c.ip_address) for c in comments if c.ip_address}
+    for report in CommentReport.objects.filter(network_key__in=networks):
+        # Still one report each (the constraint), but no longer linkable to the commenter.
+        report.reader_key, report.network_key = f"erased-{report.pk}", ""
+        report.save(update_fields=["reader_key", "network_key"])
+    if remove_text:
+        CommentReport.objects.filter(comment__in=comments).exclude(note="").update(note="")

@@ -41,12 +41,16 @@ def _lock_editable(comment: Comment) -> Comment:
 def edit_comment(comment: Comment, *, text: str) -> Comment:
     """Replace the text; the comment goes back to pending and is classified again, as on submit.
 
-    The previous text stays in the audit trail for moderators.
+    The previous text stays in the audit trail for moderators, so a comment takes at most
+    ``EDITS_PER_COMMENT`` edits: what one author can make the site store stays bounded.
     """
     with transaction.atomic():
         locked = _lock_editable(comment)
         if text == locked.text:
             return locked
+        edits = locked.events.filter(action="edited").count()
+        if edits >= moderation_settings.EDITS_PER_COMMENT:
+            raise EditWindowClosed(_("This comment can no longer be changed."))
         event = ModerationEvent.objects.create(
             comment=locked,
             actor=ModerationEvent.Actor.READER,
@@ -115,6 +119,14 @@ def report_comment(
                 actor=ModerationEvent.Actor.SYSTEM,
             )
     return report
+
+
+def confirm_reply_notifications(comment: Comment) -> None:
+    """The author confirmed, from the link mailed to them, the request made with ``comment``:
+    replies are mailed from now on (double opt-in)."""
+    Comment.objects.filter(pk=comment.pk, notify_replies_at__isnull=False).update(
+        notify_replies=True
+    )
 
 
 def stop_reply_notifications(comment: Comment) -> None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import dispatch, signals
 from ..conf import moderation_settings
 from ..models import Comment, ModerationEvent, Status
-from .errors import CommentsClosed, DuplicateComment, InvalidParent, TooFast
+from .errors import TOO_FAST_MESSAGE, CommentsClosed, DuplicateComment, InvalidParent, TooFast
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def _check_submission(sub: Submission) -> None:
             _("Duplicate comment detected; it looks as though you’ve already said that!")
         )
     if found.get("flood"):
-        raise TooFast(_("You are posting comments too quickly. Slow down."))
+        raise TooFast(TOO_FAST_MESSAGE)
 
 
 def create_comment(sub: Submission, status: str) -> Comment:
@@ -117,7 +117,7 @@ def create_comment(sub: Submission, status: str) -> Comment:
         user_agent=sub.user_agent[:255],
         language=sub.language[:10],
         status=status,
-        notify_replies=sub.notify_replies,
+        # Asked, not yet confirmed: the mail with the confirmation link turns it on.
         notify_replies_at=timezone.now() if sub.notify_replies else None,
     )
     comment.save()

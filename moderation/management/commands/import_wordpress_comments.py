@@ -80,6 +80,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"IP addresses not kept (older than IP_RETENTION_DAYS): {report.ips_not_kept}"
             )
+        if report.refused:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{len(report.refused)} comment(s) the form would refuse were not imported:"
+                )
+            )
+            for wp, refusal in report.refused:
+                self.stdout.write(f"  comment {wp.id}: {refusal}")
         if report.unmatched_posts:
             self.stdout.write(
                 self.style.WARNING(

@@ -42,6 +42,7 @@ class Command(BaseCommand):
         if "REDIS_URL" not in os.environ:
             redis = EmbeddedRedis(settings.VAR_DIR / "redis.sock").start()
             env["REDIS_URL"] = redis.url
+            env.setdefault("CACHE_URL", redis.cache_url)
             self.stdout.write(f"Embedded Redis at {redis.socket_path}")
         commands = [
             celery_worker(hostname="demo@%h"),

@@ -10,10 +10,15 @@ lost (pending comments stay pending for the sweeper).
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from celery import current_app
 
 logger = logging.getLogger(__name__)
+
+_local = threading.local()
 
 CLASSIFY_COMMENT = "moderation.tasks.classify_comment"
 CLASSIFY_BATCH = "moderation.tasks.classify_batch"
@@ -30,8 +35,23 @@ def _publish(task_name: str, args: tuple) -> bool:
     return True
 
 
+@contextmanager
+def classifying_in_process(classify: Callable[[list[int]], object]) -> Iterator[None]:
+    """Within the block, this thread classifies new comments itself with ``classify`` (the
+    service the task calls) instead of asking the workers: a replay needs no broker."""
+    _local.classify = classify
+    try:
+        yield
+    finally:
+        del _local.classify
+
+
 def enqueue_classification(comment_ids: list[int]) -> bool:
     """Ask the workers to classify; if the broker is down, the sweeper will ask again."""
+    classify = getattr(_local, "classify", None)
+    if classify is not None:
+        classify(comment_ids)
+        return True
     for pk in comment_ids:
         if not _publish(CLASSIFY_COMMENT, (pk,)):
             logger.warning(

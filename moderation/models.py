@@ -41,6 +41,22 @@ class CommentQuerySet(models.QuerySet):
         """The moderators' queue: held comments, and pending ones that are overdue."""
         return self.filter(awaiting_review_filter(now))
 
+    def to_audit(self) -> CommentQuerySet:
+        """Published audit picks no moderator has looked at yet (docs/retraining.md)."""
+        return self.filter(TO_AUDIT)
+
+
+class AuditPick(models.TextChoices):
+    """Why a published comment was put before the moderators to confirm (or not at all)."""
+
+    NONE = "", _("No")
+    RANDOM = "random", _("Random sample")
+    NEAR = "near", _("Near the hold threshold")
+
+
+#: ``CommentQuerySet.to_audit`` as a condition, for annotations.
+TO_AUDIT = Q(status=Status.PUBLISHED, audited_at=None) & ~Q(audit_pick=AuditPick.NONE)
+
 
 def overdue_cutoff(now: datetime | None = None) -> datetime:
     """Pending comments submitted before this should have been classified by now."""
@@ -99,6 +115,12 @@ class Comment(models.Model):
     model_version = models.CharField(_("model version"), max_length=100, blank=True)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+    # Set when the workers publish the comment and pick it for the moderators to confirm
+    # (services.audit); ``audited_at`` when a moderator has decided it since.
+    audit_pick = models.CharField(
+        _("audit pick"), max_length=6, choices=AuditPick.choices, default="", blank=True
+    )
+    audited_at = models.DateTimeField(_("audited"), null=True, blank=True)
 
     # Reader features (docs/readers.md): reply notifications, consented and timestamped;
     # the last mail sent about replies (one per interval); readers' reports, counted.
@@ -234,7 +256,17 @@ class TrainingLabel(models.Model):
 
     ``is_spam`` and ``is_toxic`` are None when the decision says nothing about that
     question (e.g. a comment rejected as off-topic is neither known spam nor known toxic).
+    ``source`` says how the comment came before a moderator and ``weight`` how many comments
+    of the stream the label stands for (inverse propensity; docs/retraining.md).
     """
+
+    class Source(models.TextChoices):
+        HELD = "held", _("Held by the policy")
+        AUDIT_RANDOM = "audit_random", _("Random audit sample")
+        AUDIT_NEAR = "audit_near", _("Audit: near the hold threshold")
+        REPORT = "report", _("Reported by readers")
+        IMPORT = "import", _("Imported")
+        OTHER = "other", _("Other")
 
     comment = models.ForeignKey(
         Comment,
@@ -260,6 +292,10 @@ class TrainingLabel(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    source = models.CharField(
+        _("source"), max_length=12, choices=Source.choices, default=Source.OTHER
+    )
+    weight = models.FloatField(_("weight"), default=1.0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
 
     class Meta:

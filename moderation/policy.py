@@ -93,6 +93,14 @@ def _threshold(setting: float | None, model_default: float) -> float:
     return model_default if setting is None else float(setting)
 
 
+def hold_thresholds(facts: Facts, rules: PolicyRules) -> tuple[float, float]:
+    """The spam and toxicity scores from which a comment is held."""
+    return (
+        _threshold(rules.spam_hold_threshold, facts.spam_threshold),
+        _threshold(rules.toxicity_hold_threshold, facts.toxicity_threshold),
+    )
+
+
 def decide(facts: Facts, rules: PolicyRules) -> Decision:
     if facts.blocked_by:
         return Decision(Status.SPAM, [facts.blocked_by])
@@ -100,8 +108,7 @@ def decide(facts: Facts, rules: PolicyRules) -> Decision:
     if blocked:
         return Decision(Status.SPAM, [f"blocked word: {', '.join(blocked)}"])
 
-    spam_hold = _threshold(rules.spam_hold_threshold, facts.spam_threshold)
-    toxicity_hold = _threshold(rules.toxicity_hold_threshold, facts.toxicity_threshold)
+    spam_hold, toxicity_hold = hold_thresholds(facts, rules)
     spam, toxicity = facts.spam_score, facts.toxicity_score
     spam_reject, toxicity_reject = rules.spam_reject_threshold, rules.toxicity_reject_threshold
     if spam_reject is not None and spam >= spam_reject:

@@ -8,11 +8,11 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .models import Comment, ModerationEvent, Status
+from .models import AuditPick, Comment, ModerationEvent, Status
 
 OUTCOMES: tuple[str, ...] = (Status.PUBLISHED, Status.HELD, Status.SPAM, Status.REJECTED)
 DECIDED: frozenset[str] = frozenset({Status.PUBLISHED, Status.SPAM, Status.REJECTED})
@@ -116,3 +116,46 @@ def median_time_to_decision(since: datetime) -> timedelta | None:
         else:
             held_since.pop(pk, None)
     return timedelta(seconds=statistics.median(waits)) if waits else None
+
+
+@dataclass(frozen=True)
+class AuditWorkload:
+    """What the audit sample adds to the moderators' work over some days."""
+
+    days: int
+    published: int  # comments the workers published
+    picks: int  # of which picked for a moderator to confirm
+    audited: int  # picks a moderator has decided
+    median_wait: timedelta | None  # from publication to a moderator's decision
+
+    @property
+    def share(self) -> float | None:
+        return self.picks / self.published if self.published else None
+
+    @property
+    def per_day(self) -> float:
+        return self.picks / self.days
+
+
+def audit_workload(days: int = 30, now: datetime | None = None) -> AuditWorkload:
+    """The audit picks among the comments published by the workers in the last ``days``."""
+    since = (now or timezone.now()) - timedelta(days=days)
+    published = ModerationEvent.objects.filter(
+        actor=ModerationEvent.Actor.CLASSIFIER, to_status=Status.PUBLISHED, created_at__gte=since
+    ).values("comment_id")
+    picks = Comment.objects.filter(pk__in=published).exclude(audit_pick=AuditPick.NONE)
+    counts = picks.aggregate(n=Count("pk"), audited=Count("pk", filter=~Q(audited_at=None)))
+    waits = [
+        wait.total_seconds()
+        for wait in picks.exclude(audited_at=None)
+        .annotate(wait=F("audited_at") - F("decided_at"))
+        .values_list("wait", flat=True)
+        if wait is not None
+    ]
+    return AuditWorkload(
+        days=days,
+        published=published.count(),
+        picks=counts["n"],
+        audited=counts["audited"],
+        median_wait=timedelta(seconds=statistics.median(waits)) if waits else None,
+    )

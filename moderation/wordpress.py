@@ -29,7 +29,7 @@ from django.utils import timezone
 from . import services
 from .conf import moderation_settings
 from .forms import CommentForm
-from .models import Comment, ModerationEvent, Status
+from .models import Comment, ModerationEvent, Status, TrainingLabel
 
 IMPORT_ACTION = "imported"
 #: WordPress decisions that become training labels, as the moderator's action they equal.
@@ -347,7 +347,9 @@ def _import_one(
     )
     label_action = LABEL_ACTION_FOR_STATUS.get(status)
     if label_action:
-        services.record_training_label(comment, action=label_action, by=None, reason="")
+        services.record_training_label(
+            comment, action=label_action, by=None, reason="", source=TrainingLabel.Source.IMPORT
+        )
     return comment
 
 

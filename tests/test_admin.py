@@ -385,6 +385,24 @@ def test_the_detail_page_shows_thread_history_and_audit_trail(
     assert len(_row_ids(history)) == 2
 
 
+def test_the_audit_tab_lists_the_picks_with_a_badge_and_confirming_empties_it(
+    moderator_client, a_moderator, an_article
+):
+    picks = [make_comment(an_article, audit_pick=pick) for pick in ("random", "near")]
+    make_comment(an_article)
+    make_comment(an_article, status=Status.HELD)
+    audit = moderator_client.get(CHANGELIST, {"status": "audit"})
+    assert sorted(_row_ids(audit)) == [c.pk for c in picks]
+    assert re.search(r'id="to-audit-count"[^>]*>2 ', audit.content.decode())
+
+    assert _act(moderator_client, "confirm_audit", picks).status_code == 302
+    assert not _row_ids(moderator_client.get(CHANGELIST, {"status": "audit"}))
+    assert Comment.objects.filter(status=Status.PUBLISHED).count() == 3
+    assert set(ModerationEvent.objects.values_list("action", "user")) == {
+        ("audit_confirmed", a_moderator.pk)
+    }
+
+
 # The badge ------------------------------------------------------------------------------------
 
 

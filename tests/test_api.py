@@ -811,6 +811,24 @@ def test_the_queue_keeps_a_stale_pending_comment_the_sweeper_enqueued_again(
     assert [c["id"] for c in results] == [waiting.pk]
 
 
+def test_the_audit_queue_lists_published_picks_and_a_confirm_takes_one_off_it(
+    a_moderators_client, a_moderator, an_article
+):
+    pick = make_comment(an_article, audit_pick="near", toxicity_score=0.5)
+    make_comment(an_article)  # published, not picked
+    make_comment(an_article, status=Status.HELD, audit_pick="random")  # no longer published
+    results = a_moderators_client.get("/api/moderation/audit/").json()["results"]
+    assert [(c["id"], c["audit_pick"]) for c in results] == [(pick.pk, "near")]
+    url = f"/api/moderation/comments/{pick.pk}/decision/"
+    for _ in range(2):  # a second confirmation changes nothing
+        body = a_moderators_client.post(url, {"action": "confirm"}, format="json").json()
+    assert body["status"] == Status.PUBLISHED and body["audited_at"]
+    assert [(e["action"], e["user"]) for e in body["events"]] == [
+        ("audit_confirmed", a_moderator.username)
+    ]
+    assert a_moderators_client.get("/api/moderation/audit/").json()["results"] == []
+
+
 def test_a_moderator_sees_the_audit_trail_and_the_explanation(a_moderators_client, an_article):
     comment = make_comment(an_article, status=Status.HELD, explanation={"spam": [["casino", 0.8]]})
     ModerationEvent.objects.create(

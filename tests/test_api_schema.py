@@ -73,6 +73,7 @@ def test_the_schema_describes_every_endpoint_and_method(schema):
         ("/api/comments/{id}/", "delete"),
         ("/api/comments/{id}/report/", "post"),
         ("/api/moderation/queue/", "get"),
+        ("/api/moderation/audit/", "get"),
         ("/api/moderation/comments/{id}/", "get"),
         ("/api/moderation/comments/{id}/decision/", "post"),
         ("/api/moderation/decisions/", "post"),

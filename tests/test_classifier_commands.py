@@ -17,6 +17,7 @@ JSON_KEYS = {
     "roc_auc",
     "average_precision",
     "f1",
+    "macro_f1",
     "mcc",
     "precision",
     "recall",
@@ -95,3 +96,32 @@ def test_evaluate_names_a_missing_column(a_model_dir: Path, a_labelled_csv: Path
 def test_train_refuses_a_missing_data_folder(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="no data folder"):
         call_command("train_classifiers", data=tmp_path / "absent", output=tmp_path)
+
+
+@pytest.mark.django_db
+def test_evaluate_active_scores_with_the_registrys_active_version(
+    tmp_path: Path, a_labelled_csv: Path
+) -> None:
+    from moderation.learning import versions
+
+    from .helpers import a_candidate, tiny_registry
+
+    def evaluate() -> dict:
+        out = StringIO()
+        call_command(
+            "evaluate_classifier",
+            task="toxicity",
+            input=a_labelled_csv,
+            json=True,
+            active=True,
+            stdout=out,
+        )
+        return json.loads(out.getvalue())
+
+    with tiny_registry(tmp_path):
+        before = evaluate()
+        a_candidate("toxicity", "toxicity-flipped", tmp_path / "flipped", flip=True)
+        versions.activate("toxicity-flipped")
+        after = evaluate()
+    assert before["roc_auc"] > 0.9 > 0.1 > after["roc_auc"]
+    assert before["macro_f1"] > after["macro_f1"]

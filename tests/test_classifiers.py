@@ -349,9 +349,13 @@ def test_the_threshold_can_maximise_macro_f1_instead_of_mcc() -> None:
 
 def test_an_adaptation_leans_on_the_columns_that_tell_the_classes_apart() -> None:
     columns = sp.csr_matrix(np.array([[1, 1], [1, 1], [0, 1], [0, 1]], dtype=float))
-    telling = linear.telling(columns, np.array([1, 1, 0, 0]))  # column 0: toxic rows only
+    y = np.array([1, 1, 0, 0])
+    telling = linear.telling(columns, y)  # column 0: toxic rows only
     assert telling[0] > telling[1]
     assert telling.mean() == pytest.approx(1.0)
+    # The clean rows standing for many comments each: column 0, never in them, tells more.
+    weighted = linear.telling(columns, y, np.array([1.0, 1.0, 20.0, 20.0]))
+    assert weighted[0] > telling[0]
 
 
 def test_the_shipped_spam_model_separates_obvious_examples() -> None:

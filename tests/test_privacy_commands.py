@@ -50,7 +50,7 @@ def giulias_comments(an_article, another_article):
     ModerationEvent.objects.create(
         comment=first, actor="classifier", action="classified", to_status=Status.PUBLISHED
     )
-    services.record_training_label(first, action="approved", by=None, reason="")
+    services.record_training_label(first, action="approved", by=None, reason="", source="held")
     second = make_comment(
         another_article,
         status=Status.HELD,
@@ -206,7 +206,7 @@ def test_erasure_with_the_text_leaves_no_copy_in_any_table(an_article, mailoutbo
         to_status=Status.PENDING,
         previous_text="Sono Giulia Rossi, tel. 3331234567, scrivetemi a giulia.rossi@",
     )
-    services.record_training_label(hers, action="approved", by=None, reason="")
+    services.record_training_label(hers, action="approved", by=None, reason="", source="held")
     AuthorRule.objects.create(kind="trust", field="email", value=EMAIL, note="Giulia Rossi")
     other = make_comment(an_article)
     CommentReport.objects.create(

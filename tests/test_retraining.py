@@ -26,6 +26,7 @@ def site(directory: Path, **extra: object) -> dict[str, object]:
         "MODEL_STORE_DIR": str(directory / "store"),
         "MODEL_REFRESH_SECONDS": 0,
         "PROMOTION_MIN_LABELS": 50,
+        "CANDIDATE_MIN_AUDITED": 20,
         **extra,
     }
 
@@ -41,13 +42,15 @@ NEW_TOXIC = ["zorglub {} brontolo", "che zorglub sei {}", "brontolo zorglub {} v
 NEW_CLEAN = ["il sindaco {} inaugura", "mercato {} domenica mattina", "concerto {} in piazza"]
 
 
-def label(text: str, *, toxic: bool) -> TrainingLabel:
+def label(text: str, *, toxic: bool, source: str = "audit_random") -> TrainingLabel:
+    """A moderator's label; by default from a random audit of every published comment."""
     return TrainingLabel.objects.create(
         text=text,
         author_name="Lettore",
         action="rejected" if toxic else "approved",
         is_toxic=toxic,
         is_spam=None if toxic else False,
+        source=source,
     )
 
 
@@ -87,13 +90,41 @@ def test_a_better_candidate_waits_for_a_moderator_when_auto_promotion_is_off(reg
     assert shadow["toxicity"].version == result.version.version
 
 
-def test_a_candidate_no_better_than_the_active_model_is_never_promoted(registry):
+def test_a_candidate_no_better_than_the_active_model_is_not_even_proposed(registry):
     teach_what_the_base_knows()
+    with (
+        override_settings(MODERATION=site(registry, AUTO_PROMOTE=True)),
+        pytest.raises(retraining.CandidateRefused, match="no better"),
+    ):
+        retraining.train_candidate("toxicity")
+    assert list(ModelVersion.objects.filter(task="toxicity").values_list("version", "status")) == [
+        ("toxicity-base", "active")
+    ]
+
+
+def test_the_collapse_of_one_sided_labels_cannot_happen(registry):
+    """Issue 17: fed only what the model held (nearly all toxic), adapting made it worse
+    than useless. Those labels hold no random audit pick to judge on: no candidate."""
+    for i in range(300):
+        label(f"{TOXIC[i % len(TOXIC)]} {i}", toxic=True, source="held")
+        if i % 9 == 0:
+            label(f"{CLEAN[i % len(CLEAN)]} {i}", toxic=False, source="held")
     with override_settings(MODERATION=site(registry, AUTO_PROMOTE=True)):
-        result = retraining.train_candidate("toxicity")
-    assert not result.promoted
-    assert "gain" in result.verdict
-    assert ModelVersion.objects.get(task="toxicity", status="active").version == "toxicity-base"
+        with pytest.raises(retraining.CandidateRefused, match="0 random audit labels"):
+            retraining.train_candidate("toxicity")
+        assert loaded_models.get_models()["toxicity"].version == "toxicity-base"
+    assert ModelVersion.objects.filter(task="toxicity").count() == 1
+    assert not ModelActivation.objects.exclude(reason="first registration").exists()
+
+
+def test_the_held_out_labels_are_the_newest_unbiased_ones_weighted_as_the_stream():
+    sources = ["import", "held", "audit_random", "report", "held", "audit_near", "audit_random"]
+    for i, source in enumerate(sources):
+        label(f"commento {i}", toxic=bool(i % 2), source=source)
+    rows = evaluation.labelled_rows("toxicity")
+    learn, judged = evaluation.holdout_split(rows, 0.4)
+    assert list(judged) == [5, 6]
+    assert list(learn) == [0, 1, 2, 3, 4]
 
 
 @pytest.mark.parametrize(
@@ -118,7 +149,7 @@ def test_promotion_needs_a_margin_no_more_blocked_comments_and_enough_labels(
     assert why in verdict[1]
 
 
-def test_the_held_out_labels_are_the_newest():
+def test_the_time_split_keeps_the_newest_rows_aside():
     assert evaluation.time_split(100, 0.2) == 80
     assert evaluation.time_split(0, 0.2) == 0
 
@@ -139,6 +170,18 @@ def test_with_too_few_labels_the_command_says_so(registry):
     label("zorglub", toxic=True)
     with pytest.raises(CommandError, match="too few"):
         call_command("train_classifiers", "--with-decisions", "--task", "toxicity")
+
+
+def test_the_command_says_why_no_candidate_is_proposed(registry):
+    for i in range(60):
+        label(NEW_TOXIC[i % 3].format(i), toxic=True, source="held")
+        label(NEW_CLEAN[i % 3].format(i), toxic=False, source="held")
+    with (
+        override_settings(MODERATION=site(registry)),
+        pytest.raises(CommandError, match="0 random audit labels held out < 20"),
+    ):
+        call_command("train_classifiers", "--with-decisions", "--task", "toxicity")
+    assert not ModelVersion.objects.filter(status="candidate").exists()
 
 
 def test_the_weekly_task_does_nothing_unless_enabled(registry):

@@ -101,6 +101,28 @@ def test_the_median_time_from_held_to_decided(an_article):
     assert median == timedelta(minutes=25)
 
 
+def test_the_audit_workload_counts_the_picks_among_what_the_model_published(an_article):
+    start = NOW - timedelta(days=2)
+    for i, pick in enumerate(["random", "near", "", "", "random"]):
+        comment = make_comment(an_article, audit_pick=pick, decided_at=start)
+        _event(comment, CLASSIFIER, Status.PUBLISHED, start)
+        if i < 2:  # audited after one and three hours
+            Comment.objects.filter(pk=comment.pk).update(
+                audited_at=start + timedelta(hours=1 + 2 * i)
+            )
+    old = make_comment(an_article, audit_pick="random")
+    _event(old, CLASSIFIER, Status.PUBLISHED, NOW - timedelta(days=60))
+    held = make_comment(an_article, status=Status.HELD)
+    _event(held, CLASSIFIER, Status.HELD, start)
+
+    audit = stats.audit_workload(days=30)
+
+    assert (audit.published, audit.picks, audit.audited) == (5, 3, 2)
+    assert audit.share == pytest.approx(0.6)
+    assert audit.per_day == pytest.approx(0.1)
+    assert audit.median_wait == timedelta(hours=2)
+
+
 def test_no_decisions_means_no_median():
     assert stats.median_time_to_decision(since=NOW) is None
 
@@ -145,6 +167,7 @@ def test_the_statistics_page_renders_an_svg_chart_for_moderators(an_article, a_m
     html = client.get("/admin/moderation/comment/statistics/").content.decode()
     assert "<svg" in html
     assert 'class="mod-chart__bar mod-chart__bar--spam"' in html
+    assert 'id="stat-audit-picks">0<' in html
     assert "<script" not in html.split('id="content-main"')[1].split("</svg>")[0]
 
 

@@ -58,6 +58,11 @@ mark_ham = _status_action(
         "%(count)d comment marked as not spam.", "%(count)d comments marked as not spam.", "count"
     ),
 )
+confirm_audit = _status_action(
+    services.confirm_audit,
+    _("Confirm (audit: rightly published)"),
+    ngettext_lazy("%(count)d audit pick looked at.", "%(count)d audit picks looked at.", "count"),
+)
 restore = _status_action(
     services.restore,
     _("Restore to the queue"),
@@ -132,6 +137,7 @@ MODERATION_ACTIONS = [
     reject,
     mark_spam,
     mark_ham,
+    confirm_audit,
     restore,
     block_email,
     block_domain,

@@ -143,6 +143,7 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
         context = {
             "title": gettext("Moderation queue"),
             "awaiting_review": count,
+            "to_audit": Comment.objects.to_audit().count(),
             "reject_reasons": RejectReason.choices,
             **(extra_context or {}),
         }

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Comment, ShadowScore, Status, awaiting_review_filter
+from ..models import TO_AUDIT, Comment, ShadowScore, Status, awaiting_review_filter
 from ..policy import LINK_PATTERN
 
 
@@ -20,10 +20,15 @@ class QueueFilter(admin.SimpleListFilter):
 
     title = _("status")
     parameter_name = "status"
-    AWAITING, ALL = "queue", "all"
+    AWAITING, TO_AUDIT, ALL = "queue", "audit", "all"
 
     def lookups(self, request, model_admin):
-        return [(self.AWAITING, _("Awaiting review")), *Status.choices, (self.ALL, _("All"))]
+        return [
+            (self.AWAITING, _("Awaiting review")),
+            (self.TO_AUDIT, _("To audit")),
+            *Status.choices,
+            (self.ALL, _("All")),
+        ]
 
     def choices(self, changelist):
         current = self.value() or self.AWAITING
@@ -38,6 +43,8 @@ class QueueFilter(admin.SimpleListFilter):
         value = self.value() or self.AWAITING
         if value == self.AWAITING:
             return queryset.filter(awaiting_review_filter())
+        if value == self.TO_AUDIT:
+            return queryset.filter(TO_AUDIT)
         if value in Status.values:
             return queryset.filter(status=value)
         return queryset

@@ -92,5 +92,7 @@ class CommentAdminViews:
             "overturns": stats.overturned_decisions(since),
             "median_wait": duration(stats.median_time_to_decision(since)),
             "awaiting_review": Comment.objects.awaiting_review().count(),
+            "audit": (audit := stats.audit_workload(30)),
+            "audit_wait": duration(audit.median_wait),
         }
         return TemplateResponse(request, "admin/moderation/comment/statistics.html", context)

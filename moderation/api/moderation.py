@@ -15,13 +15,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .. import services
-from ..models import Comment, Status
+from ..models import TO_AUDIT, Comment, Status
 from . import serializers as s
 from .base import APIView
 from .pagination import CommentCursorPagination
 from .parsers import BoundedJSONParser
 from .permissions import CanModerate
 from .schema import ERROR, ID_PARAMETER, MODERATOR_ERRORS, QUERY_ERRORS
+
+
+def _confirm(comment: Comment, *, by: object, reason: str = "") -> Comment:
+    """Confirm an audit pick (a confirmation carries no reason)."""
+    return services.confirm_audit(comment, by=by)
+
 
 #: The moderators' actions and the service each one calls.
 DECISIONS: dict[str, Callable[..., Comment]] = {
@@ -30,6 +36,7 @@ DECISIONS: dict[str, Callable[..., Comment]] = {
     "spam": services.mark_spam,
     "ham": services.mark_ham,
     "restore": services.restore,
+    "confirm": _confirm,
 }
 
 
@@ -37,26 +44,41 @@ def _for_moderators() -> QuerySet[Comment]:
     return Comment.objects.select_related("content_type")
 
 
-class QueueView(APIView):
-    """Comments waiting for a human: held ones, and pending ones the workers left behind."""
+#: The responses of a moderators' list of comments, for the schema.
+LIST_RESPONSES = {
+    200: s.ModerationCommentSerializer(many=True),
+    **MODERATOR_ERRORS,
+    400: QUERY_ERRORS,
+}
+
+
+class _ModeratorsListView(APIView):
+    """A cursor-paginated list of comments with everything a moderator needs."""
 
     permission_classes = [CanModerate]
     pagination_class = CommentCursorPagination
     serializer_class = s.ModerationCommentSerializer
 
-    @extend_schema(
-        summary="The moderation queue, oldest first",
-        responses={
-            200: s.ModerationCommentSerializer(many=True),
-            **MODERATOR_ERRORS,
-            400: QUERY_ERRORS,
-        },
-    )
+    def listing(self, comments: QuerySet[Comment]) -> Response:
+        page = self.paginate_queryset(comments)
+        return self.get_paginated_response(s.ModerationCommentSerializer(page, many=True).data)
+
+
+class QueueView(_ModeratorsListView):
+    """Comments waiting for a human: held ones, and pending ones the workers left behind."""
+
+    @extend_schema(summary="The moderation queue, oldest first", responses=LIST_RESPONSES)
     def get(self, request: Request) -> Response:
         overdue = Comment.objects.overdue().values("pk")
-        queue = _for_moderators().filter(Q(status=Status.HELD) | Q(pk__in=overdue))
-        page = self.paginate_queryset(queue)
-        return self.get_paginated_response(s.ModerationCommentSerializer(page, many=True).data)
+        return self.listing(_for_moderators().filter(Q(status=Status.HELD) | Q(pk__in=overdue)))
+
+
+class AuditQueueView(_ModeratorsListView):
+    """Published comments picked for the moderators to confirm (the audit sample)."""
+
+    @extend_schema(summary="Published comments to audit, oldest first", responses=LIST_RESPONSES)
+    def get(self, request: Request) -> Response:
+        return self.listing(_for_moderators().filter(TO_AUDIT))
 
 
 def _detail(pk: int) -> Comment:
@@ -85,7 +107,8 @@ class DecisionView(APIView):
     serializer_class = s.DecisionSerializer
 
     @extend_schema(
-        summary="Approve, reject, mark as spam or ham, or restore a comment to the queue",
+        summary="Approve, reject, mark as spam or ham, restore to the queue, or confirm an "
+        "audit pick",
         parameters=[ID_PARAMETER],
         request=s.DecisionSerializer,
         responses={

@@ -323,6 +323,8 @@ class ModerationCommentSerializer(serializers.ModelSerializer):
             "toxicity_score",
             "model_version",
             "reasons",
+            "audit_pick",
+            "audited_at",
         ]
         read_only_fields = fields
 
@@ -382,7 +384,10 @@ class ModerationCommentDetailSerializer(ModerationCommentSerializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["approve", "reject", "spam", "ham", "restore"])
+    action = serializers.ChoiceField(
+        choices=["approve", "reject", "spam", "ham", "restore", "confirm"],
+        help_text="confirm: an audit pick was rightly published (it stays published)",
+    )
     reason = serializers.CharField(
         max_length=ModerationEvent._meta.get_field("reason").max_length,
         required=False,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("comments/<int:pk>/", authors.CommentDetailView.as_view(), name="comment"),
     path("comments/<int:pk>/report/", public.CommentReportView.as_view(), name="comment-report"),
     path("moderation/queue/", moderation.QueueView.as_view(), name="queue"),
+    path("moderation/audit/", moderation.AuditQueueView.as_view(), name="audit"),
     path(
         "moderation/comments/<int:pk>/",
         moderation.ModerationCommentView.as_view(),

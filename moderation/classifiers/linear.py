@@ -24,11 +24,14 @@ def _sigmoid(values: np.ndarray) -> np.ndarray:
 NB_SMOOTHING = 1.0
 
 
-def telling(columns: sp.csr_matrix, y: np.ndarray) -> np.ndarray:
+def telling(columns: sp.csr_matrix, y: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
     """Per column, |log-count ratio| of the rows it occurs in per class, mean 1 (naive
     Bayes, as in Wang & Manning's NBSVM, 2012): scaling a column by it lightens the
-    penalty on its weight when it tells the classes apart."""
+    penalty on its weight when it tells the classes apart. With ``weights``, each row
+    counts as that many."""
     present = columns.astype(bool).astype(np.float64)
+    if weights is not None:
+        present = sp.diags(weights) @ present
     bad = np.asarray(present[y == 1].sum(axis=0)).ravel() + NB_SMOOTHING
     good = np.asarray(present[y == 0].sum(axis=0)).ravel() + NB_SMOOTHING
     ratio = np.abs(np.log((bad / bad.sum()) / (good / good.sum())))

@@ -29,6 +29,7 @@ def scores_at(y_true: np.ndarray, proba: np.ndarray, threshold: float) -> dict[s
         if both_classes
         else float("nan"),
         "f1": float(f1_score(y_true, predicted, zero_division=0)),
+        "macro_f1": macro_f1(y_true, predicted),
         "mcc": float(matthews_corrcoef(y_true, predicted)),
         "precision": float(precision_score(y_true, predicted, zero_division=0)),
         "recall": float(recall_score(y_true, predicted, zero_division=0)),
@@ -36,9 +37,16 @@ def scores_at(y_true: np.ndarray, proba: np.ndarray, threshold: float) -> dict[s
     }
 
 
-def macro_f1(y_true: np.ndarray, predicted: np.ndarray) -> float:
-    """The mean of both classes' F1: what the promotion of a retrained model compares."""
-    return float(f1_score(y_true, predicted, average="macro", zero_division=0))
+def macro_f1(
+    y_true: np.ndarray, predicted: np.ndarray, sample_weight: np.ndarray | None = None
+) -> float:
+    """The mean of both classes' F1: what the promotion of a retrained model compares.
+
+    With ``sample_weight``, each row counts as that many comments.
+    """
+    return float(
+        f1_score(y_true, predicted, average="macro", zero_division=0, sample_weight=sample_weight)
+    )
 
 
 def best_threshold(

@@ -14,6 +14,7 @@ Two ways, both giving a plain ``LinearTextClassifier`` (same file type, same spe
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,14 +40,19 @@ def max_fpr(task: str) -> float:
 
 
 def _correction(
-    base: LinearTextClassifier, matrix: sp.csr_matrix, margins: np.ndarray, y: np.ndarray, c: float
+    base: LinearTextClassifier,
+    matrix: sp.csr_matrix,
+    margins: np.ndarray,
+    y: np.ndarray,
+    weights: np.ndarray,
+    c: float,
 ) -> tuple[np.ndarray, float]:
     used = np.unique(matrix.indices)  # liblinear is slow on a million mostly empty columns
-    scale = telling(matrix[:, used], y)
+    scale = telling(matrix[:, used], y, weights)
     columns = sp.hstack(
         [matrix[:, used] @ sp.diags(scale), (margins / MARGIN_SCALE)[:, None]]
     ).tocsr()
-    model = LogisticRegression(C=c, solver="liblinear").fit(columns, y)
+    model = LogisticRegression(C=c, solver="liblinear").fit(columns, y, sample_weight=weights)
     base_weight = float(model.coef_[0, -1]) / MARGIN_SCALE
     coef = base_weight * base.coef_
     coef[used] += model.coef_[0, :-1] * scale
@@ -59,40 +65,55 @@ def has_both_classes(y: np.ndarray, minimum: int = MIN_CLASS_LABELS) -> bool:
 
 
 def adapt(
-    base: LinearTextClassifier, rows: Rows, c: float, max_fpr: float = 1.0
+    base: LinearTextClassifier,
+    rows: Rows,
+    c: float,
+    max_fpr: float = 1.0,
+    sample_weight: np.ndarray | None = None,
 ) -> tuple[LinearTextClassifier, float]:
     """``base`` corrected by the labelled ``rows``; return the new model and its threshold.
 
     The model is fitted on all rows; its calibrator and threshold come from margins
     cross-fitted on the same rows (each row scored by a model that did not see it).
+    ``sample_weight`` says how many comments each row stands for (default: one).
     """
     items, y = rows
     y = np.asarray(y, dtype=int)
     if not has_both_classes(y):
         raise ValueError("too few labels of one class to learn from")
+    weights = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, float)
     matrix = base.features.transform(items)
     margins = base.decision_function(items)
     held_out = np.zeros(len(y))
     folds = StratifiedKFold(CALIBRATION_FOLDS, shuffle=True, random_state=SEED)
     for train, test in folds.split(np.zeros(len(y)), y):
-        coef, intercept = _correction(base, matrix[train], margins[train], y[train], c)
+        coef, intercept = _correction(
+            base, matrix[train], margins[train], y[train], weights[train], c
+        )
         held_out[test] = matrix[test] @ coef + intercept
     model = LinearTextClassifier(
         base.features, C=c, max_iter=base.max_iter, score_name=base.score_name
     )
-    model.coef_, model.intercept_ = _correction(base, matrix, margins, y, c)
+    model.coef_, model.intercept_ = _correction(base, matrix, margins, y, weights, c)
     model.classes_ = np.array([0, 1])
-    platt = LogisticRegression(C=1e4).fit(held_out.reshape(-1, 1), y)
+    platt = LogisticRegression(C=1e4).fit(held_out.reshape(-1, 1), y, sample_weight=weights)
     model.calibration_ = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
     # The threshold maximises the figure a candidate's promotion is judged on.
     proba = model.calibrated(held_out)
-    return model, best_threshold(y, proba, max_fpr=max_fpr, score=macro_f1)
+    score = partial(macro_f1, sample_weight=weights)
+    return model, best_threshold(y, proba, max_fpr=max_fpr, score=score)
 
 
 def refit(
-    task: str, data_dir: Path, rows: Rows, calibration: Rows | None, decision_weight: float
+    task: str,
+    data_dir: Path,
+    rows: Rows,
+    calibration: Rows | None,
+    decision_weight: float,
+    sample_weight: np.ndarray | None = None,
 ) -> tuple[LinearTextClassifier, float, int]:
-    """The shipped recipe of ``task`` plus the labelled ``rows`` weighing ``decision_weight``.
+    """The shipped recipe of ``task`` plus the labelled ``rows`` weighing ``decision_weight``
+    (times ``sample_weight``, how many comments each row stands for).
 
     ``calibration`` (newer labels, not in ``rows``) calibrates the model and picks its
     threshold when it has enough of both classes; otherwise the public calibration split.
@@ -101,7 +122,8 @@ def refit(
     base_rows, base_weights, base_calibration, base_fpr_rows = shipped_rows(task, data_dir)
     items = [*base_rows[0], *rows[0]]
     y = np.concatenate([base_rows[1], np.asarray(rows[1], dtype=int)])
-    weights = np.concatenate([base_weights, np.full(len(rows[1]), decision_weight)])
+    label_weights = np.ones(len(rows[1])) if sample_weight is None else sample_weight
+    weights = np.concatenate([base_weights, decision_weight * np.asarray(label_weights, float)])
     fpr_rows = None  # the site's own labels: every clean one counts
     if calibration is None or not has_both_classes(calibration[1]):
         calibration, fpr_rows = base_calibration, base_fpr_rows

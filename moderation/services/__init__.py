@@ -54,6 +54,7 @@ from .submission import (
 from .transitions import (
     add_author_rule,
     approve,
+    confirm_audit,
     mark_ham,
     mark_spam,
     record_training_label,
@@ -84,6 +85,7 @@ __all__ = [
     "classify_comments",
     "commenter_comments",
     "comments_open",
+    "confirm_audit",
     "confirm_reply_notifications",
     "create_comment",
     "decide_unclassified",

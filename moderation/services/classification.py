@@ -17,6 +17,7 @@ from ..conf import moderation_settings
 from ..learning import loaded_models, shadow
 from ..models import AuthorRule, Comment, ModerationEvent, Status
 from ._common import announce_on_commit, author_keys
+from .audit import audit_pick
 from .submission import Submission
 
 logger = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ def classify_comments(comment_ids: list[int]) -> int:
     approved = _approved_counts(comments, rules)
     decisions: dict[int, Verdict] = {}
     facts_by_pk: dict[int, policy.Facts] = {}
-    held = []
+    held, picks = [], {}
     for comment, s in zip(comments, scores, strict=True):
         keys = author_keys(comment)
         facts = policy.Facts(
@@ -109,12 +110,16 @@ def classify_comments(comment_ids: list[int]) -> int:
         decisions[comment.pk] = (decision, s, {})
         if decision.status == Status.HELD:
             held.append(comment)
+        elif decision.status == Status.PUBLISHED:
+            picks[comment.pk] = audit_pick(comment.pk, facts, rules)
     # The words behind the scores, for the moderators who will read a held comment.
     explanations = loaded_models.explain_many([classifier_input(comment) for comment in held])
     for comment, explanation in zip(held, explanations, strict=True):
         decision, comment_scores, _none = decisions[comment.pk]
         decisions[comment.pk] = (decision, comment_scores, explanation)
-    decided = apply_decisions(decisions, scored_texts={c.pk: c.text for c in comments})
+    decided = apply_decisions(
+        decisions, scored_texts={c.pk: c.text for c in comments}, audit_picks=picks
+    )
     statuses = {pk: d.status for pk, (d, _s, _e) in decisions.items()}
     _shadow_score(comments, facts_by_pk, statuses, rules)
     return decided
@@ -142,6 +147,7 @@ _DECISION_FIELDS = (
     "spam_score",
     "toxicity_score",
     "model_version",
+    "audit_pick",
 )
 
 
@@ -167,11 +173,13 @@ def _store_decisions(comments: list[Comment]) -> None:
 def apply_decisions(
     decisions: dict[int, Verdict],
     scored_texts: dict[int, str] | None = None,
+    audit_picks: dict[int, str] | None = None,
 ) -> int:
     """Store the classifier's decisions for comments still pending, exactly once each.
 
     With ``scored_texts``, a comment whose text changed since it was scored (its author
     edited it meanwhile) is left pending for the classification its edit enqueued.
+    ``audit_picks`` says which published comments go before the moderators to confirm.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -189,6 +197,7 @@ def apply_decisions(
             comment.reasons = decision.reasons
             comment.explanation = {k: [list(t) for t in v] for k, v in explanation.items()}
             comment.decided_at = now
+            comment.audit_pick = (audit_picks or {}).get(comment.pk, "")
             if scores is not None:
                 comment.spam_score, comment.toxicity_score = scores.spam, scores.toxicity
                 comment.model_version = scores.model_version

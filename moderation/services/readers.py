@@ -63,6 +63,7 @@ def edit_comment(comment: Comment, *, text: str) -> Comment:
         locked.status = Status.PENDING
         locked.decided_at = locked.spam_score = locked.toxicity_score = None
         locked.reasons, locked.explanation, locked.model_version = [], {}, ""
+        locked.audit_pick, locked.audited_at = "", None  # the new text is drawn afresh
         locked.save()
         transaction.on_commit(lambda: dispatch.enqueue_classification([locked.pk]))
         announce_on_commit(locked, event)

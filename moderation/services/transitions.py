@@ -9,7 +9,16 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import AuthorRule, Comment, ModerationEvent, RejectReason, Status, TrainingLabel
+from ..conf import moderation_settings
+from ..models import (
+    AuditPick,
+    AuthorRule,
+    Comment,
+    ModerationEvent,
+    RejectReason,
+    Status,
+    TrainingLabel,
+)
 from ._common import announce_on_commit, author_keys
 
 _REJECTION_VERDICTS: dict[str, tuple[bool | None, bool | None]] = {
@@ -20,7 +29,7 @@ _REJECTION_VERDICTS: dict[str, tuple[bool | None, bool | None]] = {
 
 def _verdict(action: str, reason: str) -> tuple[bool | None, bool | None] | None:
     """What a moderator's action says about a comment: (is spam, is toxic), None if nothing."""
-    if action in ("approved", "marked_ham"):
+    if action in ("approved", "marked_ham", AUDIT_CONFIRMED):
         return False, False
     if action == "marked_spam":
         return True, None
@@ -29,8 +38,42 @@ def _verdict(action: str, reason: str) -> tuple[bool | None, bool | None] | None
     return None  # e.g. "restored": back to the queue, no verdict
 
 
-def record_training_label(comment: Comment, *, action: str, by: Any, reason: str) -> None:
-    """Keep a moderator's decision as an example for retraining, with the model's view of it."""
+Source = TrainingLabel.Source
+#: The action of a moderator who confirms an audit pick as it is (published).
+AUDIT_CONFIRMED = "audit_confirmed"
+
+
+def label_source(comment: Comment, from_status: str) -> str:
+    """How the comment came before the moderator who decided it from ``from_status``."""
+    if comment.reports_count:
+        return Source.REPORT
+    if from_status == Status.PUBLISHED and comment.audit_pick:
+        return Source.AUDIT_NEAR if comment.audit_pick == AuditPick.NEAR else Source.AUDIT_RANDOM
+    if from_status in (Status.HELD, Status.PENDING):
+        return Source.HELD
+    return Source.OTHER
+
+
+def label_weight(source: str) -> float:
+    """How many comments of the stream a label of ``source`` stands for (inverse propensity).
+
+    Every held comment is seen: 1. A random audit pick stands for the 1 / ``AUDIT_SHARE``
+    published comments it was drawn from; near picks (all taken) and reports: 1. Imported
+    labels weigh ``IMPORT_LABEL_WEIGHT``: another site's moderators, another time.
+    """
+    s = moderation_settings
+    if source == Source.AUDIT_RANDOM and s.AUDIT_SHARE > 0:
+        return 1.0 / s.AUDIT_SHARE
+    if source == Source.IMPORT:
+        return float(s.IMPORT_LABEL_WEIGHT)
+    return 1.0
+
+
+def record_training_label(
+    comment: Comment, *, action: str, by: Any, reason: str, source: str
+) -> None:
+    """Keep a moderator's decision as an example for retraining, with the model's view of it
+    and how it came to be chosen (``source``, which sets its weight)."""
     verdict = _verdict(action, reason)
     if verdict is None:
         return
@@ -47,6 +90,8 @@ def record_training_label(comment: Comment, *, action: str, by: Any, reason: str
         toxicity_score=comment.toxicity_score,
         model_version=comment.model_version,
         moderator=by if getattr(by, "is_authenticated", False) else None,
+        source=source,
+        weight=label_weight(source),
     )
 
 
@@ -74,10 +119,13 @@ def transition(
             toxicity_score=locked.toxicity_score,
             model_version=locked.model_version,
         )
+        source = label_source(locked, locked.status)
         locked.status = to_status
         locked.decided_at = timezone.now()
-        locked.save(update_fields=["status", "decided_at"])
-        record_training_label(locked, action=action, by=by, reason=reason)
+        if locked.audit_pick and locked.audited_at is None and actor == event.Actor.MODERATOR:
+            locked.audited_at = locked.decided_at  # a decided audit pick leaves the audit queue
+        locked.save(update_fields=["status", "decided_at", "audited_at"])
+        record_training_label(locked, action=action, by=by, reason=reason, source=source)
         announce_on_commit(locked, event)
     comment.status, comment.decided_at = locked.status, locked.decided_at
     return locked
@@ -97,6 +145,33 @@ def mark_spam(comment: Comment, *, by: Any, reason: str = "") -> Comment:
 
 def mark_ham(comment: Comment, *, by: Any, reason: str = "") -> Comment:
     return transition(comment, Status.PUBLISHED, action="marked_ham", by=by, reason=reason)
+
+
+def confirm_audit(comment: Comment, *, by: Any) -> Comment:
+    """A moderator confirms a published audit pick: it stays published, and is kept as a
+    label (neither spam nor toxic) with its audit event. Confirming again changes nothing."""
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if not Comment.objects.to_audit().filter(pk=locked.pk).exists():
+            return locked  # no pick, already audited, or no longer published
+        ModerationEvent.objects.create(
+            comment=locked,
+            actor=ModerationEvent.Actor.MODERATOR,
+            user=by,
+            action=AUDIT_CONFIRMED,
+            from_status=locked.status,
+            to_status=locked.status,
+            reason=f"audit pick: {locked.audit_pick}",
+            spam_score=locked.spam_score,
+            toxicity_score=locked.toxicity_score,
+            model_version=locked.model_version,
+        )
+        locked.audited_at = timezone.now()
+        locked.save(update_fields=["audited_at"])
+        source = label_source(locked, locked.status)
+        record_training_label(locked, action=AUDIT_CONFIRMED, by=by, reason="", source=source)
+    comment.audited_at = locked.audited_at
+    return locked
 
 
 def restore(comment: Comment, *, by: Any, reason: str = "") -> Comment:

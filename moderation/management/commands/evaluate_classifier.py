@@ -1,4 +1,4 @@
-"""``manage.py evaluate_classifier``: score a labelled CSV with a shipped model."""
+"""``manage.py evaluate_classifier``: score a labelled CSV with a shipped or the active model."""
 
 from __future__ import annotations
 
@@ -22,18 +22,29 @@ class Command(BaseCommand):
         parser.add_argument("--input", required=True, type=Path, help="CSV file")
         parser.add_argument("--text-column", default="text")
         parser.add_argument("--label-column", default="label")
-        parser.add_argument("--model-dir", type=Path, default=TRAINED_DIR)
+        models = parser.add_mutually_exclusive_group()
+        models.add_argument("--model-dir", type=Path, default=TRAINED_DIR)
+        models.add_argument(
+            "--active",
+            action="store_true",
+            help="score with the registry's active version of the task (the site's model)",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
+        model_dir = options["model_dir"]
+        if options["active"]:
+            from moderation.learning.versions import current_paths
+
+            model_dir = current_paths()[0][options["task"]].parent
         try:
             result = evaluate_csv(
                 options["task"],
                 options["input"],
                 text_column=options["text_column"],
                 label_column=options["label_column"],
-                model_dir=options["model_dir"],
+                model_dir=model_dir,
             )
         except (ModelError, ValueError, OSError) as exc:
             raise CommandError(str(exc)) from exc

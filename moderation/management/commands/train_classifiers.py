@@ -64,7 +64,7 @@ class Command(BaseCommand):
             for model in ("active", "candidate"):
                 figures = result.comparison[model]
                 self.stdout.write(
-                    f"  {model:<9} on {figures['rows']} newest labels: "
+                    f"  {model:<9} on {figures['rows']} newest unbiased labels, weighted: "
                     f"ROC AUC {figures['roc_auc']:.3f}, macro-F1 {figures['macro_f1']:.3f}, "
                     f"legitimate blocked {figures['blocked_legitimate']:.3f}"
                 )

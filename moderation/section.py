@@ -38,7 +38,7 @@ def section_context(
     try:
         page = paginator.page(_page_number(request))
     except (EmptyPage, PageNotAnInteger):
-        page = paginator.page(paginator.num_pages if _page_number(request).isdigit() else 1)
+        page = paginator.page(paginator.num_pages if _page_number(request).isdecimal() else 1)
     top_level = list(page.object_list)
     replies = (
         list(
@@ -54,14 +54,14 @@ def section_context(
     if form is None:
         initial = remembered_author(request)
         reply_id = request.GET.get(REPLY_PARAM, "")
-        if reply_id.isdigit():
+        if reply_id.isdecimal():
             reply_to = next((c for c in (*top_level, *replies) if c.pk == int(reply_id)), None)
             if reply_to is not None and reply_to.status == Status.PUBLISHED:
                 initial["parent"] = reply_to.pk
             else:
                 reply_to = None
         form = CommentForm(target=target, initial={**initial, "save_info": bool(initial)})
-    elif form.is_bound and form.data.get("parent", "").isdigit():
+    elif form.is_bound and form.data.get("parent", "").isdecimal():
         reply_to = Comment.objects.filter(pk=form.data["parent"], status=Status.PUBLISHED).first()
 
     threads = build_threads(top_level, replies)

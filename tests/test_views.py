@@ -489,3 +489,12 @@ def test_the_python_rendered_threads_equal_the_comment_template(an_article, lang
         by_template = render_threads_by_template(context)
     assert context["threads_html"] == by_template
     assert "Àlberto &lt;b&gt;" in by_template and "&lt;script&gt;" in by_template
+
+
+@pytest.mark.parametrize("parent", ["¹", "²³"])
+def test_a_parent_of_unicode_digits_is_a_form_error_not_a_server_error(
+    italian_client, an_article, post_comment, parent
+):
+    """``"¹".isdigit()`` is true but ``int("¹")`` fails: the form page must still render."""
+    response = post_comment(italian_client, an_article, parent=parent)
+    assert response.status_code == 400

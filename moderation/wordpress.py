@@ -29,6 +29,7 @@ from django.utils import timezone
 from . import services
 from .conf import moderation_settings
 from .forms import CommentForm
+from .html_text import text_from_html
 from .models import Comment, ModerationEvent, Status
 
 IMPORT_ACTION = "imported"
@@ -380,7 +381,11 @@ def _import_post(
     done: dict[int, Comment],
     report: ImportReport,
 ) -> None:
-    wanted = [c for c in post.comments if c.type in READER_COMMENT_TYPES]
+    wanted = [
+        replace(c, content=text_from_html(c.content))
+        for c in post.comments
+        if c.type in READER_COMMENT_TYPES
+    ]
     report.skipped_types += len(post.comments) - len(wanted)
     if not wanted:
         return

@@ -57,7 +57,7 @@ def test_comments_are_imported_with_their_authors_dates_and_addresses(imported, 
     assert anna.author_url == "https://anna.example"
     assert anna.ip_address == "203.0.113.5"
     assert anna.created_at == datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-    assert anna.text == "Bella iniziativa, <b>finalmente</b> una pista sicura & larga."
+    assert anna.text == "Bella iniziativa, finalmente una pista sicura & larga."
     assert by_author_and_text("Finalmente! Il sabato").ip_address == "2001:db8::1"
 
 

@@ -272,6 +272,7 @@ class ImportReport:
     imported: dict[str, int] = field(default_factory=dict)  # per status
     already_imported: int = 0
     skipped_types: int = 0  # pingbacks, trackbacks
+    orphans_shown: int = 0  # published replies moved up from a parent readers do not see
     ips_not_kept: int = 0  # older than IP_RETENTION_DAYS
     refused: list[tuple[WordPressComment, str]] = field(default_factory=list)  # and why
     matched_posts: int = 0
@@ -352,6 +353,18 @@ def _import_one(
     return comment
 
 
+def _shown_parent(wp: WordPressComment, parent: Comment | None) -> Comment | None:
+    """Where a reply goes: under its parent, except a published reply whose parent readers
+    do not see (held, trashed, spam, or not imported), which goes to the nearest published
+    ancestor's replies, or to the top level. WordPress shows such replies; here they would
+    vanish with their parent."""
+    if STATUS_FROM_WORDPRESS.get(wp.approved) != Status.PUBLISHED:
+        return parent
+    while parent is not None and parent.status != Status.PUBLISHED:
+        parent = parent.parent
+    return parent
+
+
 def import_comments(
     export: WordPressExport, match: PostMatcher, *, dry_run: bool = False
 ) -> ImportReport:
@@ -411,8 +424,11 @@ def _import_post(
             if wp.parent_id and wp.parent_id not in done and wp.parent_id in ids_in_post:
                 waiting.append(wp)
                 continue
-            parent = done.get(wp.parent_id) if wp.parent_id else None
+            wordpress_parent = done.get(wp.parent_id) if wp.parent_id else None
+            parent = _shown_parent(wp, wordpress_parent)
             comment = _import_one(site, target, wp, parent)
+            if wp.parent_id and comment.status == Status.PUBLISHED:
+                report.orphans_shown += parent is None or parent is not wordpress_parent
             done[wp.id] = comment
             report.imported[comment.status] = report.imported.get(comment.status, 0) + 1
             if _valid_ip(wp.ip) and comment.ip_address is None:

@@ -59,3 +59,17 @@ def test_html_comments_become_the_text_the_reader_meant(ponte):
 )
 def test_html_to_text(html, text):
     assert text_from_html(html) == text
+
+
+@pytest.mark.django_db
+def test_published_replies_to_hidden_comments_are_shown_and_counted(ponte, client):
+    output = run_import()
+    assert "not imported), shown under the nearest published one or at the top: 3" in output
+    paola = Comment.objects.get(author_name="Paola")
+    assert Comment.objects.get(author_name="Rita").parent == paola  # its parent was trashed
+    assert Comment.objects.get(author_name="Luca").parent is None  # its parent is held
+    assert Comment.objects.get(author_name="Enzo").parent is None  # its parent is not here
+    assert Comment.objects.get(author_name="Ugo").parent == paola  # not published: kept
+    page = client.get(ponte.get_absolute_url()).content.decode()
+    for text in ("Risposta pubblicata a un commento", "a una risposta cestinata", "uno spam"):
+        assert text in page

@@ -76,6 +76,12 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"already imported before: {report.already_imported}")
         self.stdout.write(f"pingbacks and trackbacks left out: {report.skipped_types}")
+        if report.orphans_shown:
+            self.stdout.write(
+                "published replies to a comment readers do not see (held, trashed, spam or "
+                f"not imported), shown under the nearest published one or at the top: "
+                f"{report.orphans_shown}"
+            )
         if report.ips_not_kept:
             self.stdout.write(
                 f"IP addresses not kept (older than IP_RETENTION_DAYS): {report.ips_not_kept}"

@@ -19,11 +19,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import BinaryIO
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 from xml.parsers import expat
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from . import services
@@ -234,37 +236,85 @@ class WordPressExport:
 PostMatcher = Callable[[WordPressPost], models.Model | None]
 
 
-def _path(url: str) -> str:
-    return unquote(urlsplit(url).path).rstrip("/")
+#: Query parameters of WordPress's plain permalinks, which name the post by its id.
+_PLAIN_PERMALINK_PARAMS = ("p", "page_id")
+
+
+def _plain_permalink_id(url: str) -> int | None:
+    """The post id of a plain permalink (``/?p=2002``, ``/?page_id=7``), else None."""
+    query = parse_qs(urlsplit(url).query)
+    for name in _PLAIN_PERMALINK_PARAMS:
+        value = query.get(name, [""])[0]
+        if value.isdigit():
+            return int(value)
+    return None
+
+
+def _address_key(url: str) -> str:
+    """What identifies a page by its URL: the decoded path, and the post id of a plain
+    permalink (whose path is only ``/``)."""
+    key = unquote(urlsplit(url).path).rstrip("/")
+    post_id = _plain_permalink_id(url)
+    return f"{key}?p={post_id}" if post_id is not None else key
+
+
+def field_matcher(
+    model: type[models.Model], field_name: str, value: Callable[[WordPressPost], object]
+) -> PostMatcher:
+    """Match a post by ``value(post)`` against ``model.<field_name>``."""
+
+    def match(post: WordPressPost) -> models.Model | None:
+        wanted = value(post)
+        if not wanted:
+            return None
+        return model._default_manager.filter(**{field_name: wanted}).first()
+
+    return match
 
 
 def slug_matcher(model: type[models.Model], field_name: str = "slug") -> PostMatcher:
     """Match a post by its slug (``post_name``) against ``model.<field_name>``."""
+    return field_matcher(model, field_name, lambda post: post.slug)
 
-    def match(post: WordPressPost) -> models.Model | None:
-        if not post.slug:
-            return None
-        return model._default_manager.filter(**{field_name: post.slug}).first()
 
-    return match
+def id_matcher(model: type[models.Model], field_name: str) -> PostMatcher:
+    """Match a post by its WordPress id (``post_id``) against ``model.<field_name>``."""
+    return field_matcher(model, field_name, lambda post: post.id)
+
+
+def _object_url(obj: models.Model, field_name: str | None) -> str:
+    if field_name:
+        return str(getattr(obj, field_name) or "")
+    try:
+        return obj.get_absolute_url()  # type: ignore[attr-defined]
+    except NoReverseMatch:
+        return ""  # an address the site cannot write matches no post
 
 
 def url_matcher(model: type[models.Model], field_name: str | None = None) -> PostMatcher:
-    """Match a post by the path of its URL against each object's ``get_absolute_url()``,
-    or against ``model.<field_name>`` when the site kept the old URLs in a field."""
-    by_path: dict[str, models.Model] | None = None
+    """Match a post by its URL's path (with the id of a plain permalink) against each
+    object's ``get_absolute_url()``, or ``model.<field_name>`` holding the old URL."""
+    by_address: dict[str, models.Model] | None = None
 
     def match(post: WordPressPost) -> models.Model | None:
-        nonlocal by_path
-        if by_path is None:
-            by_path = {}
+        nonlocal by_address
+        if by_address is None:
+            by_address = {}
             for obj in model._default_manager.iterator():
-                url = getattr(obj, field_name) if field_name else obj.get_absolute_url()
+                url = _object_url(obj, field_name)
                 if url:
-                    by_path.setdefault(_path(str(url)), obj)
-        return by_path.get(_path(post.link)) if post.link else None
+                    by_address.setdefault(_address_key(url), obj)
+        return by_address.get(_address_key(post.link)) if post.link else None
 
     return match
+
+
+def _names_another_post(post: WordPressPost) -> str:
+    """Why the post's own link contradicts its id ("" if it does not)."""
+    linked = _plain_permalink_id(post.link)
+    if linked is not None and post.id and linked != post.id:
+        return f"its link names post {linked}, not {post.id}"
+    return ""
 
 
 @dataclass
@@ -277,6 +327,7 @@ class ImportReport:
     refused: list[tuple[WordPressComment, str]] = field(default_factory=list)  # and why
     matched_posts: int = 0
     unmatched_posts: list[WordPressPost] = field(default_factory=list)
+    contradicting_posts: list[tuple[WordPressPost, str]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -353,6 +404,11 @@ def _import_one(
     return comment
 
 
+def _on_target(comment: Comment, target: models.Model) -> bool:
+    content_type = ContentType.objects.get_for_model(target)
+    return (comment.content_type_id, comment.object_pk) == (content_type.pk, str(target.pk))
+
+
 def _shown_parent(wp: WordPressComment, parent: Comment | None) -> Comment | None:
     """Where a reply goes: under its parent, except a published reply whose parent readers
     do not see (held, trashed, spam, or not imported), which goes to the nearest published
@@ -402,6 +458,10 @@ def _import_post(
     report.skipped_types += len(post.comments) - len(wanted)
     if not wanted:
         return
+    contradiction = _names_another_post(post)
+    if contradiction:
+        report.contradicting_posts.append((post, contradiction))
+        return
     target = match(post)
     if target is None:
         report.unmatched_posts.append(post)
@@ -425,6 +485,8 @@ def _import_post(
                 waiting.append(wp)
                 continue
             wordpress_parent = done.get(wp.parent_id) if wp.parent_id else None
+            if wordpress_parent is not None and not _on_target(wordpress_parent, target):
+                wordpress_parent = None  # imported onto another object: never cross posts
             parent = _shown_parent(wp, wordpress_parent)
             comment = _import_one(site, target, wp, parent)
             if wp.parent_id and comment.status == Status.PUBLISHED:

@@ -73,3 +73,54 @@ def test_published_replies_to_hidden_comments_are_shown_and_counted(ponte, clien
     page = client.get(ponte.get_absolute_url()).content.decode()
     for text in ("Risposta pubblicata a un commento", "a una risposta cestinata", "uno spam"):
         assert text in page
+
+
+@pytest.fixture
+def kyiv(db) -> Article:
+    return Article.objects.create(title="Kiev", slug="ucraina-київ", body="...")
+
+
+@pytest.mark.django_db
+def test_a_unicode_slug_is_matched_and_its_article_served(ponte, kyiv, client):
+    run_import()
+    assert Comment.objects.get(author_name="Olena").target == kyiv
+    page = client.get(kyiv.get_absolute_url())
+    assert page.status_code == 200
+    assert "Grazie per la cronaca da Kiev." in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_matching_by_url_with_unicode_slugs_does_not_crash(ponte, kyiv):
+    output = run_import("--match", "url")
+    assert Comment.objects.get(author_name="Olena").target == kyiv  # /articoli/ucraina-київ
+    assert "2 post(s) matched no object" in output  # the other paths differ here
+
+
+@pytest.mark.django_db
+def test_plain_permalinks_match_on_their_post_id_only(ponte, kyiv):
+    # The old URLs kept in a field (here the summary): plain permalinks differ only by ?p=.
+    Article.objects.create(slug="altro", body=".", summary="https://gazzetta-valle.example/?p=1")
+    sindaco = Article.objects.create(
+        slug="sindaco", body=".", summary="https://gazzetta-valle.example/?p=2003"
+    )
+    run_import("--match", "url", "--field", "summary")
+    assert Comment.objects.get(author_name="Piero").target == sindaco
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_matching_by_wordpress_post_id(ponte):
+    sindaco = Article.objects.create(id=2003, slug="il-sindaco", body=".")
+    run_import("--match", "id", "--field", "id")
+    assert list(Comment.objects.values_list("author_name", flat=True)) == ["Piero"]
+    assert Comment.objects.get().target == sindaco
+
+
+@pytest.mark.django_db
+def test_a_post_whose_link_names_another_post_is_skipped_and_reported(db):
+    Article.objects.create(slug="confuso", body=".")
+    Article.objects.create(id=2099, slug="altro-articolo", body=".")
+    output = run_import()
+    assert "1 post(s) whose link names another post" in output
+    assert "post 2004 https://gazzetta-valle.example/?p=2099: its link names post 2099" in output
+    assert not Comment.objects.filter(author_name="Nina").exists()

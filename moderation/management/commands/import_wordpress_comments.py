@@ -25,14 +25,16 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--match",
-            choices=["slug", "url"],
+            choices=["slug", "url", "id"],
             default="slug",
-            help="find the object by the post's slug, or by the path of its URL",
+            help="find the object by the post's slug, by its URL (path, or ?p= id of a plain "
+            "permalink), or by its WordPress post id (--field names the field holding it)",
         )
         parser.add_argument(
             "--field",
             help="the model field to compare: default 'slug' for --match slug; for --match "
-            "url, a field holding the old URL (default: get_absolute_url())",
+            "url, a field holding the old URL (default: get_absolute_url()); for --match id, "
+            "required: the field holding the WordPress post id",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="report what would be imported, store nothing"
@@ -41,6 +43,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         model = self._model(options["model"])
         field_name = options["field"] or ("slug" if options["match"] == "slug" else None)
+        if options["match"] == "id" and not field_name:
+            raise CommandError("--match id needs --field: the field holding the WordPress post id")
         if field_name:
             try:
                 model._meta.get_field(field_name)
@@ -48,6 +52,8 @@ class Command(BaseCommand):
                 raise CommandError(f"{options['model']} has no field {field_name!r}") from exc
         if options["match"] == "slug":
             match = wordpress.slug_matcher(model, field_name or "slug")
+        elif options["match"] == "id":
+            match = wordpress.id_matcher(model, field_name or "")
         else:
             match = wordpress.url_matcher(model, field_name)
         try:
@@ -94,6 +100,15 @@ class Command(BaseCommand):
             )
             for wp, refusal in report.refused:
                 self.stdout.write(f"  comment {wp.id}: {refusal}")
+        if report.contradicting_posts:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{len(report.contradicting_posts)} post(s) whose link names another post; "
+                    "their comments were not imported:"
+                )
+            )
+            for post, why in report.contradicting_posts:
+                self.stdout.write(f"  post {post.id} {post.link}: {why}")
         if report.unmatched_posts:
             self.stdout.write(
                 self.style.WARNING(

@@ -8,7 +8,8 @@ the fields it needs, one post at a time, so the size of the export does not matt
 ``import_comments`` stores the comments of the posts the owner's mapping finds, keeping
 their WordPress status (they were moderated there) without classifying them again. Each
 comment gets a ``ModerationEvent`` with action ``imported`` and reason
-``wordpress:<comment id>@<site>``; that is how a second run knows what it already imported.
+``wordpress:<comment id>@<site>``, where the site is its ``site_key`` (http or https, www or
+not: one site); that is how a second run knows what it already imported.
 Approved and spam comments also become training labels, as a moderator's decision would.
 """
 
@@ -338,11 +339,27 @@ def _event_reason(site: str, comment_id: int) -> str:
     return f"wordpress:{comment_id}@{site}"[:255]
 
 
+def site_key(address: str) -> str:
+    """The site an address belongs to, whatever its scheme, ``www.`` or default port:
+    ``https://www.Example.org/blog/`` and ``http://example.org/blog`` are ``example.org/blog``."""
+    parts = urlsplit(address if "//" in address else f"//{address}")
+    host = parts.netloc.rpartition("@")[2].lower().removeprefix("www.")
+    host = host.removesuffix(":80").removesuffix(":443")
+    return f"{host}{parts.path.rstrip('/')}"
+
+
 def _already_imported(site: str) -> dict[int, Comment]:
+    """The comments imported from ``site`` (a ``site_key``), by their WordPress id; events
+    written with the site's full address are recognised too."""
     events = ModerationEvent.objects.filter(
-        action=IMPORT_ACTION, reason__startswith="wordpress:", reason__endswith=f"@{site}"
+        action=IMPORT_ACTION, reason__startswith="wordpress:", reason__endswith=site
     ).select_related("comment")
-    return {int(e.reason.split(":", 1)[1].split("@", 1)[0]): e.comment for e in events}
+    done = {}
+    for event in events:
+        comment_id, _, address = event.reason.removeprefix("wordpress:").partition("@")
+        if site_key(address) == site:
+            done[int(comment_id)] = event.comment
+    return done
 
 
 def form_refusal(wp: WordPressComment) -> str:
@@ -432,9 +449,9 @@ def import_comments(
     with transaction.atomic():
         posts = export.posts()
         first = next(posts, None)
-        site = export.site
-        if not site:
+        if not export.site:
             raise ExportError("the export names no site (<wp:base_site_url>)")
+        site = site_key(export.site)
         done = _already_imported(site)
         for post in [first, *posts] if first else []:
             _import_post(site, post, match, done, report)

@@ -99,7 +99,7 @@ def test_each_imported_comment_has_an_audit_event_with_its_wordpress_id(imported
     event = ModerationEvent.objects.get(comment=anna)
     assert event.action == "imported"
     assert event.actor == ModerationEvent.Actor.SYSTEM
-    assert event.reason == f"wordpress:101@{SITE}"
+    assert event.reason == "wordpress:101@cronaca-locale.example"
     assert event.to_status == Status.PUBLISHED
     assert ModerationEvent.objects.filter(action="imported").count() == 7
 

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Value
+from django.db.models.functions import Replace
 
 from moderation.formatting import comment_text_html
 from moderation.html_text import text_from_html
-from moderation.models import Comment
+from moderation.models import Comment, ModerationEvent
+from moderation.wordpress import site_key
 from project.articles.models import Article
 
 NEWSROOM = Path(__file__).parent / "data" / "wordpress-newsroom.xml"
@@ -124,3 +127,31 @@ def test_a_post_whose_link_names_another_post_is_skipped_and_reported(db):
     assert "1 post(s) whose link names another post" in output
     assert "post 2004 https://gazzetta-valle.example/?p=2099: its link names post 2099" in output
     assert not Comment.objects.filter(author_name="Nina").exists()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://gazzetta-valle.example",
+        "https://www.gazzetta-valle.example/",
+        "https://WWW.Gazzetta-Valle.example:443",
+    ],
+)
+def test_one_site_has_one_key_whatever_its_address(address):
+    assert site_key(address) == "gazzetta-valle.example"
+    assert site_key("https://www.example.org/blog/") == "example.org/blog"
+
+
+@pytest.mark.django_db
+def test_the_same_site_under_another_address_imports_nothing_twice(ponte, tmp_path):
+    run_import()
+    count = Comment.objects.count()
+    moved = NEWSROOM.read_text().replace(
+        "<wp:base_site_url>https://gazzetta-valle", "<wp:base_site_url>http://www.gazzetta-valle"
+    )
+    (tmp_path / "www.xml").write_text(moved)
+    output = run_import(export=tmp_path / "www.xml")
+    assert Comment.objects.count() == count
+    assert f"already imported before: {count}" in output
+    ModerationEvent.objects.update(reason=Replace("reason", Value("@"), Value("@https://www.")))
+    assert f"already imported before: {count}" in run_import()  # events of older imports

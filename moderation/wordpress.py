@@ -34,6 +34,7 @@ from .conf import moderation_settings
 from .forms import CommentForm
 from .html_text import text_from_html
 from .models import Comment, ModerationEvent, Status
+from .wordpress_repair import Repairs, repaired_lines
 
 IMPORT_ACTION = "imported"
 #: WordPress decisions that become training labels, as the moderator's action they equal.
@@ -120,7 +121,8 @@ class _Reader:
     """Expat handlers that turn the element stream into posts with their comments."""
 
     def __init__(self) -> None:
-        self.parser = expat.ParserCreate(namespace_separator=" ")
+        # The lines come repaired as UTF-8, whatever encoding the file declares.
+        self.parser = expat.ParserCreate(encoding="UTF-8", namespace_separator=" ")
         self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
         self.parser.StartDoctypeDeclHandler = _refuse_doctype
         self.parser.EntityDeclHandler = _refuse_doctype
@@ -210,7 +212,7 @@ class WordPressExport:
     def __init__(self, stream: BinaryIO) -> None:
         self._stream = stream
         self._reader = _Reader()
-        self._done = False
+        self.repairs = Repairs()
 
     @property
     def site(self) -> str:
@@ -221,14 +223,23 @@ class WordPressExport:
         return ""
 
     def posts(self) -> Iterator[WordPressPost]:
-        while not self._done:
-            chunk = self._stream.read(_CHUNK)
-            self._done = not chunk
-            self._reader.feed(chunk, final=self._done)
-            if self._done and not self._reader.is_export:
-                raise ExportError("this is not a WordPress export (no <rss><channel>)")
-            posts, self._reader.ready = self._reader.ready, []
-            yield from posts
+        """The posts in file order; ``repairs`` grows as the file is read."""
+        batch: list[bytes] = []
+        size = 0
+        for line in repaired_lines(self._stream, self.repairs):
+            batch.append(line)
+            size += len(line)
+            if size >= _CHUNK:
+                yield from self._feed(b"".join(batch))
+                batch, size = [], 0
+        yield from self._feed(b"".join(batch), final=True)
+        if not self._reader.is_export:
+            raise ExportError("this is not a WordPress export (no <rss><channel>)")
+
+    def _feed(self, data: bytes, final: bool = False) -> Iterator[WordPressPost]:
+        self._reader.feed(data, final=final)
+        posts, self._reader.ready = self._reader.ready, []
+        yield from posts
 
 
 # Importing --------------------------------------------------------------------------------
@@ -326,6 +337,7 @@ class ImportReport:
     orphans_shown: int = 0  # published replies moved up from a parent readers do not see
     ips_not_kept: int = 0  # older than IP_RETENTION_DAYS
     refused: list[tuple[WordPressComment, str]] = field(default_factory=list)  # and why
+    repairs: Repairs = field(default_factory=Repairs)  # faults of the file, by line
     matched_posts: int = 0
     unmatched_posts: list[WordPressPost] = field(default_factory=list)
     contradicting_posts: list[tuple[WordPressPost, str]] = field(default_factory=list)
@@ -455,6 +467,7 @@ def import_comments(
         done = _already_imported(site)
         for post in [first, *posts] if first else []:
             _import_post(site, post, match, done, report)
+        report.repairs = export.repairs
         if dry_run:
             transaction.set_rollback(True)
     return report

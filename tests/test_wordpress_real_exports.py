@@ -7,14 +7,14 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Value
 from django.db.models.functions import Replace
 
 from moderation.formatting import comment_text_html
 from moderation.html_text import text_from_html
 from moderation.models import Comment, ModerationEvent
-from moderation.wordpress import site_key
+from moderation.wordpress import WordPressExport, site_key
 from project.articles.models import Article
 
 NEWSROOM = Path(__file__).parent / "data" / "wordpress-newsroom.xml"
@@ -155,3 +155,50 @@ def test_the_same_site_under_another_address_imports_nothing_twice(ponte, tmp_pa
     assert f"already imported before: {count}" in output
     ModerationEvent.objects.update(reason=Replace("reason", Value("@"), Value("@https://www.")))
     assert f"already imported before: {count}" in run_import()  # events of older imports
+
+
+def faulty_export(tmp_path: Path) -> Path:
+    data = (
+        NEWSROOM.read_bytes()
+        .replace(b"Commento pubblicato.", b"Commento\x0b pubblicato.")  # pasted from Word
+        .replace(b"<![CDATA[Sara]]>", b"<![CDATA[Sara Perr\xe8]]>")  # a Latin-1 byte
+        .replace(
+            b"<title><![CDATA[Il sindaco risponde]]></title>",
+            b"<title>Il sindaco&nbsp;risponde &egrave; AT&T</title>",
+        )
+    )
+    path = tmp_path / "faulty.xml"
+    path.write_bytes(data)
+    return path
+
+
+def line_of(path: Path, fragment: bytes) -> int:
+    return path.read_bytes()[: path.read_bytes().index(fragment)].count(b"\n") + 1
+
+
+@pytest.mark.django_db
+def test_bad_bytes_are_repaired_listed_by_line_and_the_rest_imported(ponte, tmp_path):
+    faulty = faulty_export(tmp_path)
+    output = run_import(export=faulty)
+    assert Comment.objects.get(author_name="Paola").text == "Commento pubblicato."
+    assert Comment.objects.filter(author_name="Sara Perrè").exists()
+    assert Comment.objects.count() == 8
+    assert "5 fault(s) of the file repaired, the rest imported:" in output
+    tab_line = line_of(faulty, b"Commento\x0b")
+    assert f"line {tab_line}: control character U+000B removed" in output
+    assert f"line {line_of(faulty, b'Sara')}: byte(s) e8 not UTF-8, read as Latin-1 'è'" in output
+    title = line_of(faulty, b"Il sindaco&nbsp;")
+    assert f"line {title}: HTML entity &nbsp; read as '\\xa0'" in output
+    assert f"line {title}: stray '&' kept as text before 'T'" in output
+    with faulty.open("rb") as stream:
+        titles = [post.title for post in WordPressExport(stream).posts()]
+    assert "Il sindaco\xa0risponde è AT&T" in titles
+
+
+@pytest.mark.django_db
+def test_a_truncated_file_is_still_refused(ponte, tmp_path):
+    truncated = tmp_path / "truncated.xml"
+    truncated.write_bytes(NEWSROOM.read_bytes()[:2000])
+    with pytest.raises(CommandError, match="malformed XML"):
+        run_import(export=truncated)
+    assert not Comment.objects.exists()

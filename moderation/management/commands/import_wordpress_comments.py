@@ -92,6 +92,18 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"IP addresses not kept (older than IP_RETENTION_DAYS): {report.ips_not_kept}"
             )
+        if report.repairs.count:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{report.repairs.count} fault(s) of the file repaired, the rest imported:"
+                )
+            )
+            for repair in report.repairs.listed:
+                self.stdout.write(f"  {repair}")
+            if report.repairs.count > len(report.repairs.listed):
+                self.stdout.write(
+                    f"  … and {report.repairs.count - len(report.repairs.listed)} more"
+                )
         if report.refused:
             self.stdout.write(
                 self.style.WARNING(

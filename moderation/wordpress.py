@@ -49,6 +49,15 @@ STATUS_FROM_WORDPRESS = {
     "trash": Status.REJECTED,
     "post-trashed": Status.REJECTED,
 }
+#: A later export's status for a comment imported before → the action that makes it so here.
+ACTION_FOR_WORDPRESS_CHANGE = {
+    Status.PUBLISHED: "approved",
+    Status.HELD: "restored",
+    Status.REJECTED: "rejected",
+    Status.SPAM: "marked_spam",
+}
+#: The reason of the events that apply a later export's status.
+WORDPRESS_CHANGE_REASON = "changed in WordPress"
 #: ``comment_type`` values of readers' comments; pingbacks and trackbacks are left out.
 READER_COMMENT_TYPES = {"", "comment"}
 _POST_FIELDS = {"title", "link", "post_id", "post_name", "post_type"}
@@ -333,6 +342,8 @@ def _names_another_post(post: WordPressPost) -> str:
 class ImportReport:
     imported: dict[str, int] = field(default_factory=dict)  # per status
     already_imported: int = 0
+    status_changes: dict[str, int] = field(default_factory=dict)  # per new status
+    decided_here: int = 0  # changed in WordPress but decided here since: kept
     skipped_types: int = 0  # pingbacks, trackbacks
     orphans_shown: int = 0  # published replies moved up from a parent readers do not see
     ips_not_kept: int = 0  # older than IP_RETENTION_DAYS
@@ -433,6 +444,33 @@ def _import_one(
     return comment
 
 
+def _last_decided_by_wordpress(comment: Comment) -> bool:
+    last = comment.events.exclude(to_status="").order_by("-pk").first()
+    return last is not None and (
+        last.action == IMPORT_ACTION or last.reason == WORDPRESS_CHANGE_REASON
+    )
+
+
+def _apply_later_status(wp: WordPressComment, comment: Comment, report: ImportReport) -> None:
+    """Give an imported comment the status a later export shows, through the moderators'
+    transition (audited); unless it was decided here since, which this site keeps."""
+    status = STATUS_FROM_WORDPRESS.get(wp.approved, Status.HELD)
+    if status == comment.status:
+        return
+    if not _last_decided_by_wordpress(comment):
+        report.decided_here += 1
+        return
+    services.transition(
+        comment,
+        status,
+        action=ACTION_FOR_WORDPRESS_CHANGE[status],
+        by=None,
+        reason=WORDPRESS_CHANGE_REASON,
+        actor=ModerationEvent.Actor.SYSTEM,
+    )
+    report.status_changes[status] = report.status_changes.get(status, 0) + 1
+
+
 def _on_target(comment: Comment, target: models.Model) -> bool:
     content_type = ContentType.objects.get_for_model(target)
     return (comment.content_type_id, comment.object_pk) == (content_type.pk, str(target.pk))
@@ -497,7 +535,9 @@ def _import_post(
         report.unmatched_posts.append(post)
         return
     report.matched_posts += 1
-    report.already_imported += sum(1 for c in wanted if c.id in done)
+    for wp in (c for c in wanted if c.id in done):
+        report.already_imported += 1
+        _apply_later_status(wp, done[wp.id], report)
     new = []
     for wp in (c for c in wanted if c.id not in done):
         refusal = form_refusal(wp)

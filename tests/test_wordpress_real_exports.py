@@ -11,9 +11,10 @@ from django.core.management import CommandError, call_command
 from django.db.models import Value
 from django.db.models.functions import Replace
 
+from moderation import services
 from moderation.formatting import comment_text_html
 from moderation.html_text import text_from_html
-from moderation.models import Comment, ModerationEvent
+from moderation.models import Comment, ModerationEvent, Status
 from moderation.wordpress import WordPressExport, site_key
 from project.articles.models import Article
 
@@ -202,3 +203,39 @@ def test_a_truncated_file_is_still_refused(ponte, tmp_path):
     with pytest.raises(CommandError, match="malformed XML"):
         run_import(export=truncated)
     assert not Comment.objects.exists()
+
+
+def set_status(text: str, comment_id: int, status: str) -> str:
+    """The export ``text`` with WordPress status ``status`` for comment ``comment_id``."""
+    start = text.index(f"<wp:comment_id>{comment_id}<")
+    old = text.index("<wp:comment_approved>", start)
+    end = text.index("</wp:comment_approved>", old)
+    return f"{text[:old]}<wp:comment_approved>{status}{text[end:]}"
+
+
+@pytest.mark.django_db
+def test_a_later_export_applies_status_changes_audited(ponte, a_moderator, tmp_path):
+    run_import()
+    giulia = Comment.objects.get(author_name="Giulia")
+    services.reject(giulia, by=a_moderator)  # decided here since the first import
+    later = NEWSROOM.read_text()
+    for comment_id, status in ((510, "1"), (512, "trash"), (501, "0")):
+        later = set_status(later, comment_id, status)
+    (tmp_path / "later.xml").write_text(later)
+    output = run_import(export=tmp_path / "later.xml")
+    assert "status changed in WordPress since, applied: 1 published, 1 rejected" in output
+    assert "status changed in WordPress since, kept as moderated here: 1" in output
+    sara = Comment.objects.get(author_name="Sara")
+    assert sara.status == Status.PUBLISHED
+    event = sara.events.latest("pk")
+    assert (event.action, event.actor, event.from_status, event.to_status) == (
+        "approved",
+        ModerationEvent.Actor.SYSTEM,
+        Status.HELD,
+        Status.PUBLISHED,
+    )
+    assert event.reason == "changed in WordPress"
+    assert Comment.objects.get(author_name="Paola").status == Status.REJECTED
+    assert Comment.objects.get(author_name="Giulia").status == Status.REJECTED
+    again = run_import(export=tmp_path / "later.xml")
+    assert "since, applied" not in again

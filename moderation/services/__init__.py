@@ -59,6 +59,7 @@ from .transitions import (
     record_training_label,
     reject,
     restore,
+    transition,
 )
 
 __all__ = [
@@ -104,4 +105,5 @@ __all__ = [
     "stop_reply_notifications",
     "submit_comment",
     "submit_trapped_spam",
+    "transition",
 ]

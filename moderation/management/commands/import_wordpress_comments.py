@@ -81,6 +81,13 @@ class Command(BaseCommand):
             + (f": {by_status}" if by_status else "")
         )
         self.stdout.write(f"already imported before: {report.already_imported}")
+        if report.status_changes:
+            changes = ", ".join(f"{n} {s}" for s, n in sorted(report.status_changes.items()))
+            self.stdout.write(f"status changed in WordPress since, applied: {changes}")
+        if report.decided_here:
+            self.stdout.write(
+                f"status changed in WordPress since, kept as moderated here: {report.decided_here}"
+            )
         self.stdout.write(f"pingbacks and trackbacks left out: {report.skipped_types}")
         if report.orphans_shown:
             self.stdout.write(

@@ -60,6 +60,9 @@ ACTION_FOR_WORDPRESS_CHANGE = {
 WORDPRESS_CHANGE_REASON = "changed in WordPress"
 #: ``comment_type`` values of readers' comments; pingbacks and trackbacks are left out.
 READER_COMMENT_TYPES = {"", "comment"}
+#: Links from other sites, counted apart; other types (WordPress 6.9's editorial "note"s,
+#: plugins' own) are counted by type.
+LINK_COMMENT_TYPES = {"pingback", "trackback"}
 _POST_FIELDS = {"title", "link", "post_id", "post_name", "post_type"}
 _COMMENT_FIELDS = {
     "comment_id",
@@ -74,6 +77,9 @@ _COMMENT_FIELDS = {
     "comment_type",
     "comment_parent",
 }
+#: WXR's namespace, ``http://wordpress.org/export/1.2/`` and its other versions; a feed
+#: without it is a plain RSS feed, which has no comments to import.
+_WXR_NAMESPACE = "http://wordpress.org/export/"
 _SITE_FIELDS = ("base_blog_url", "base_site_url", "link")
 _CHUNK = 64 * 1024
 
@@ -160,9 +166,9 @@ class _Reader:
         local = name.rpartition(" ")[2]
         self.path.append(local)
         self.text = []
-        if self.path == ["rss", "channel"]:
+        if not self.is_export and name.startswith(_WXR_NAMESPACE):
             self.is_export = True
-        elif self.path == ["rss", "channel", "item"]:
+        if self.path == ["rss", "channel", "item"]:
             self.post, self.comments = {}, []
         elif self.path[-2:] == ["item", "comment"] and self.post is not None:
             self.comment = {}
@@ -243,7 +249,11 @@ class WordPressExport:
                 batch, size = [], 0
         yield from self._feed(b"".join(batch), final=True)
         if not self._reader.is_export:
-            raise ExportError("this is not a WordPress export (no <rss><channel>)")
+            raise ExportError(
+                "this is not a WordPress export (no element in WordPress's export namespace "
+                f"{_WXR_NAMESPACE}…; a plain RSS feed has no comments): export the site "
+                "from Tools → Export in WordPress"
+            )
 
     def _feed(self, data: bytes, final: bool = False) -> Iterator[WordPressPost]:
         self._reader.feed(data, final=final)
@@ -345,6 +355,7 @@ class ImportReport:
     status_changes: dict[str, int] = field(default_factory=dict)  # per new status
     decided_here: int = 0  # changed in WordPress but decided here since: kept
     skipped_types: int = 0  # pingbacks, trackbacks
+    other_types: dict[str, int] = field(default_factory=dict)  # e.g. WordPress's "note"
     orphans_shown: int = 0  # published replies moved up from a parent readers do not see
     ips_not_kept: int = 0  # older than IP_RETENTION_DAYS
     refused: list[tuple[WordPressComment, str]] = field(default_factory=list)  # and why
@@ -523,7 +534,11 @@ def _import_post(
         for c in post.comments
         if c.type in READER_COMMENT_TYPES
     ]
-    report.skipped_types += len(post.comments) - len(wanted)
+    for c in post.comments:
+        if c.type in LINK_COMMENT_TYPES:
+            report.skipped_types += 1
+        elif c.type not in READER_COMMENT_TYPES:
+            report.other_types[c.type] = report.other_types.get(c.type, 0) + 1
     if not wanted:
         return
     contradiction = _names_another_post(post)

@@ -239,3 +239,19 @@ def test_a_later_export_applies_status_changes_audited(ponte, a_moderator, tmp_p
     assert Comment.objects.get(author_name="Giulia").status == Status.REJECTED
     again = run_import(export=tmp_path / "later.xml")
     assert "since, applied" not in again
+
+
+@pytest.mark.django_db
+def test_a_plain_rss_feed_is_refused_with_a_failing_exit_code(ponte):
+    feed = Path(__file__).parent / "data" / "plain-feed.xml"
+    with pytest.raises(CommandError, match=r"not a WordPress export.*plain RSS feed") as refused:
+        run_import(export=feed)
+    assert refused.value.returncode == 1
+
+
+@pytest.mark.django_db
+def test_editorial_notes_are_not_counted_as_pingbacks(ponte):
+    output = run_import()
+    assert "pingbacks and trackbacks left out: 1" in output
+    assert "other comment types left out (not readers'): 1 note" in output
+    assert not Comment.objects.filter(text__startswith="Nota interna").exists()

@@ -89,6 +89,9 @@ class Command(BaseCommand):
                 f"status changed in WordPress since, kept as moderated here: {report.decided_here}"
             )
         self.stdout.write(f"pingbacks and trackbacks left out: {report.skipped_types}")
+        if report.other_types:
+            others = ", ".join(f"{n} {kind}" for kind, n in sorted(report.other_types.items()))
+            self.stdout.write(f"other comment types left out (not readers'): {others}")
         if report.orphans_shown:
             self.stdout.write(
                 "published replies to a comment readers do not see (held, trashed, spam or "

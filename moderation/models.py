@@ -234,7 +234,11 @@ class TrainingLabel(models.Model):
 
     ``is_spam`` and ``is_toxic`` are None when the decision says nothing about that
     question (e.g. a comment rejected as off-topic is neither known spam nor known toxic).
+    Verdicts brought from WordPress have an action starting with ``IMPORTED_PREFIX``:
+    kept, but retraining learns from this site's moderators only (docs/wordpress.md).
     """
+
+    IMPORTED_PREFIX = "wordpress_"
 
     comment = models.ForeignKey(
         Comment,

@@ -10,7 +10,8 @@ their WordPress status (they were moderated there) without classifying them agai
 comment gets a ``ModerationEvent`` with action ``imported`` and reason
 ``wordpress:<comment id>@<site>``, where the site is its ``site_key`` (http or https, www or
 not: one site); that is how a second run knows what it already imported.
-Approved and spam comments also become training labels, as a moderator's decision would.
+Approved and spam comments also become training labels, marked as WordPress's
+(``TrainingLabel.IMPORTED_PREFIX``): retraining leaves them out.
 """
 
 from __future__ import annotations
@@ -33,12 +34,21 @@ from . import services
 from .conf import moderation_settings
 from .forms import CommentForm
 from .html_text import text_from_html
-from .models import Comment, ModerationEvent, Status
+from .models import Comment, ModerationEvent, Status, TrainingLabel
 from .wordpress_repair import Repairs, repaired_lines
 
 IMPORT_ACTION = "imported"
-#: WordPress decisions that become training labels, as the moderator's action they equal.
-LABEL_ACTION_FOR_STATUS = {Status.PUBLISHED: "approved", Status.SPAM: "marked_spam"}
+#: WordPress's status → the action of its event and training label (services' verdicts):
+#: the first import's labels and a later export's changes, kept apart from this site's own.
+ACTION_FOR_WORDPRESS_STATUS = {
+    status: f"{TrainingLabel.IMPORTED_PREFIX}{name}"
+    for status, name in (
+        (Status.PUBLISHED, "approved"),
+        (Status.HELD, "held"),
+        (Status.REJECTED, "rejected"),
+        (Status.SPAM, "spam"),
+    )
+}
 #: WordPress ``comment_approved`` → status here. Anything else is held for a moderator.
 STATUS_FROM_WORDPRESS = {
     "1": Status.PUBLISHED,
@@ -48,13 +58,6 @@ STATUS_FROM_WORDPRESS = {
     "spam": Status.SPAM,
     "trash": Status.REJECTED,
     "post-trashed": Status.REJECTED,
-}
-#: A later export's status for a comment imported before → the action that makes it so here.
-ACTION_FOR_WORDPRESS_CHANGE = {
-    Status.PUBLISHED: "approved",
-    Status.HELD: "restored",
-    Status.REJECTED: "rejected",
-    Status.SPAM: "marked_spam",
 }
 #: The reason of the events that apply a later export's status.
 WORDPRESS_CHANGE_REASON = "changed in WordPress"
@@ -449,9 +452,9 @@ def _import_one(
         reason=_event_reason(site, wp.id),
         reasons=[f"WordPress status: {wp.approved or 'unknown'}"],
     )
-    label_action = LABEL_ACTION_FOR_STATUS.get(status)
-    if label_action:
-        services.record_training_label(comment, action=label_action, by=None, reason="")
+    services.record_training_label(
+        comment, action=ACTION_FOR_WORDPRESS_STATUS[status], by=None, reason=""
+    )
     return comment
 
 
@@ -474,7 +477,7 @@ def _apply_later_status(wp: WordPressComment, comment: Comment, report: ImportRe
     services.transition(
         comment,
         status,
-        action=ACTION_FOR_WORDPRESS_CHANGE[status],
+        action=ACTION_FOR_WORDPRESS_STATUS[status],
         by=None,
         reason=WORDPRESS_CHANGE_REASON,
         actor=ModerationEvent.Actor.SYSTEM,

@@ -110,7 +110,7 @@ def test_approved_and_spam_decisions_become_training_labels_once(imported):
     assert len(labels) == 5  # 4 published + 1 spam; held and trashed say nothing sure
     assert (labels["Bella inizia"].is_spam, labels["Bella inizia"].is_toxic) == (False, False)
     assert labels["Vinci subito"].is_spam is True
-    assert labels["Vinci subito"].action == "marked_spam"
+    assert labels["Vinci subito"].action == "wordpress_spam"
     assert {label.moderator for label in labels.values()} == {None}
     run_import("--model", "articles.article")
     assert TrainingLabel.objects.count() == 5

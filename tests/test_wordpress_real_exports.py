@@ -14,7 +14,8 @@ from django.db.models.functions import Replace
 from moderation import services
 from moderation.formatting import comment_text_html
 from moderation.html_text import text_from_html
-from moderation.models import Comment, ModerationEvent, Status
+from moderation.learning.evaluation import labelled_rows
+from moderation.models import Comment, ModerationEvent, Status, TrainingLabel
 from moderation.wordpress import WordPressExport, site_key
 from project.articles.models import Article
 
@@ -229,7 +230,7 @@ def test_a_later_export_applies_status_changes_audited(ponte, a_moderator, tmp_p
     assert sara.status == Status.PUBLISHED
     event = sara.events.latest("pk")
     assert (event.action, event.actor, event.from_status, event.to_status) == (
-        "approved",
+        "wordpress_approved",
         ModerationEvent.Actor.SYSTEM,
         Status.HELD,
         Status.PUBLISHED,
@@ -255,3 +256,15 @@ def test_editorial_notes_are_not_counted_as_pingbacks(ponte):
     assert "pingbacks and trackbacks left out: 1" in output
     assert "other comment types left out (not readers'): 1 note" in output
     assert not Comment.objects.filter(text__startswith="Nota interna").exists()
+
+
+@pytest.mark.django_db
+def test_imported_labels_are_kept_apart_from_the_moderators(ponte, a_moderator):
+    run_import()
+    imported = TrainingLabel.objects.all()
+    assert {label.action for label in imported} == {"wordpress_approved"}  # no spam exported
+    assert imported.count() == 6  # the published comments on the matched post
+    services.mark_spam(Comment.objects.get(author_name="Giulia"), by=a_moderator)
+    items, y = labelled_rows("spam")
+    assert [item.text for item in items] == [Comment.objects.get(author_name="Giulia").text]
+    assert list(y) == [1]

@@ -18,10 +18,12 @@ LABEL_FIELDS = {"spam": "is_spam", "toxicity": "is_toxic"}
 
 
 def labelled_rows(task: str) -> tuple[list[CommentInput], np.ndarray]:
-    """The moderators' verdicts on ``task``, oldest first."""
+    """The moderators' verdicts on ``task``, oldest first; not WordPress's, brought by an
+    import: an export leaves spam out, so they are nearly all "approved"."""
     field = LABEL_FIELDS[task]
     labels = (
         TrainingLabel.objects.filter(**{f"{field}__isnull": False})
+        .exclude(action__startswith=TrainingLabel.IMPORTED_PREFIX)
         .order_by("created_at", "pk")
         .values_list("text", "author_name", "author_url", "author_email_domain", field)
     )

@@ -18,8 +18,17 @@ _REJECTION_VERDICTS: dict[str, tuple[bool | None, bool | None]] = {
 }
 
 
+#: WordPress's decisions as an import brings them (``moderation.wordpress``).
+_WORDPRESS_VERDICTS: dict[str, tuple[bool | None, bool | None]] = {
+    f"{TrainingLabel.IMPORTED_PREFIX}approved": (False, False),
+    f"{TrainingLabel.IMPORTED_PREFIX}spam": (True, None),
+}
+
+
 def _verdict(action: str, reason: str) -> tuple[bool | None, bool | None] | None:
     """What a moderator's action says about a comment: (is spam, is toxic), None if nothing."""
+    if action in _WORDPRESS_VERDICTS:
+        return _WORDPRESS_VERDICTS[action]
     if action in ("approved", "marked_ham"):
         return False, False
     if action == "marked_spam":

@@ -4,6 +4,9 @@ two site addresses, bad bytes, later exports, feeds that are not exports, scale.
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -268,3 +271,19 @@ def test_imported_labels_are_kept_apart_from_the_moderators(ponte, a_moderator):
     items, y = labelled_rows("spam")
     assert [item.text for item in items] == [Comment.objects.get(author_name="Giulia").text]
     assert list(y) == [1]
+
+
+def test_commands_that_do_not_classify_do_not_import_scikit_learn():
+    """Issue 21: every command paid some 3 s importing scikit-learn at start-up."""
+    code = (
+        "import sys, django; django.setup();"
+        "from django.urls import get_resolver; get_resolver().url_patterns;"
+        "from django.contrib import admin; admin.autodiscover();"
+        "import moderation.management.commands.import_wordpress_comments;"
+        "print(sorted({'sklearn', 'skops'} & set(sys.modules)))"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True
+    )
+    assert done.stdout.strip() == "[]"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import BinaryIO
@@ -351,6 +352,16 @@ def _names_another_post(post: WordPressPost) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class PostSummary:
+    """A post the report names (its comments are not kept)."""
+
+    id: int
+    slug: str
+    link: str
+    comments: int
+
+
 @dataclass
 class ImportReport:
     imported: dict[str, int] = field(default_factory=dict)  # per status
@@ -361,11 +372,13 @@ class ImportReport:
     other_types: dict[str, int] = field(default_factory=dict)  # e.g. WordPress's "note"
     orphans_shown: int = 0  # published replies moved up from a parent readers do not see
     ips_not_kept: int = 0  # older than IP_RETENTION_DAYS
-    refused: list[tuple[WordPressComment, str]] = field(default_factory=list)  # and why
+    refused: list[tuple[int, str]] = field(default_factory=list)  # comment id, and why
+    old_held_rejected: int = 0  # held in WordPress for long: imported as rejected
+    old_held_skipped: int = 0  # held in WordPress for long: left out
     repairs: Repairs = field(default_factory=Repairs)  # faults of the file, by line
     matched_posts: int = 0
-    unmatched_posts: list[WordPressPost] = field(default_factory=list)
-    contradicting_posts: list[tuple[WordPressPost, str]] = field(default_factory=list)
+    unmatched_posts: list[PostSummary] = field(default_factory=list)
+    contradicting_posts: list[tuple[PostSummary, str]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -385,17 +398,17 @@ def site_key(address: str) -> str:
     return f"{host}{parts.path.rstrip('/')}"
 
 
-def _already_imported(site: str) -> dict[int, Comment]:
-    """The comments imported from ``site`` (a ``site_key``), by their WordPress id; events
-    written with the site's full address are recognised too."""
+def _already_imported(site: str) -> dict[int, int]:
+    """The comments imported from ``site`` (a ``site_key``): WordPress id → comment pk.
+    Events written with the site's full address are recognised too."""
     events = ModerationEvent.objects.filter(
         action=IMPORT_ACTION, reason__startswith="wordpress:", reason__endswith=site
-    ).select_related("comment")
+    ).values_list("reason", "comment_id")
     done = {}
-    for event in events:
-        comment_id, _, address = event.reason.removeprefix("wordpress:").partition("@")
+    for reason, comment_pk in events.iterator():
+        comment_id, _, address = reason.removeprefix("wordpress:").partition("@")
         if site_key(address) == site:
-            done[int(comment_id)] = event.comment
+            done[int(comment_id)] = comment_pk
     return done
 
 
@@ -427,9 +440,8 @@ def _within_ip_retention(date: datetime | None) -> bool:
 
 
 def _import_one(
-    site: str, post_target: models.Model, wp: WordPressComment, parent: Comment | None
+    site: str, post_target: models.Model, wp: WordPressComment, status: str, parent: Comment | None
 ) -> Comment:
-    status = STATUS_FROM_WORDPRESS.get(wp.approved, Status.HELD)
     url = wp.url if len(wp.url) <= 200 and wp.url.startswith(("http://", "https://")) else ""
     submission = services.Submission(
         target=post_target,
@@ -465,10 +477,9 @@ def _last_decided_by_wordpress(comment: Comment) -> bool:
     )
 
 
-def _apply_later_status(wp: WordPressComment, comment: Comment, report: ImportReport) -> None:
+def _apply_later_status(status: str, comment: Comment, report: ImportReport) -> None:
     """Give an imported comment the status a later export shows, through the moderators'
     transition (audited); unless it was decided here since, which this site keeps."""
-    status = STATUS_FROM_WORDPRESS.get(wp.approved, Status.HELD)
     if status == comment.status:
         return
     if not _last_decided_by_wordpress(comment):
@@ -490,99 +501,178 @@ def _on_target(comment: Comment, target: models.Model) -> bool:
     return (comment.content_type_id, comment.object_pk) == (content_type.pk, str(target.pk))
 
 
-def _shown_parent(wp: WordPressComment, parent: Comment | None) -> Comment | None:
+def _shown_parent(status: str, parent: Comment | None) -> Comment | None:
     """Where a reply goes: under its parent, except a published reply whose parent readers
     do not see (held, trashed, spam, or not imported), which goes to the nearest published
     ancestor's replies, or to the top level. WordPress shows such replies; here they would
     vanish with their parent."""
-    if STATUS_FROM_WORDPRESS.get(wp.approved) != Status.PUBLISHED:
+    if status != Status.PUBLISHED:
         return parent
     while parent is not None and parent.status != Status.PUBLISHED:
         parent = parent.parent
     return parent
 
 
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to import: ``old_held`` is what becomes of comments still held in WordPress and
+    older than ``old_held_days``: "keep" (held, in the moderators' queue), "reject"
+    (imported as rejected) or "skip" (left out); all are counted in the report."""
+
+    dry_run: bool = False
+    batch_size: int = 1000  # comments per transaction
+    old_held: str = "keep"
+    old_held_days: int = 365
+
+
+OLD_HELD_CHOICES = ("keep", "reject", "skip")
+#: Called after each batch with the comments read so far and the file's total.
+Progress = Callable[[int, int], None]
+
+
+def count_comments(stream: BinaryIO) -> tuple[str, int]:
+    """Read the whole file once: its site and number of comments. Raises ``ExportError``
+    for a file that cannot be imported, before anything is stored."""
+    export = WordPressExport(stream)
+    total = sum(len(post.comments) for post in export.posts())
+    if not export.site:
+        raise ExportError("the export names no site (<wp:base_site_url>)")
+    return export.site, total
+
+
 def import_comments(
-    export: WordPressExport, match: PostMatcher, *, dry_run: bool = False
-) -> ImportReport:
-    """Import the readers' comments of every post ``match`` finds; all or nothing.
-
-    Raises ``ExportError`` for an unreadable file; nothing is stored then.
-    """
-    report = ImportReport()
-    with transaction.atomic():
-        posts = export.posts()
-        first = next(posts, None)
-        if not export.site:
-            raise ExportError("the export names no site (<wp:base_site_url>)")
-        site = site_key(export.site)
-        done = _already_imported(site)
-        for post in [first, *posts] if first else []:
-            _import_post(site, post, match, done, report)
-        report.repairs = export.repairs
-        if dry_run:
-            transaction.set_rollback(True)
-    return report
-
-
-def _import_post(
-    site: str,
-    post: WordPressPost,
+    stream: BinaryIO,
     match: PostMatcher,
-    done: dict[int, Comment],
-    report: ImportReport,
-) -> None:
-    wanted = [
-        replace(c, content=text_from_html(c.content))
-        for c in post.comments
-        if c.type in READER_COMMENT_TYPES
-    ]
-    for c in post.comments:
-        if c.type in LINK_COMMENT_TYPES:
-            report.skipped_types += 1
-        elif c.type not in READER_COMMENT_TYPES:
-            report.other_types[c.type] = report.other_types.get(c.type, 0) + 1
-    if not wanted:
-        return
-    contradiction = _names_another_post(post)
-    if contradiction:
-        report.contradicting_posts.append((post, contradiction))
-        return
-    target = match(post)
-    if target is None:
-        report.unmatched_posts.append(post)
-        return
-    report.matched_posts += 1
-    for wp in (c for c in wanted if c.id in done):
-        report.already_imported += 1
-        _apply_later_status(wp, done[wp.id], report)
-    new = []
-    for wp in (c for c in wanted if c.id not in done):
-        refusal = form_refusal(wp)
-        if refusal:
-            report.refused.append((wp, refusal))
-        else:
-            new.append(wp)
-    # Parents before their replies; a reply whose parent is not imported starts a thread.
-    ids_in_post = {c.id for c in new}
-    remaining = sorted(new, key=lambda c: c.id)
-    while remaining:
-        waiting = []
-        for wp in remaining:
-            if wp.parent_id and wp.parent_id not in done and wp.parent_id in ids_in_post:
-                waiting.append(wp)
-                continue
-            wordpress_parent = done.get(wp.parent_id) if wp.parent_id else None
-            if wordpress_parent is not None and not _on_target(wordpress_parent, target):
-                wordpress_parent = None  # imported onto another object: never cross posts
-            parent = _shown_parent(wp, wordpress_parent)
-            comment = _import_one(site, target, wp, parent)
-            if wp.parent_id and comment.status == Status.PUBLISHED:
-                report.orphans_shown += parent is None or parent is not wordpress_parent
-            done[wp.id] = comment
-            report.imported[comment.status] = report.imported.get(comment.status, 0) + 1
-            if _valid_ip(wp.ip) and comment.ip_address is None:
-                report.ips_not_kept += 1
-        if len(waiting) == len(remaining):  # a cycle of parents: break it at the first one
-            waiting[0] = replace(waiting[0], parent_id=0)
-        remaining = waiting
+    options: ImportOptions = ImportOptions(),
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import the readers' comments of every post ``match`` finds from the (seekable) file.
+
+    The file is checked whole first (``count_comments``): an unreadable one stores nothing.
+    Then it is read again as a stream, one post at a time, and stored in transactions of
+    about ``batch_size`` comments, so that the site keeps taking comments meanwhile; a run
+    stopped halfway is finished by running it again (nothing is imported twice).
+    """
+    site_address, total = count_comments(stream)
+    stream.seek(0)
+    export = WordPressExport(stream)
+    context = _ImportRun(site_key(site_address), match, options, ImportReport())
+    everything = transaction.atomic() if options.dry_run else nullcontext()
+    with everything:
+        batch: list[WordPressPost] = []
+        size = read = 0
+        for post in export.posts():
+            batch.append(post)
+            size += len(post.comments)
+            if size >= options.batch_size:
+                read += context.store(batch)
+                if progress:
+                    progress(read, total)
+                batch, size = [], 0
+        if batch:
+            read += context.store(batch)
+            if progress and read > options.batch_size:
+                progress(read, total)
+        if options.dry_run:
+            transaction.set_rollback(True)
+    context.report.repairs = export.repairs
+    return context.report
+
+
+class _ImportRun:
+    """One import: the site, what it imported before (WordPress id → comment pk), the report."""
+
+    def __init__(
+        self, site: str, match: PostMatcher, options: ImportOptions, report: ImportReport
+    ) -> None:
+        self.site, self.match, self.options, self.report = site, match, options, report
+        self.done = _already_imported(site)
+        self.old_before = timezone.now() - timedelta(days=options.old_held_days)
+
+    def store(self, posts: list[WordPressPost]) -> int:
+        """Import ``posts`` in one transaction; the number of comments they hold."""
+        with transaction.atomic():
+            for post in posts:
+                self._import_post(post)
+        return sum(len(post.comments) for post in posts)
+
+    def status(self, wp: WordPressComment) -> str | None:
+        """The status ``wp`` gets here, None to leave it out (an old held one, "skip")."""
+        status = STATUS_FROM_WORDPRESS.get(wp.approved, Status.HELD)
+        old = wp.date is not None and wp.date < self.old_before
+        if status != Status.HELD or not old or self.options.old_held == "keep":
+            return status
+        return Status.REJECTED if self.options.old_held == "reject" else None
+
+    def _import_post(self, post: WordPressPost) -> None:
+        report, done = self.report, self.done
+        wanted = [
+            replace(c, content=text_from_html(c.content))
+            for c in post.comments
+            if c.type in READER_COMMENT_TYPES
+        ]
+        for c in post.comments:
+            if c.type in LINK_COMMENT_TYPES:
+                report.skipped_types += 1
+            elif c.type not in READER_COMMENT_TYPES:
+                report.other_types[c.type] = report.other_types.get(c.type, 0) + 1
+        if not wanted:
+            return
+        summary = PostSummary(post.id, post.slug, post.link, len(post.comments))
+        contradiction = _names_another_post(post)
+        if contradiction:
+            report.contradicting_posts.append((summary, contradiction))
+            return
+        target = self.match(post)
+        if target is None:
+            report.unmatched_posts.append(summary)
+            return
+        report.matched_posts += 1
+        # The comments of this post's threads imported before, as objects.
+        known = [c.id for c in wanted if c.id in done] + [
+            c.parent_id for c in wanted if c.parent_id in done
+        ]
+        by_pk = Comment.objects.in_bulk([done[i] for i in known])
+        objects = {i: by_pk[done[i]] for i in known if done[i] in by_pk}
+        for wp in (c for c in wanted if c.id in done):
+            report.already_imported += 1
+            status = self.status(wp)
+            if wp.id in objects and status is not None:
+                _apply_later_status(status, objects[wp.id], report)
+        new = []
+        for wp in (c for c in wanted if c.id not in done):
+            refusal = form_refusal(wp)
+            status = self.status(wp)
+            if refusal:
+                report.refused.append((wp.id, refusal))
+            elif status is None:
+                report.old_held_skipped += 1
+            else:
+                report.old_held_rejected += status != STATUS_FROM_WORDPRESS.get(
+                    wp.approved, Status.HELD
+                )
+                new.append((wp, status))
+        # Parents before their replies; a reply whose parent is not imported starts a thread.
+        ids_in_post = {wp.id for wp, _status in new}
+        remaining = sorted(new, key=lambda item: item[0].id)
+        while remaining:
+            waiting = []
+            for wp, status in remaining:
+                if wp.parent_id and wp.parent_id not in objects and wp.parent_id in ids_in_post:
+                    waiting.append((wp, status))
+                    continue
+                wordpress_parent = objects.get(wp.parent_id) if wp.parent_id else None
+                if wordpress_parent is not None and not _on_target(wordpress_parent, target):
+                    wordpress_parent = None  # imported onto another object: never cross posts
+                parent = _shown_parent(status, wordpress_parent)
+                comment = _import_one(self.site, target, wp, status, parent)
+                if wp.parent_id and comment.status == Status.PUBLISHED:
+                    report.orphans_shown += parent is None or parent is not wordpress_parent
+                objects[wp.id] = comment
+                done[wp.id] = comment.pk
+                report.imported[comment.status] = report.imported.get(comment.status, 0) + 1
+                if _valid_ip(wp.ip) and comment.ip_address is None:
+                    report.ips_not_kept += 1
+            if len(waiting) == len(remaining):  # a cycle of parents: break it at the first
+                waiting[0] = (replace(waiting[0][0], parent_id=0), waiting[0][1])
+            remaining = waiting

@@ -287,3 +287,58 @@ def test_commands_that_do_not_classify_do_not_import_scikit_learn():
         [sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("choice", "held", "rejected", "reported"),
+    [
+        ("keep", 1, 1, ""),
+        ("reject", 0, 2, "1 imported as rejected, 0 left out"),
+        ("skip", 0, 1, "0 imported as rejected, 1 left out"),
+    ],
+)
+def test_years_old_held_comments_can_be_rejected_or_left_out(
+    ponte, choice, held, rejected, reported
+):
+    # Sara's comment (held) dates from 2026-10-03: old when older than 0 days.
+    output = run_import("--old-held", choice, "--old-held-days", "0")
+    assert Comment.objects.filter(status=Status.HELD).count() == held
+    assert Comment.objects.filter(status=Status.REJECTED).count() == rejected
+    if choice != "keep":
+        expected = (
+            "1 imported as rejected, 0 left out"
+            if choice == "reject"
+            else "0 imported as rejected, 1 left out"
+        )
+        assert f"held in WordPress for longer than --old-held-days: {expected}" in output
+    again = run_import("--old-held", choice, "--old-held-days", "0")
+    assert "since, applied" not in again  # a re-run does not bring them back to the queue
+
+
+@pytest.mark.django_db
+def test_long_imports_are_stored_in_batches_with_progress(ponte):
+    err = io.StringIO()
+    call_command(
+        "import_wordpress_comments",
+        str(NEWSROOM),
+        "--model",
+        "articles.article",
+        "--batch-size",
+        "3",
+        stdout=io.StringIO(),
+        stderr=err,
+    )
+    lines = err.getvalue().splitlines()
+    assert lines == ["10 of 13 comments read (76%)", "13 of 13 comments read (100%)"]
+    assert Comment.objects.count() == 8
+
+
+def test_the_reader_streams_the_file():
+    item = NEWSROOM.read_text().split("<item>")[1].split("</item>")[0]
+    head = NEWSROOM.read_text().partition("<item>")[0]
+    big = head + "".join(f"<item>{item}</item>" for _ in range(2000)) + "</channel></rss>"
+    stream = io.BytesIO(big.encode())
+    first = next(iter(WordPressExport(stream).posts()))
+    assert first.id == 2001
+    assert stream.tell() < len(big) / 10  # the first post before a tenth of the file is read

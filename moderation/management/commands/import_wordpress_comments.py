@@ -39,6 +39,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="report what would be imported, store nothing"
         )
+        parser.add_argument(
+            "--old-held",
+            choices=wordpress.OLD_HELD_CHOICES,
+            default="keep",
+            help="comments still held in WordPress and older than --old-held-days: keep them "
+            "held (default), import them as rejected, or skip them",
+        )
+        parser.add_argument(
+            "--old-held-days",
+            type=int,
+            default=wordpress.ImportOptions.old_held_days,
+            help="the age in days from which a held comment is old (default: %(default)s)",
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=wordpress.ImportOptions.batch_size,
+            help="comments stored per transaction (default: %(default)s)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         model = self._model(options["model"])
@@ -56,16 +75,27 @@ class Command(BaseCommand):
             match = wordpress.id_matcher(model, field_name or "")
         else:
             match = wordpress.url_matcher(model, field_name)
+        if options["batch_size"] < 1 or options["old_held_days"] < 0:
+            raise CommandError("--batch-size must be positive and --old-held-days not negative")
+        import_options = wordpress.ImportOptions(
+            dry_run=options["dry_run"],
+            batch_size=options["batch_size"],
+            old_held=options["old_held"],
+            old_held_days=options["old_held_days"],
+        )
         try:
             with options["export"].open("rb") as stream:
                 report = wordpress.import_comments(
-                    wordpress.WordPressExport(stream), match, dry_run=options["dry_run"]
+                    stream, match, import_options, progress=self._progress
                 )
         except OSError as exc:
             raise CommandError(f"cannot read {options['export']}: {exc}") from exc
         except wordpress.ExportError as exc:
             raise CommandError(f"{options['export']}: {exc}; nothing was imported") from exc
         self._print(report, dry_run=options["dry_run"])
+
+    def _progress(self, read: int, total: int) -> None:
+        self.stderr.write(f"{read:,} of {total:,} comments read ({read * 100 // total}%)")
 
     def _model(self, label: str) -> Any:
         try:
@@ -98,6 +128,12 @@ class Command(BaseCommand):
                 f"not imported), shown under the nearest published one or at the top: "
                 f"{report.orphans_shown}"
             )
+        if report.old_held_rejected or report.old_held_skipped:
+            self.stdout.write(
+                "held in WordPress for longer than --old-held-days: "
+                f"{report.old_held_rejected} imported as rejected, "
+                f"{report.old_held_skipped} left out"
+            )
         if report.ips_not_kept:
             self.stdout.write(
                 f"IP addresses not kept (older than IP_RETENTION_DAYS): {report.ips_not_kept}"
@@ -120,8 +156,8 @@ class Command(BaseCommand):
                     f"{len(report.refused)} comment(s) the form would refuse were not imported:"
                 )
             )
-            for wp, refusal in report.refused:
-                self.stdout.write(f"  comment {wp.id}: {refusal}")
+            for comment_id, refusal in report.refused:
+                self.stdout.write(f"  comment {comment_id}: {refusal}")
         if report.contradicting_posts:
             self.stdout.write(
                 self.style.WARNING(
@@ -141,5 +177,5 @@ class Command(BaseCommand):
             for post in report.unmatched_posts:
                 self.stdout.write(
                     f"  post {post.id} {post.slug or '-'} {post.link or '-'} "
-                    f"({len(post.comments)} comment(s))"
+                    f"({post.comments} comment(s))"
                 )

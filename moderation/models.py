@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .conf import moderation_settings
@@ -127,6 +128,12 @@ class Comment(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    @property
+    def display_name(self) -> str:
+        """The name readers see: "Anonymous" ("Anonimo") when the author gave none, as
+        WordPress shows its anonymous comments (an import brings them)."""
+        return self.author_name or gettext("Anonymous")
 
 
 class ModerationEvent(models.Model):

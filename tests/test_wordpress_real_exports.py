@@ -342,3 +342,42 @@ def test_the_reader_streams_the_file():
     first = next(iter(WordPressExport(stream).posts()))
     assert first.id == 2001
     assert stream.tell() < len(big) / 10  # the first post before a tenth of the file is read
+
+
+def export_with(tmp_path: Path, comments: list[tuple[int, str, int]]) -> Path:
+    """A one-post export ("ponte") with published comments (id, author, parent)."""
+    head = NEWSROOM.read_text().partition("<wp:comment>")[0]
+    body = "".join(
+        f"<wp:comment><wp:comment_id>{comment_id}</wp:comment_id>"
+        f"<wp:comment_author><![CDATA[{author}]]></wp:comment_author>"
+        f"<wp:comment_author_email>r{comment_id}@example.org</wp:comment_author_email>"
+        f"<wp:comment_date_gmt>2026-10-0{1 + comment_id % 9} 10:00:00</wp:comment_date_gmt>"
+        f"<wp:comment_content>Commento {comment_id}</wp:comment_content>"
+        f"<wp:comment_approved>1</wp:comment_approved>"
+        f"<wp:comment_parent>{parent}</wp:comment_parent></wp:comment>\n"
+        for comment_id, author, parent in comments
+    )
+    path = tmp_path / "export.xml"
+    path.write_text(f"{head}{body}</item></channel></rss>")
+    return path
+
+
+@pytest.mark.django_db
+def test_anonymous_comments_show_anonimo(ponte, italian_client, english_client, tmp_path):
+    run_import(export=export_with(tmp_path, [(1, "", 0), (2, "Bea", 1)]))
+    assert Comment.objects.get(text="Commento 1").author_name == ""
+    italian = italian_client.get(ponte.get_absolute_url()).content.decode()
+    assert '<b class="mod-comment__author">Anonimo</b>' in italian
+    english = english_client.get("/en" + ponte.get_absolute_url()).content.decode()
+    assert '<b class="mod-comment__author">Anonymous</b>' in english
+
+
+@pytest.mark.django_db
+def test_replies_deeper_than_the_thread_limit_are_kept(ponte, client, settings, tmp_path):
+    settings.MODERATION = {"MAX_THREAD_DEPTH": 3}
+    chain = [(1, "Ada", 0)] + [(n, f"Lettore {n}", n - 1) for n in range(2, 8)]
+    run_import(export=export_with(tmp_path, chain))
+    deepest = Comment.objects.get(text="Commento 7")
+    assert deepest.depth == 6 and deepest.parent == Comment.objects.get(text="Commento 6")
+    page = client.get(ponte.get_absolute_url()).content.decode()
+    assert all(f"Commento {n}" in page for n in range(1, 8))

@@ -1,12 +1,14 @@
 """Moving comments in from WordPress: a streaming reader of WXR export files, and the import.
 
-The reader (``read_export``) is plain Python. It parses with expat directly and refuses
-any document type declaration, so no entity can be declared: neither external entities
-(file or network access) nor nested ones ("billion laughs") can be expanded. It keeps only
-the fields it needs, one post at a time, so the size of the export does not matter.
+The reader (``WordPressExport``) is plain Python. It repairs the small faults of real files
+line by line (``wordpress_repair``), parses with expat directly and refuses any document
+type declaration, so no entity can be declared: neither external entities (file or network
+access) nor nested ones ("billion laughs") can be expanded. It keeps only the fields it
+needs, one post at a time, so the size of the export does not matter.
 
-``import_comments`` stores the comments of the posts the owner's mapping finds, keeping
-their WordPress status (they were moderated there) without classifying them again. Each
+``import_comments`` checks the whole file, then stores in batches the comments of the posts
+the owner's mapping finds, keeping their WordPress status (they were moderated there)
+without classifying them again. Each
 comment gets a ``ModerationEvent`` with action ``imported`` and reason
 ``wordpress:<comment id>@<site>``, where the site is its ``site_key`` (http or https, www or
 not: one site); that is how a second run knows what it already imported.

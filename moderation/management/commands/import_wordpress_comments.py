@@ -138,44 +138,33 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"IP addresses not kept (older than IP_RETENTION_DAYS): {report.ips_not_kept}"
             )
-        if report.repairs.count:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"{report.repairs.count} fault(s) of the file repaired, the rest imported:"
-                )
-            )
-            for repair in report.repairs.listed:
-                self.stdout.write(f"  {repair}")
-            if report.repairs.count > len(report.repairs.listed):
-                self.stdout.write(
-                    f"  … and {report.repairs.count - len(report.repairs.listed)} more"
-                )
-        if report.refused:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"{len(report.refused)} comment(s) the form would refuse were not imported:"
-                )
-            )
-            for comment_id, refusal in report.refused:
-                self.stdout.write(f"  comment {comment_id}: {refusal}")
-        if report.contradicting_posts:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"{len(report.contradicting_posts)} post(s) whose link names another post; "
-                    "their comments were not imported:"
-                )
-            )
-            for post, why in report.contradicting_posts:
-                self.stdout.write(f"  post {post.id} {post.link}: {why}")
-        if report.unmatched_posts:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"{len(report.unmatched_posts)} post(s) matched no object; "
-                    "their comments were not imported:"
-                )
-            )
-            for post in report.unmatched_posts:
-                self.stdout.write(
-                    f"  post {post.id} {post.slug or '-'} {post.link or '-'} "
-                    f"({post.comments} comment(s))"
-                )
+        repairs = report.repairs
+        unlisted = repairs.count - len(repairs.listed)
+        self._warn_list(
+            f"{repairs.count} fault(s) of the file repaired, the rest imported:",
+            repairs.listed + ([f"… and {unlisted} more"] if unlisted else []),
+        )
+        self._warn_list(
+            f"{len(report.refused)} comment(s) the form would refuse were not imported:",
+            [f"comment {comment_id}: {refusal}" for comment_id, refusal in report.refused],
+        )
+        self._warn_list(
+            f"{len(report.contradicting_posts)} post(s) whose link names another post; "
+            "their comments were not imported:",
+            [f"post {post.id} {post.link}: {why}" for post, why in report.contradicting_posts],
+        )
+        self._warn_list(
+            f"{len(report.unmatched_posts)} post(s) matched no object; "
+            "their comments were not imported:",
+            [
+                f"post {post.id} {post.slug or '-'} {post.link or '-'} ({post.comments} comment(s))"
+                for post in report.unmatched_posts
+            ],
+        )
+
+    def _warn_list(self, title: str, lines: list[str]) -> None:
+        """A warning and its lines, indented; nothing when there are no lines."""
+        if lines:
+            self.stdout.write(self.style.WARNING(title))
+            for line in lines:
+                self.stdout.write(f"  {line}")

@@ -95,7 +95,8 @@ class Command(BaseCommand):
         self._print(report, dry_run=options["dry_run"])
 
     def _progress(self, read: int, total: int) -> None:
-        self.stderr.write(f"{read:,} of {total:,} comments read ({read * 100 // total}%)")
+        message = f"{read:,} of {total:,} comments read ({read * 100 // total}%)"
+        self.stderr.write(message, style_func=str)  # progress, not an error: no red
 
     def _model(self, label: str) -> Any:
         try:

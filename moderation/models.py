@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .conf import moderation_settings
@@ -150,6 +151,12 @@ class Comment(models.Model):
     def is_public(self) -> bool:
         return self.status == Status.PUBLISHED
 
+    @property
+    def display_name(self) -> str:
+        """The name readers see: "Anonymous" ("Anonimo") when the author gave none, as
+        WordPress shows its anonymous comments (an import brings them)."""
+        return self.author_name or gettext("Anonymous")
+
 
 class ModerationEvent(models.Model):
     """One change of a comment's status: who or what, from what to what, why, when."""
@@ -257,7 +264,9 @@ class TrainingLabel(models.Model):
     ``is_spam`` and ``is_toxic`` are None when the decision says nothing about that
     question (e.g. a comment rejected as off-topic is neither known spam nor known toxic).
     ``source`` says how the comment came before a moderator and ``weight`` how many comments
-    of the stream the label stands for (inverse propensity; docs/retraining.md).
+    of the stream the label stands for (inverse propensity; docs/retraining.md). Verdicts
+    brought from WordPress have source ``import`` and an action starting with
+    ``IMPORTED_PREFIX`` (docs/wordpress.md).
     """
 
     class Source(models.TextChoices):
@@ -267,6 +276,8 @@ class TrainingLabel(models.Model):
         REPORT = "report", _("Reported by readers")
         IMPORT = "import", _("Imported")
         OTHER = "other", _("Other")
+
+    IMPORTED_PREFIX = "wordpress_"
 
     comment = models.ForeignKey(
         Comment,

@@ -5,11 +5,19 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from celery.signals import worker_init
 
 from . import notifications, services
 from .conf import moderation_settings
+from .learning import loaded_models
 
 logger = logging.getLogger(__name__)
+
+
+@worker_init.connect
+def _preload_models(**kwargs: object) -> None:
+    """The worker loads scikit-learn once, before it forks its pool."""
+    loaded_models.preload()
 
 
 def _classify_or_retry(task, comment_ids: list[int]) -> int:

@@ -83,7 +83,7 @@ def render_threads(
 def _render_node(node: Node, parts: list[str], words: dict, open_: bool, max_depth: int) -> None:
     c = node.comment
     pk = c.pk
-    name = escape(c.author_name)
+    name = escape(c.display_name)
     published = c.status == Status.PUBLISHED
     author = (
         f'<a href="{escape(c.author_url)}" rel="nofollow ugc noopener" class="url">{name}</a>'
@@ -106,7 +106,7 @@ def _render_node(node: Node, parts: list[str], words: dict, open_: bool, max_dep
         f'    <div class="mod-comment__text">{comment_text_html(c.text)}</div>\n    '
     )
     if published and open_ and c.depth + 1 < max_depth:
-        label = reply_to_text(c.author_name, words["reply_to"])
+        label = reply_to_text(c.display_name, words["reply_to"])
         parts.append(
             f'\n    <a class="mod-comment__reply" rel="nofollow" href="?{REPLY_PARAM}={pk}'
             f'#respond" data-comment-id="{pk}" data-author="{name}">{words["reply"]}'

@@ -1,39 +1,57 @@
 """Moving comments in from WordPress: a streaming reader of WXR export files, and the import.
 
-The reader (``read_export``) is plain Python. It parses with expat directly and refuses
-any document type declaration, so no entity can be declared: neither external entities
-(file or network access) nor nested ones ("billion laughs") can be expanded. It keeps only
-the fields it needs, one post at a time, so the size of the export does not matter.
+The reader (``WordPressExport``) is plain Python. It repairs the small faults of real files
+line by line (``wordpress_repair``), parses with expat directly and refuses any document
+type declaration, so no entity can be declared: neither external entities (file or network
+access) nor nested ones ("billion laughs") can be expanded. It keeps only the fields it
+needs, one post at a time, so the size of the export does not matter.
 
-``import_comments`` stores the comments of the posts the owner's mapping finds, keeping
-their WordPress status (they were moderated there) without classifying them again. Each
+``import_comments`` checks the whole file, then stores in batches the comments of the posts
+the owner's mapping finds, keeping their WordPress status (they were moderated there)
+without classifying them again. Each
 comment gets a ``ModerationEvent`` with action ``imported`` and reason
-``wordpress:<comment id>@<site>``; that is how a second run knows what it already imported.
-Approved and spam comments also become training labels, as a moderator's decision would.
+``wordpress:<comment id>@<site>``, where the site is its ``site_key`` (http or https, www or
+not: one site); that is how a second run knows what it already imported.
+Approved and spam comments also become training labels of source ``import``: they weigh
+``IMPORT_LABEL_WEIGHT`` in retraining and never judge a candidate (docs/retraining.md).
 """
 
 from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import BinaryIO
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 from xml.parsers import expat
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from . import services
 from .conf import moderation_settings
 from .forms import CommentForm
+from .html_text import text_from_html
 from .models import Comment, ModerationEvent, Status, TrainingLabel
+from .wordpress_repair import Repairs, repaired_lines
 
 IMPORT_ACTION = "imported"
-#: WordPress decisions that become training labels, as the moderator's action they equal.
-LABEL_ACTION_FOR_STATUS = {Status.PUBLISHED: "approved", Status.SPAM: "marked_spam"}
+#: WordPress's status → the action of its event and training label (services' verdicts):
+#: the first import's labels and a later export's changes, kept apart from this site's own.
+ACTION_FOR_WORDPRESS_STATUS = {
+    status: f"{TrainingLabel.IMPORTED_PREFIX}{name}"
+    for status, name in (
+        (Status.PUBLISHED, "approved"),
+        (Status.HELD, "held"),
+        (Status.REJECTED, "rejected"),
+        (Status.SPAM, "spam"),
+    )
+}
 #: WordPress ``comment_approved`` → status here. Anything else is held for a moderator.
 STATUS_FROM_WORDPRESS = {
     "1": Status.PUBLISHED,
@@ -44,8 +62,13 @@ STATUS_FROM_WORDPRESS = {
     "trash": Status.REJECTED,
     "post-trashed": Status.REJECTED,
 }
+#: The reason of the events that apply a later export's status.
+WORDPRESS_CHANGE_REASON = "changed in WordPress"
 #: ``comment_type`` values of readers' comments; pingbacks and trackbacks are left out.
 READER_COMMENT_TYPES = {"", "comment"}
+#: Links from other sites, counted apart; other types (WordPress 6.9's editorial "note"s,
+#: plugins' own) are counted by type.
+LINK_COMMENT_TYPES = {"pingback", "trackback"}
 _POST_FIELDS = {"title", "link", "post_id", "post_name", "post_type"}
 _COMMENT_FIELDS = {
     "comment_id",
@@ -60,6 +83,9 @@ _COMMENT_FIELDS = {
     "comment_type",
     "comment_parent",
 }
+#: WXR's namespace, ``http://wordpress.org/export/1.2/`` and its other versions; a feed
+#: without it is a plain RSS feed, which has no comments to import.
+_WXR_NAMESPACE = "http://wordpress.org/export/"
 _SITE_FIELDS = ("base_blog_url", "base_site_url", "link")
 _CHUNK = 64 * 1024
 
@@ -116,7 +142,8 @@ class _Reader:
     """Expat handlers that turn the element stream into posts with their comments."""
 
     def __init__(self) -> None:
-        self.parser = expat.ParserCreate(namespace_separator=" ")
+        # The lines come repaired as UTF-8, whatever encoding the file declares.
+        self.parser = expat.ParserCreate(encoding="UTF-8", namespace_separator=" ")
         self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
         self.parser.StartDoctypeDeclHandler = _refuse_doctype
         self.parser.EntityDeclHandler = _refuse_doctype
@@ -145,9 +172,9 @@ class _Reader:
         local = name.rpartition(" ")[2]
         self.path.append(local)
         self.text = []
-        if self.path == ["rss", "channel"]:
+        if not self.is_export and name.startswith(_WXR_NAMESPACE):
             self.is_export = True
-        elif self.path == ["rss", "channel", "item"]:
+        if self.path == ["rss", "channel", "item"]:
             self.post, self.comments = {}, []
         elif self.path[-2:] == ["item", "comment"] and self.post is not None:
             self.comment = {}
@@ -206,7 +233,7 @@ class WordPressExport:
     def __init__(self, stream: BinaryIO) -> None:
         self._stream = stream
         self._reader = _Reader()
-        self._done = False
+        self.repairs = Repairs()
 
     @property
     def site(self) -> str:
@@ -217,14 +244,27 @@ class WordPressExport:
         return ""
 
     def posts(self) -> Iterator[WordPressPost]:
-        while not self._done:
-            chunk = self._stream.read(_CHUNK)
-            self._done = not chunk
-            self._reader.feed(chunk, final=self._done)
-            if self._done and not self._reader.is_export:
-                raise ExportError("this is not a WordPress export (no <rss><channel>)")
-            posts, self._reader.ready = self._reader.ready, []
-            yield from posts
+        """The posts in file order; ``repairs`` grows as the file is read."""
+        batch: list[bytes] = []
+        size = 0
+        for line in repaired_lines(self._stream, self.repairs):
+            batch.append(line)
+            size += len(line)
+            if size >= _CHUNK:
+                yield from self._feed(b"".join(batch))
+                batch, size = [], 0
+        yield from self._feed(b"".join(batch), final=True)
+        if not self._reader.is_export:
+            raise ExportError(
+                "this is not a WordPress export (no element in WordPress's export namespace "
+                f"{_WXR_NAMESPACE}…; a plain RSS feed has no comments): export the site "
+                "from Tools → Export in WordPress"
+            )
+
+    def _feed(self, data: bytes, final: bool = False) -> Iterator[WordPressPost]:
+        self._reader.feed(data, final=final)
+        posts, self._reader.ready = self._reader.ready, []
+        yield from posts
 
 
 # Importing --------------------------------------------------------------------------------
@@ -233,48 +273,114 @@ class WordPressExport:
 PostMatcher = Callable[[WordPressPost], models.Model | None]
 
 
-def _path(url: str) -> str:
-    return unquote(urlsplit(url).path).rstrip("/")
+#: Query parameters of WordPress's plain permalinks, which name the post by its id.
+_PLAIN_PERMALINK_PARAMS = ("p", "page_id")
+
+
+def _plain_permalink_id(url: str) -> int | None:
+    """The post id of a plain permalink (``/?p=2002``, ``/?page_id=7``), else None."""
+    query = parse_qs(urlsplit(url).query)
+    for name in _PLAIN_PERMALINK_PARAMS:
+        value = query.get(name, [""])[0]
+        if value.isdigit():
+            return int(value)
+    return None
+
+
+def _address_key(url: str) -> str:
+    """What identifies a page by its URL: the decoded path, and the post id of a plain
+    permalink (whose path is only ``/``)."""
+    key = unquote(urlsplit(url).path).rstrip("/")
+    post_id = _plain_permalink_id(url)
+    return f"{key}?p={post_id}" if post_id is not None else key
+
+
+def field_matcher(
+    model: type[models.Model], field_name: str, value: Callable[[WordPressPost], object]
+) -> PostMatcher:
+    """Match a post by ``value(post)`` against ``model.<field_name>``."""
+
+    def match(post: WordPressPost) -> models.Model | None:
+        wanted = value(post)
+        if not wanted:
+            return None
+        return model._default_manager.filter(**{field_name: wanted}).first()
+
+    return match
 
 
 def slug_matcher(model: type[models.Model], field_name: str = "slug") -> PostMatcher:
     """Match a post by its slug (``post_name``) against ``model.<field_name>``."""
+    return field_matcher(model, field_name, lambda post: post.slug)
 
-    def match(post: WordPressPost) -> models.Model | None:
-        if not post.slug:
-            return None
-        return model._default_manager.filter(**{field_name: post.slug}).first()
 
-    return match
+def id_matcher(model: type[models.Model], field_name: str) -> PostMatcher:
+    """Match a post by its WordPress id (``post_id``) against ``model.<field_name>``."""
+    return field_matcher(model, field_name, lambda post: post.id)
+
+
+def _object_url(obj: models.Model, field_name: str | None) -> str:
+    if field_name:
+        return str(getattr(obj, field_name) or "")
+    try:
+        return obj.get_absolute_url()  # type: ignore[attr-defined]
+    except NoReverseMatch:
+        return ""  # an address the site cannot write matches no post
 
 
 def url_matcher(model: type[models.Model], field_name: str | None = None) -> PostMatcher:
-    """Match a post by the path of its URL against each object's ``get_absolute_url()``,
-    or against ``model.<field_name>`` when the site kept the old URLs in a field."""
-    by_path: dict[str, models.Model] | None = None
+    """Match a post by its URL's path (with the id of a plain permalink) against each
+    object's ``get_absolute_url()``, or ``model.<field_name>`` holding the old URL."""
+    by_address: dict[str, models.Model] | None = None
 
     def match(post: WordPressPost) -> models.Model | None:
-        nonlocal by_path
-        if by_path is None:
-            by_path = {}
+        nonlocal by_address
+        if by_address is None:
+            by_address = {}
             for obj in model._default_manager.iterator():
-                url = getattr(obj, field_name) if field_name else obj.get_absolute_url()
+                url = _object_url(obj, field_name)
                 if url:
-                    by_path.setdefault(_path(str(url)), obj)
-        return by_path.get(_path(post.link)) if post.link else None
+                    by_address.setdefault(_address_key(url), obj)
+        return by_address.get(_address_key(post.link)) if post.link else None
 
     return match
+
+
+def _names_another_post(post: WordPressPost) -> str:
+    """Why the post's own link contradicts its id ("" if it does not)."""
+    linked = _plain_permalink_id(post.link)
+    if linked is not None and post.id and linked != post.id:
+        return f"its link names post {linked}, not {post.id}"
+    return ""
+
+
+@dataclass(frozen=True)
+class PostSummary:
+    """A post the report names (its comments are not kept)."""
+
+    id: int
+    slug: str
+    link: str
+    comments: int
 
 
 @dataclass
 class ImportReport:
     imported: dict[str, int] = field(default_factory=dict)  # per status
     already_imported: int = 0
+    status_changes: dict[str, int] = field(default_factory=dict)  # per new status
+    decided_here: int = 0  # changed in WordPress but decided here since: kept
     skipped_types: int = 0  # pingbacks, trackbacks
+    other_types: dict[str, int] = field(default_factory=dict)  # e.g. WordPress's "note"
+    orphans_shown: int = 0  # published replies moved up from a parent readers do not see
     ips_not_kept: int = 0  # older than IP_RETENTION_DAYS
-    refused: list[tuple[WordPressComment, str]] = field(default_factory=list)  # and why
+    refused: list[tuple[int, str]] = field(default_factory=list)  # comment id, and why
+    old_held_rejected: int = 0  # held in WordPress for long: imported as rejected
+    old_held_skipped: int = 0  # held in WordPress for long: left out
+    repairs: Repairs = field(default_factory=Repairs)  # faults of the file, by line
     matched_posts: int = 0
-    unmatched_posts: list[WordPressPost] = field(default_factory=list)
+    unmatched_posts: list[PostSummary] = field(default_factory=list)
+    contradicting_posts: list[tuple[PostSummary, str]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -285,11 +391,27 @@ def _event_reason(site: str, comment_id: int) -> str:
     return f"wordpress:{comment_id}@{site}"[:255]
 
 
-def _already_imported(site: str) -> dict[int, Comment]:
+def site_key(address: str) -> str:
+    """The site an address belongs to, whatever its scheme, ``www.`` or default port:
+    ``https://www.Example.org/blog/`` and ``http://example.org/blog`` are ``example.org/blog``."""
+    parts = urlsplit(address if "//" in address else f"//{address}")
+    host = parts.netloc.rpartition("@")[2].lower().removeprefix("www.")
+    host = host.removesuffix(":80").removesuffix(":443")
+    return f"{host}{parts.path.rstrip('/')}"
+
+
+def _already_imported(site: str) -> dict[int, int]:
+    """The comments imported from ``site`` (a ``site_key``): WordPress id → comment pk.
+    Events written with the site's full address are recognised too."""
     events = ModerationEvent.objects.filter(
-        action=IMPORT_ACTION, reason__startswith="wordpress:", reason__endswith=f"@{site}"
-    ).select_related("comment")
-    return {int(e.reason.split(":", 1)[1].split("@", 1)[0]): e.comment for e in events}
+        action=IMPORT_ACTION, reason__startswith="wordpress:", reason__endswith=site
+    ).values_list("reason", "comment_id")
+    done = {}
+    for reason, comment_pk in events.iterator():
+        comment_id, _, address = reason.removeprefix("wordpress:").partition("@")
+        if site_key(address) == site:
+            done[int(comment_id)] = comment_pk
+    return done
 
 
 def form_refusal(wp: WordPressComment) -> str:
@@ -320,9 +442,8 @@ def _within_ip_retention(date: datetime | None) -> bool:
 
 
 def _import_one(
-    site: str, post_target: models.Model, wp: WordPressComment, parent: Comment | None
+    site: str, post_target: models.Model, wp: WordPressComment, status: str, parent: Comment | None
 ) -> Comment:
-    status = STATUS_FROM_WORDPRESS.get(wp.approved, Status.HELD)
     url = wp.url if len(wp.url) <= 200 and wp.url.startswith(("http://", "https://")) else ""
     submission = services.Submission(
         target=post_target,
@@ -345,75 +466,220 @@ def _import_one(
         reason=_event_reason(site, wp.id),
         reasons=[f"WordPress status: {wp.approved or 'unknown'}"],
     )
-    label_action = LABEL_ACTION_FOR_STATUS.get(status)
-    if label_action:
-        services.record_training_label(
-            comment, action=label_action, by=None, reason="", source=TrainingLabel.Source.IMPORT
-        )
+    services.record_training_label(
+        comment,
+        action=ACTION_FOR_WORDPRESS_STATUS[status],
+        by=None,
+        reason="",
+        source=TrainingLabel.Source.IMPORT,
+    )
     return comment
 
 
+def _last_decided_by_wordpress(comment: Comment) -> bool:
+    last = comment.events.exclude(to_status="").order_by("-pk").first()
+    return last is not None and (
+        last.action == IMPORT_ACTION or last.reason == WORDPRESS_CHANGE_REASON
+    )
+
+
+def _apply_later_status(status: str, comment: Comment, report: ImportReport) -> None:
+    """Give an imported comment the status a later export shows, through the moderators'
+    transition (audited); unless it was decided here since, which this site keeps."""
+    if status == comment.status:
+        return
+    if not _last_decided_by_wordpress(comment):
+        report.decided_here += 1
+        return
+    services.transition(
+        comment,
+        status,
+        action=ACTION_FOR_WORDPRESS_STATUS[status],
+        by=None,
+        reason=WORDPRESS_CHANGE_REASON,
+        actor=ModerationEvent.Actor.SYSTEM,
+        source=TrainingLabel.Source.IMPORT,
+    )
+    report.status_changes[status] = report.status_changes.get(status, 0) + 1
+
+
+def _on_target(comment: Comment, target: models.Model) -> bool:
+    content_type = ContentType.objects.get_for_model(target)
+    return (comment.content_type_id, comment.object_pk) == (content_type.pk, str(target.pk))
+
+
+def _shown_parent(status: str, parent: Comment | None) -> Comment | None:
+    """Where a reply goes: under its parent, except a published reply whose parent readers
+    do not see (held, trashed, spam, or not imported), which goes to the nearest published
+    ancestor's replies, or to the top level. WordPress shows such replies; here they would
+    vanish with their parent."""
+    if status != Status.PUBLISHED:
+        return parent
+    while parent is not None and parent.status != Status.PUBLISHED:
+        parent = parent.parent
+    return parent
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to import: ``old_held`` is what becomes of comments still held in WordPress and
+    older than ``old_held_days``: "keep" (held, in the moderators' queue), "reject"
+    (imported as rejected) or "skip" (left out); all are counted in the report."""
+
+    dry_run: bool = False
+    batch_size: int = 1000  # comments per transaction
+    old_held: str = "keep"
+    old_held_days: int = 365
+
+
+OLD_HELD_CHOICES = ("keep", "reject", "skip")
+#: Called after each batch with the comments read so far and the file's total.
+Progress = Callable[[int, int], None]
+
+
+def count_comments(stream: BinaryIO) -> tuple[str, int]:
+    """Read the whole file once: its site and number of comments. Raises ``ExportError``
+    for a file that cannot be imported, before anything is stored."""
+    export = WordPressExport(stream)
+    total = sum(len(post.comments) for post in export.posts())
+    if not export.site:
+        raise ExportError("the export names no site (<wp:base_site_url>)")
+    return export.site, total
+
+
 def import_comments(
-    export: WordPressExport, match: PostMatcher, *, dry_run: bool = False
-) -> ImportReport:
-    """Import the readers' comments of every post ``match`` finds; all or nothing.
-
-    Raises ``ExportError`` for an unreadable file; nothing is stored then.
-    """
-    report = ImportReport()
-    with transaction.atomic():
-        posts = export.posts()
-        first = next(posts, None)
-        site = export.site
-        if not site:
-            raise ExportError("the export names no site (<wp:base_site_url>)")
-        done = _already_imported(site)
-        for post in [first, *posts] if first else []:
-            _import_post(site, post, match, done, report)
-        if dry_run:
-            transaction.set_rollback(True)
-    return report
-
-
-def _import_post(
-    site: str,
-    post: WordPressPost,
+    stream: BinaryIO,
     match: PostMatcher,
-    done: dict[int, Comment],
-    report: ImportReport,
-) -> None:
-    wanted = [c for c in post.comments if c.type in READER_COMMENT_TYPES]
-    report.skipped_types += len(post.comments) - len(wanted)
-    if not wanted:
-        return
-    target = match(post)
-    if target is None:
-        report.unmatched_posts.append(post)
-        return
-    report.matched_posts += 1
-    report.already_imported += sum(1 for c in wanted if c.id in done)
-    new = []
-    for wp in (c for c in wanted if c.id not in done):
-        refusal = form_refusal(wp)
-        if refusal:
-            report.refused.append((wp, refusal))
-        else:
-            new.append(wp)
-    # Parents before their replies; a reply whose parent is not imported starts a thread.
-    ids_in_post = {c.id for c in new}
-    remaining = sorted(new, key=lambda c: c.id)
-    while remaining:
-        waiting = []
-        for wp in remaining:
-            if wp.parent_id and wp.parent_id not in done and wp.parent_id in ids_in_post:
-                waiting.append(wp)
-                continue
-            parent = done.get(wp.parent_id) if wp.parent_id else None
-            comment = _import_one(site, target, wp, parent)
-            done[wp.id] = comment
-            report.imported[comment.status] = report.imported.get(comment.status, 0) + 1
-            if _valid_ip(wp.ip) and comment.ip_address is None:
-                report.ips_not_kept += 1
-        if len(waiting) == len(remaining):  # a cycle of parents: break it at the first one
-            waiting[0] = replace(waiting[0], parent_id=0)
-        remaining = waiting
+    options: ImportOptions = ImportOptions(),
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import the readers' comments of every post ``match`` finds from the (seekable) file.
+
+    The file is checked whole first (``count_comments``): an unreadable one stores nothing.
+    Then it is read again as a stream, one post at a time, and stored in transactions of
+    about ``batch_size`` comments, so that the site keeps taking comments meanwhile; a run
+    stopped halfway is finished by running it again (nothing is imported twice).
+    """
+    site_address, total = count_comments(stream)
+    stream.seek(0)
+    export = WordPressExport(stream)
+    context = _ImportRun(site_key(site_address), match, options, ImportReport())
+    everything = transaction.atomic() if options.dry_run else nullcontext()
+    with everything:
+        batch: list[WordPressPost] = []
+        size = read = 0
+        for post in export.posts():
+            batch.append(post)
+            size += len(post.comments)
+            if size >= options.batch_size:
+                read += context.store(batch)
+                if progress:
+                    progress(read, total)
+                batch, size = [], 0
+        if batch:
+            read += context.store(batch)
+            if progress and read > options.batch_size:
+                progress(read, total)
+        if options.dry_run:
+            transaction.set_rollback(True)
+    context.report.repairs = export.repairs
+    return context.report
+
+
+class _ImportRun:
+    """One import: the site, what it imported before (WordPress id → comment pk), the report."""
+
+    def __init__(
+        self, site: str, match: PostMatcher, options: ImportOptions, report: ImportReport
+    ) -> None:
+        self.site, self.match, self.options, self.report = site, match, options, report
+        self.done = _already_imported(site)
+        self.old_before = timezone.now() - timedelta(days=options.old_held_days)
+
+    def store(self, posts: list[WordPressPost]) -> int:
+        """Import ``posts`` in one transaction; the number of comments they hold."""
+        with transaction.atomic():
+            for post in posts:
+                self._import_post(post)
+        return sum(len(post.comments) for post in posts)
+
+    def status(self, wp: WordPressComment) -> str | None:
+        """The status ``wp`` gets here, None to leave it out (an old held one, "skip")."""
+        status = STATUS_FROM_WORDPRESS.get(wp.approved, Status.HELD)
+        old = wp.date is not None and wp.date < self.old_before
+        if status != Status.HELD or not old or self.options.old_held == "keep":
+            return status
+        return Status.REJECTED if self.options.old_held == "reject" else None
+
+    def _import_post(self, post: WordPressPost) -> None:
+        report, done = self.report, self.done
+        wanted = [
+            replace(c, content=text_from_html(c.content))
+            for c in post.comments
+            if c.type in READER_COMMENT_TYPES
+        ]
+        for c in post.comments:
+            if c.type in LINK_COMMENT_TYPES:
+                report.skipped_types += 1
+            elif c.type not in READER_COMMENT_TYPES:
+                report.other_types[c.type] = report.other_types.get(c.type, 0) + 1
+        if not wanted:
+            return
+        summary = PostSummary(post.id, post.slug, post.link, len(post.comments))
+        contradiction = _names_another_post(post)
+        if contradiction:
+            report.contradicting_posts.append((summary, contradiction))
+            return
+        target = self.match(post)
+        if target is None:
+            report.unmatched_posts.append(summary)
+            return
+        report.matched_posts += 1
+        # The comments of this post's threads imported before, as objects.
+        known = [c.id for c in wanted if c.id in done] + [
+            c.parent_id for c in wanted if c.parent_id in done
+        ]
+        by_pk = Comment.objects.in_bulk([done[i] for i in known])
+        objects = {i: by_pk[done[i]] for i in known if done[i] in by_pk}
+        for wp in (c for c in wanted if c.id in done):
+            report.already_imported += 1
+            status = self.status(wp)
+            if wp.id in objects and status is not None:
+                _apply_later_status(status, objects[wp.id], report)
+        new = []
+        for wp in (c for c in wanted if c.id not in done):
+            refusal = form_refusal(wp)
+            status = self.status(wp)
+            if refusal:
+                report.refused.append((wp.id, refusal))
+            elif status is None:
+                report.old_held_skipped += 1
+            else:
+                report.old_held_rejected += status != STATUS_FROM_WORDPRESS.get(
+                    wp.approved, Status.HELD
+                )
+                new.append((wp, status))
+        # Parents before their replies; a reply whose parent is not imported starts a thread.
+        ids_in_post = {wp.id for wp, _status in new}
+        remaining = sorted(new, key=lambda item: item[0].id)
+        while remaining:
+            waiting = []
+            for wp, status in remaining:
+                if wp.parent_id and wp.parent_id not in objects and wp.parent_id in ids_in_post:
+                    waiting.append((wp, status))
+                    continue
+                wordpress_parent = objects.get(wp.parent_id) if wp.parent_id else None
+                if wordpress_parent is not None and not _on_target(wordpress_parent, target):
+                    wordpress_parent = None  # imported onto another object: never cross posts
+                parent = _shown_parent(status, wordpress_parent)
+                comment = _import_one(self.site, target, wp, status, parent)
+                if wp.parent_id and comment.status == Status.PUBLISHED:
+                    report.orphans_shown += parent is None or parent is not wordpress_parent
+                objects[wp.id] = comment
+                done[wp.id] = comment.pk
+                report.imported[comment.status] = report.imported.get(comment.status, 0) + 1
+                if _valid_ip(wp.ip) and comment.ip_address is None:
+                    report.ips_not_kept += 1
+            if len(waiting) == len(remaining):  # a cycle of parents: break it at the first
+                waiting[0] = (replace(waiting[0][0], parent_id=0), waiting[0][1])
+            remaining = waiting

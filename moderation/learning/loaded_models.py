@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import skops.io  # noqa: F401  (imported for its cost, see below)
 from django.core.signals import setting_changed
 from django.db import DatabaseError
 
@@ -28,10 +27,6 @@ from . import versions
 
 logger = logging.getLogger(__name__)
 
-# Loading a model imports skops.io and scikit-learn, which takes a second or more. Imported
-# with this module, that is paid when a process starts (before a worker forks its pool), not
-# by the first comment each process scores or prompts about.
-
 _lock = threading.Lock()
 #: Every model file this process has read, by path; only current ones are kept.
 _loaded: dict[Path, TextModel] = {}
@@ -39,6 +34,14 @@ _loaded: dict[Path, TextModel] = {}
 _active: dict[str, Path] = {}
 _shadow: dict[str, Path] = {}
 _checked_at = float("-inf")
+
+
+def preload() -> None:
+    """Import skops.io and scikit-learn (a second or more) now, not with the first comment
+    scored or prompted about. Called where a process starts to serve: before a Celery worker
+    forks its pool (``tasks``), in the site's WSGI module; management commands that do not
+    classify never pay it."""
+    import skops.io  # noqa: F401
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ from .transitions import (
     record_training_label,
     reject,
     restore,
+    transition,
 )
 
 __all__ = [
@@ -106,4 +107,5 @@ __all__ = [
     "stop_reply_notifications",
     "submit_comment",
     "submit_trapped_spam",
+    "transition",
 ]

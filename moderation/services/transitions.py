@@ -27,8 +27,17 @@ _REJECTION_VERDICTS: dict[str, tuple[bool | None, bool | None]] = {
 }
 
 
+#: WordPress's decisions as an import brings them (``moderation.wordpress``).
+_WORDPRESS_VERDICTS: dict[str, tuple[bool | None, bool | None]] = {
+    f"{TrainingLabel.IMPORTED_PREFIX}approved": (False, False),
+    f"{TrainingLabel.IMPORTED_PREFIX}spam": (True, None),
+}
+
+
 def _verdict(action: str, reason: str) -> tuple[bool | None, bool | None] | None:
     """What a moderator's action says about a comment: (is spam, is toxic), None if nothing."""
+    if action in _WORDPRESS_VERDICTS:
+        return _WORDPRESS_VERDICTS[action]
     if action in ("approved", "marked_ham", AUDIT_CONFIRMED):
         return False, False
     if action == "marked_spam":
@@ -103,8 +112,10 @@ def transition(
     by: Any,
     reason: str = "",
     actor: str = ModerationEvent.Actor.MODERATOR,
+    source: str | None = None,
 ) -> Comment:
-    """Change the status of ``comment`` under a row lock, with its audit event and signals."""
+    """Change the status of ``comment`` under a row lock, with its audit event and signals;
+    the label's ``source`` is how the comment came before the moderator unless given."""
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         event = ModerationEvent.objects.create(
@@ -119,7 +130,7 @@ def transition(
             toxicity_score=locked.toxicity_score,
             model_version=locked.model_version,
         )
-        source = label_source(locked, locked.status)
+        source = source or label_source(locked, locked.status)
         locked.status = to_status
         locked.decided_at = timezone.now()
         if locked.audit_pick and locked.audited_at is None and actor == event.Actor.MODERATOR:

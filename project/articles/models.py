@@ -7,7 +7,7 @@ from django.utils import timezone
 
 class Article(models.Model):
     title = models.CharField("titolo", max_length=200)
-    slug = models.SlugField(unique=True, max_length=200)
+    slug = models.SlugField(unique=True, max_length=200, allow_unicode=True)
     summary = models.TextField("sommario", blank=True)
     body = models.TextField("testo")
     author = models.CharField("autore", max_length=100, blank=True)

@@ -25,22 +25,45 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--match",
-            choices=["slug", "url"],
+            choices=["slug", "url", "id"],
             default="slug",
-            help="find the object by the post's slug, or by the path of its URL",
+            help="find the object by the post's slug, by its URL (path, or ?p= id of a plain "
+            "permalink), or by its WordPress post id (--field names the field holding it)",
         )
         parser.add_argument(
             "--field",
             help="the model field to compare: default 'slug' for --match slug; for --match "
-            "url, a field holding the old URL (default: get_absolute_url())",
+            "url, a field holding the old URL (default: get_absolute_url()); for --match id, "
+            "required: the field holding the WordPress post id",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="report what would be imported, store nothing"
+        )
+        parser.add_argument(
+            "--old-held",
+            choices=wordpress.OLD_HELD_CHOICES,
+            default="keep",
+            help="comments still held in WordPress and older than --old-held-days: keep them "
+            "held (default), import them as rejected, or skip them",
+        )
+        parser.add_argument(
+            "--old-held-days",
+            type=int,
+            default=wordpress.ImportOptions.old_held_days,
+            help="the age in days from which a held comment is old (default: %(default)s)",
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=wordpress.ImportOptions.batch_size,
+            help="comments stored per transaction (default: %(default)s)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         model = self._model(options["model"])
         field_name = options["field"] or ("slug" if options["match"] == "slug" else None)
+        if options["match"] == "id" and not field_name:
+            raise CommandError("--match id needs --field: the field holding the WordPress post id")
         if field_name:
             try:
                 model._meta.get_field(field_name)
@@ -48,18 +71,32 @@ class Command(BaseCommand):
                 raise CommandError(f"{options['model']} has no field {field_name!r}") from exc
         if options["match"] == "slug":
             match = wordpress.slug_matcher(model, field_name or "slug")
+        elif options["match"] == "id":
+            match = wordpress.id_matcher(model, field_name or "")
         else:
             match = wordpress.url_matcher(model, field_name)
+        if options["batch_size"] < 1 or options["old_held_days"] < 0:
+            raise CommandError("--batch-size must be positive and --old-held-days not negative")
+        import_options = wordpress.ImportOptions(
+            dry_run=options["dry_run"],
+            batch_size=options["batch_size"],
+            old_held=options["old_held"],
+            old_held_days=options["old_held_days"],
+        )
         try:
             with options["export"].open("rb") as stream:
                 report = wordpress.import_comments(
-                    wordpress.WordPressExport(stream), match, dry_run=options["dry_run"]
+                    stream, match, import_options, progress=self._progress
                 )
         except OSError as exc:
             raise CommandError(f"cannot read {options['export']}: {exc}") from exc
         except wordpress.ExportError as exc:
             raise CommandError(f"{options['export']}: {exc}; nothing was imported") from exc
         self._print(report, dry_run=options["dry_run"])
+
+    def _progress(self, read: int, total: int) -> None:
+        message = f"{read:,} of {total:,} comments read ({read * 100 // total}%)"
+        self.stderr.write(message, style_func=str)  # progress, not an error: no red
 
     def _model(self, label: str) -> Any:
         try:
@@ -75,28 +112,60 @@ class Command(BaseCommand):
             + (f": {by_status}" if by_status else "")
         )
         self.stdout.write(f"already imported before: {report.already_imported}")
+        if report.status_changes:
+            changes = ", ".join(f"{n} {s}" for s, n in sorted(report.status_changes.items()))
+            self.stdout.write(f"status changed in WordPress since, applied: {changes}")
+        if report.decided_here:
+            self.stdout.write(
+                f"status changed in WordPress since, kept as moderated here: {report.decided_here}"
+            )
         self.stdout.write(f"pingbacks and trackbacks left out: {report.skipped_types}")
+        if report.other_types:
+            others = ", ".join(f"{n} {kind}" for kind, n in sorted(report.other_types.items()))
+            self.stdout.write(f"other comment types left out (not readers'): {others}")
+        if report.orphans_shown:
+            self.stdout.write(
+                "published replies to a comment readers do not see (held, trashed, spam or "
+                f"not imported), shown under the nearest published one or at the top: "
+                f"{report.orphans_shown}"
+            )
+        if report.old_held_rejected or report.old_held_skipped:
+            self.stdout.write(
+                "held in WordPress for longer than --old-held-days: "
+                f"{report.old_held_rejected} imported as rejected, "
+                f"{report.old_held_skipped} left out"
+            )
         if report.ips_not_kept:
             self.stdout.write(
                 f"IP addresses not kept (older than IP_RETENTION_DAYS): {report.ips_not_kept}"
             )
-        if report.refused:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"{len(report.refused)} comment(s) the form would refuse were not imported:"
-                )
-            )
-            for wp, refusal in report.refused:
-                self.stdout.write(f"  comment {wp.id}: {refusal}")
-        if report.unmatched_posts:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"{len(report.unmatched_posts)} post(s) matched no object; "
-                    "their comments were not imported:"
-                )
-            )
-            for post in report.unmatched_posts:
-                self.stdout.write(
-                    f"  post {post.id} {post.slug or '-'} {post.link or '-'} "
-                    f"({len(post.comments)} comment(s))"
-                )
+        repairs = report.repairs
+        unlisted = repairs.count - len(repairs.listed)
+        self._warn_list(
+            f"{repairs.count} fault(s) of the file repaired, the rest imported:",
+            repairs.listed + ([f"… and {unlisted} more"] if unlisted else []),
+        )
+        self._warn_list(
+            f"{len(report.refused)} comment(s) the form would refuse were not imported:",
+            [f"comment {comment_id}: {refusal}" for comment_id, refusal in report.refused],
+        )
+        self._warn_list(
+            f"{len(report.contradicting_posts)} post(s) whose link names another post; "
+            "their comments were not imported:",
+            [f"post {post.id} {post.link}: {why}" for post, why in report.contradicting_posts],
+        )
+        self._warn_list(
+            f"{len(report.unmatched_posts)} post(s) matched no object; "
+            "their comments were not imported:",
+            [
+                f"post {post.id} {post.slug or '-'} {post.link or '-'} ({post.comments} comment(s))"
+                for post in report.unmatched_posts
+            ],
+        )
+
+    def _warn_list(self, title: str, lines: list[str]) -> None:
+        """A warning and its lines, indented; nothing when there are no lines."""
+        if lines:
+            self.stdout.write(self.style.WARNING(title))
+            for line in lines:
+                self.stdout.write(f"  {line}")

@@ -39,10 +39,13 @@ SMS_WEIGHT = 0.3
 #: YouTube 2014 videos absent from the UCI set: the spam calibration split.
 SPAM_CALIBRATION_VIDEOS = ("Avengers", "PewDiePie", "PlayStation4")
 #: Toxicity: weight of each row of a set (labels differ: Davidson's "offensive" is broad).
+#: Round 2, by 5-fold CV on Jigsaw Italian (with C 1): Jigsaw Italian 12 → 20, OLID 1 → 2.
+#: Halving HateCheck-IT and PejorativITy ranked Jigsaw Italian better still but cost
+#: HateCheck-IT's test part 0.16 ROC AUC (identity statements held): not done.
 TOXICITY_WEIGHTS = {
-    "jigsaw_it": 12.0,
+    "jigsaw_it": 20.0,
     "jigsaw_toxic_en_sample": 1.0,
-    "olid": 1.0,
+    "olid": 2.0,
     "davidson_hate_offensive": 0.1,
     "multilingual_hatecheck_it": 0.3,
     "pejorativity": 2.0,
@@ -63,9 +66,9 @@ TOXICITY_MAX_ITALIAN_FPR = 0.03
 #: Toxicity: fewer English calibration rows of either class: no English threshold of its own.
 MIN_LANGUAGE_LABELS = 10
 SPAM_C = 8.0
-#: Toxicity: with the n-gram columns scaled by their naive Bayes ratio (NBSVM), C 2 keeps
-#: OLID where C 4 had it without the scaling (C 1 and 0.5 rank Italian better, OLID worse).
-TOXICITY_C = 2.0
+#: Toxicity: with the n-gram columns scaled by their naive Bayes ratio (NBSVM); C 1 ranks
+#: Italian better than 2, and OLID's weight 2 keeps OLID where C 2 had it.
+TOXICITY_C = 1.0
 
 Report = Callable[[str], None]
 Rows = tuple[list[CommentInput], np.ndarray]

@@ -27,6 +27,7 @@ from .lexicon import (
     ITALIAN_INSULTS_MATCHER,
     SPAM_WORDS_MATCHER,
     ObfuscationAwareMatcher,
+    WordListMatcher,
 )
 from .normalize import normalize
 
@@ -449,14 +450,17 @@ class ToxicityFeatures(HashedTextFeatures):
             "any listed offensive word": listed,
         }
 
-    def has_listed_word(self, normalised: str) -> bool:
-        words = normalised.split()
-        matchers = (
+    def word_matchers(self) -> tuple[WordListMatcher, ...]:
+        """The matchers of every word list the featuriser counts."""
+        return (
             ITALIAN_INSULTS_MATCHER,
             ENGLISH_INSULTS_MATCHER,
             lexicon_matcher(tuple(self.lexicon)),
         )
-        return any(matcher.count(normalised, words) for matcher in matchers)
+
+    def has_listed_word(self, normalised: str) -> bool:
+        words = normalised.split()
+        return any(matcher.count(normalised, words) for matcher in self.word_matchers())
 
     def extras(
         self, item: CommentInput, normalised: str, words: list[str] | None = None
@@ -535,11 +539,7 @@ class AddressedToxicityFeatures(ToxicityFeatures):
 
     def _listed_positions(self, words: list[str]) -> list[int]:
         """Positions of the words of any of the featuriser's word lists."""
-        matchers = (
-            ITALIAN_INSULTS_MATCHER,
-            ENGLISH_INSULTS_MATCHER,
-            lexicon_matcher(tuple(self.lexicon)),
-        )
+        matchers = self.word_matchers()
         return [i for i, word in enumerate(words) if any(m.listed(word) for m in matchers)]
 
     def extras(

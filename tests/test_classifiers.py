@@ -530,3 +530,10 @@ def test_normalize_equals_its_first_writing_on_tricky_and_random_texts() -> None
         texts += ["".join(rng.choices(chars, k=rng.randint(0, 30))) for _ in range(3000)]
     for text in texts:
         assert normalize(text) == _normalize_as_first_written(text), text
+
+
+def test_pooled_spam_scores_put_each_fold_threshold_at_one_half() -> None:
+    proba = np.array([0.05, 0.2, 0.3088, 0.4, 0.97])
+    shifted = training.at_half(proba, 0.3088)
+    assert np.all(np.diff(shifted) > 0)
+    assert ((shifted >= 0.5) == (proba >= 0.3088)).all()

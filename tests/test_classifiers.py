@@ -16,7 +16,12 @@ from sklearn.metrics import matthews_corrcoef
 
 from moderation.classifiers import CommentInput, ModelError, linear, load_model, training
 from moderation.classifiers import normalize as normalize_module
-from moderation.classifiers.features import SpamFeatures, ToxicityFeatures
+from moderation.classifiers.features import (
+    AddressedToxicityFeatures,
+    SelfPromotionSpamFeatures,
+    SpamFeatures,
+    ToxicityFeatures,
+)
 from moderation.classifiers.language import is_english
 from moderation.classifiers.lexicon import (
     ENGLISH_INSULTS,
@@ -113,6 +118,47 @@ def test_spam_features_read_links_and_author_details() -> None:
     assert values["disposable email address"] == 1
     plain_values = features.extra_values([plain], ["nice song"])[0]
     assert not plain_values[: names.index("share of capitals")].any()
+
+
+def test_spam_features_read_self_promotion_exclamations_and_capitals() -> None:
+    features = SelfPromotionSpamFeatures(n_features=2**10)
+    items = [
+        CommentInput("Please SUBSCRIBE to my channel!!! Check out my new video"),
+        CommentInput("this song reminds me of my childhood"),
+    ]
+    rows = features.extra_values(items, features.normalised(items))
+    promoted, plain = (dict(zip(features.extra_names, row, strict=True)) for row in rows)
+    assert promoted["self-promotion phrasing"] > plain["self-promotion phrasing"] == 0
+    assert promoted["exclamation marks"] > plain["exclamation marks"] == 0
+    assert promoted["share of words in capitals"] > plain["share of words in capitals"] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "addressed", "first"),
+    [
+        ("sei proprio un idiota", True, False),
+        ("siete dei cretini", True, False),
+        ("you are an idiot", True, False),
+        ("Idiota, vattene", False, True),
+        ("il sindaco ha detto che è un idiota chi non vota", False, False),
+        ("bella giornata al parco", False, False),
+    ],
+)
+def test_toxicity_features_tell_where_a_listed_word_stands(
+    text: str, addressed: bool, first: bool
+) -> None:
+    features = AddressedToxicityFeatures(n_features=2**10, lexicon=TOY_LEXICON)
+    items = [CommentInput(text)]
+    values = dict(
+        zip(
+            features.extra_names,
+            features.extra_values(items, features.normalised(items))[0],
+            strict=True,
+        )
+    )
+    assert (values["listed word addressed to someone"] > 0) == addressed
+    assert values["listed word first"] == first
+    assert (values["share of listed words"] > 0) == (text != "bella giornata al parco")
 
 
 def test_a_saved_model_loads_with_its_sidecar(a_saved_model: Path) -> None:
@@ -488,3 +534,10 @@ def test_normalize_equals_its_first_writing_on_tricky_and_random_texts() -> None
         texts += ["".join(rng.choices(chars, k=rng.randint(0, 30))) for _ in range(3000)]
     for text in texts:
         assert normalize(text) == _normalize_as_first_written(text), text
+
+
+def test_pooled_spam_scores_put_each_fold_threshold_at_one_half() -> None:
+    proba = np.array([0.05, 0.2, 0.3088, 0.4, 0.97])
+    shifted = training.at_half(proba, 0.3088)
+    assert np.all(np.diff(shifted) > 0)
+    assert ((shifted >= 0.5) == (proba >= 0.3088)).all()

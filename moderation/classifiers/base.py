@@ -71,6 +71,8 @@ def read_sidecar(path: Path) -> dict[str, Any]:
 #: The only types a model file may contain beyond those skops trusts by default.
 TRUSTED_TYPES = frozenset(
     (
+        "moderation.classifiers.features.AddressedToxicityFeatures",
+        "moderation.classifiers.features.SelfPromotionSpamFeatures",
         "moderation.classifiers.features.SpamFeatures",
         "moderation.classifiers.features.ToxicityFeatures",
         "moderation.classifiers.linear.LinearTextClassifier",

@@ -27,6 +27,7 @@ from .lexicon import (
     ITALIAN_INSULTS_MATCHER,
     SPAM_WORDS_MATCHER,
     ObfuscationAwareMatcher,
+    WordListMatcher,
 )
 from .normalize import normalize
 
@@ -324,7 +325,7 @@ class SpamFeatures(HashedTextFeatures):
     named columns.
     """
 
-    extra_names = (
+    extra_names: tuple[str, ...] = (
         "links in the text",
         "website given",
         "website host has digits or hyphens",
@@ -375,12 +376,48 @@ class SpamFeatures(HashedTextFeatures):
         ]
 
 
+#: Self-promotion, the phrasing of comment spam whatever the video: "check out my
+#: channel", "please subscribe", "sub to me", "thumbs up", "like this comment".
+_SELF_PROMOTION = re.compile(
+    r"\b(?:my|our)\s+(?:new\s+)?(?:channel|videos?|vids?|music|page|songs?|youtube|cover|"
+    r"blog|website|site)\b|\bcheck\s+(?:out\s+)?(?:my|this|our)\b|"
+    r"\bsub(?:scribe)?\s+(?:to|me|back)\b|\bplease\s+(?:like|share|subscribe|check|visit|"
+    r"watch|help)\b|\bthumbs\s+up\b|\blike\s+this\s+comment\b|\bfollow\s+me\b",
+    re.IGNORECASE,
+)
+_CAPITAL_WORD = re.compile(r"\b[A-Z]{2,}\b")
+_LETTER_WORD = re.compile(r"\b[^\W\d_]{2,}\b")
+
+
+class SelfPromotionSpamFeatures(SpamFeatures):
+    """``SpamFeatures`` plus what marks spam on any video: self-promotion phrasing,
+    exclamation marks and words in capitals."""
+
+    extra_names: tuple[str, ...] = (
+        *SpamFeatures.extra_names,
+        "self-promotion phrasing",
+        "exclamation marks",
+        "share of words in capitals",
+    )
+
+    def extras(
+        self, item: CommentInput, normalised: str, words: list[str] | None = None
+    ) -> list[float]:
+        text = item.text
+        return [
+            *super().extras(item, normalised, words),
+            math.log1p(len(_SELF_PROMOTION.findall(text))),
+            math.log1p(text.count("!")),
+            _share(len(_CAPITAL_WORD.findall(text)), len(_LETTER_WORD.findall(text))),
+        ]
+
+
 class ToxicityFeatures(HashedTextFeatures):
     """Text n-grams plus counts of Italian and English insult and slur stems, and of the
     words of published offensive-word lists (``lexicon``: read when training, stored in
     the model, matched with their masked forms and Italian endings), and the language."""
 
-    extra_names = (
+    extra_names: tuple[str, ...] = (
         "Italian insult words",
         "English insult words",
         "share of insult words",
@@ -413,14 +450,17 @@ class ToxicityFeatures(HashedTextFeatures):
             "any listed offensive word": listed,
         }
 
-    def has_listed_word(self, normalised: str) -> bool:
-        words = normalised.split()
-        matchers = (
+    def word_matchers(self) -> tuple[WordListMatcher, ...]:
+        """The matchers of every word list the featuriser counts."""
+        return (
             ITALIAN_INSULTS_MATCHER,
             ENGLISH_INSULTS_MATCHER,
             lexicon_matcher(tuple(self.lexicon)),
         )
-        return any(matcher.count(normalised, words) for matcher in matchers)
+
+    def has_listed_word(self, normalised: str) -> bool:
+        words = normalised.split()
+        return any(matcher.count(normalised, words) for matcher in self.word_matchers())
 
     def extras(
         self, item: CommentInput, normalised: str, words: list[str] | None = None
@@ -445,3 +485,78 @@ class ToxicityFeatures(HashedTextFeatures):
 def lexicon_matcher(lexicon: tuple[str, ...]) -> ObfuscationAwareMatcher:
     """The matcher of a model's stored word list, built once per process."""
     return ObfuscationAwareMatcher(lexicon)
+
+
+#: Words that address the reader or a group ("sei", "siete", "tu", "you"...): a listed
+#: word right after one of them is an insult aimed at someone ("sei un idiota").
+ADDRESSING_WORDS = frozenset(
+    (
+        "sei",
+        "siete",
+        "sembri",
+        "sembrate",
+        "resti",
+        "restate",
+        "rimani",
+        "tu",
+        "te",
+        "ti",
+        "voi",
+        "vi",
+        "you",
+        "youre",
+        "re",
+        "ur",
+        "u",
+        "are",
+    )
+)
+#: How many words after an addressing word a listed word may come ("sei proprio un idiota").
+ADDRESSING_REACH = 3
+
+
+class AddressedToxicityFeatures(ToxicityFeatures):
+    """``ToxicityFeatures`` plus where the listed words stand: addressed to someone ("sei
+    un idiota", "you are an idiot"), opening the comment ("Idiota, ..."), and their share
+    of the words."""
+
+    extra_names: tuple[str, ...] = (
+        *ToxicityFeatures.extra_names,
+        "listed word addressed to someone",
+        "listed word first",
+        "share of listed words",
+    )
+
+    def extra_words(self, normalised: str) -> dict[str, list[str]]:
+        words = normalised.split()
+        listed = self._listed_positions(words)
+        return {
+            **super().extra_words(normalised),
+            "listed word addressed to someone": [words[i] for i in listed if _addressed(words, i)],
+            "listed word first": [words[0]] if 0 in listed else [],
+            "share of listed words": [words[i] for i in listed],
+        }
+
+    def _listed_positions(self, words: list[str]) -> list[int]:
+        """Positions of the words of any of the featuriser's word lists."""
+        matchers = self.word_matchers()
+        return [i for i, word in enumerate(words) if any(m.listed(word) for m in matchers)]
+
+    def extras(
+        self, item: CommentInput, normalised: str, words: list[str] | None = None
+    ) -> list[float]:
+        if words is None:
+            words = normalised.split()
+        listed = self._listed_positions(words)
+        addressed = sum(_addressed(words, i) for i in listed)
+        return [
+            *super().extras(item, normalised, words),
+            math.log1p(addressed),
+            float(0 in listed),
+            _share(len(listed), len(words)),
+        ]
+
+
+def _addressed(words: list[str], position: int) -> bool:
+    """Whether an addressing word comes at most ``ADDRESSING_REACH`` words before."""
+    return not ADDRESSING_WORDS.isdisjoint(words[max(position - ADDRESSING_REACH, 0) : position])

@@ -8,6 +8,7 @@ calibrator and threshold are fitted on that split.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +23,7 @@ from sklearn.model_selection import train_test_split
 
 from . import data
 from .base import CommentInput
-from .features import SpamFeatures, ToxicityFeatures
+from .features import AddressedToxicityFeatures, SelfPromotionSpamFeatures
 from .linear import LinearTextClassifier
 from .metrics import best_threshold, scores_at
 from .normalize import normalize
@@ -30,17 +31,21 @@ from .registry import model_path
 
 SEED = 20261128
 #: Spam: the threshold flags at most this share of the calibration split's legitimate
-#: comments (on left-out UCI videos that gave 0 % flagged; 1.0 gave MCC 0.86 at 1.5 %).
-SPAM_MAX_FPR = 0.03
+#: comments, whose videos draw more spam-like legitimate comments than the UCI ones: on
+#: left-out UCI videos 0.08 flagged 0.8 % of them (0.03: 0 % at a lower MCC, 0.1: 1.1 %).
+SPAM_MAX_FPR = 0.08
 #: Spam: weight of the SMS rows beside the YouTube comments.
 SMS_WEIGHT = 0.3
 #: YouTube 2014 videos absent from the UCI set: the spam calibration split.
 SPAM_CALIBRATION_VIDEOS = ("Avengers", "PewDiePie", "PlayStation4")
 #: Toxicity: weight of each row of a set (labels differ: Davidson's "offensive" is broad).
+#: Round 2, by 5-fold CV on Jigsaw Italian (with C 1): Jigsaw Italian 12 → 20, OLID 1 → 2.
+#: Halving HateCheck-IT and PejorativITy ranked Jigsaw Italian better still but cost
+#: HateCheck-IT's test part 0.16 ROC AUC (identity statements held): not done.
 TOXICITY_WEIGHTS = {
-    "jigsaw_it": 12.0,
+    "jigsaw_it": 20.0,
     "jigsaw_toxic_en_sample": 1.0,
-    "olid": 1.0,
+    "olid": 2.0,
     "davidson_hate_offensive": 0.1,
     "multilingual_hatecheck_it": 0.3,
     "pejorativity": 2.0,
@@ -61,9 +66,9 @@ TOXICITY_MAX_ITALIAN_FPR = 0.03
 #: Toxicity: fewer English calibration rows of either class: no English threshold of its own.
 MIN_LANGUAGE_LABELS = 10
 SPAM_C = 8.0
-#: Toxicity: with the n-gram columns scaled by their naive Bayes ratio (NBSVM), C 2 keeps
-#: OLID where C 4 had it without the scaling (C 1 and 0.5 rank Italian better, OLID worse).
-TOXICITY_C = 2.0
+#: Toxicity: with the n-gram columns scaled by their naive Bayes ratio (NBSVM); C 1 ranks
+#: Italian better than 2, and OLID's weight 2 keeps OLID where C 2 had it.
+TOXICITY_C = 1.0
 
 Report = Callable[[str], None]
 Rows = tuple[list[CommentInput], np.ndarray]
@@ -82,7 +87,7 @@ def _concat(parts: list[Rows]) -> Rows:
 def _spam_fit(
     train: Rows, weights: np.ndarray, calibration: Rows
 ) -> tuple[LinearTextClassifier, float]:
-    model = LinearTextClassifier(SpamFeatures(), C=SPAM_C, random_state=SEED)
+    model = LinearTextClassifier(SelfPromotionSpamFeatures(), C=SPAM_C, random_state=SEED)
     model.fit(train[0], train[1], sample_weight=weights).calibrate(*calibration)
     proba = model.predict_proba(calibration[0])[:, 1]
     return model, best_threshold(calibration[1], proba, max_fpr=SPAM_MAX_FPR)
@@ -124,8 +129,16 @@ def _spam_rows(
     return rows, weights
 
 
+def at_half(proba: np.ndarray, threshold: float) -> np.ndarray:
+    """Probabilities shifted in log-odds so that ``threshold`` falls at 0.5 (order kept):
+    scores of models with different thresholds can then be pooled at 0.5."""
+    proba = np.clip(proba, 1e-6, 1 - 1e-6)
+    return 1.0 / (1.0 + np.exp(_logit(threshold) - np.log(proba / (1 - proba))))
+
+
 def train_spam(data_dir: Path, report: Report = print) -> tuple[LinearTextClassifier, dict]:
-    """Leave-one-video-out over the 4 UCI videos, then the shipped model on all of them."""
+    """Leave-one-video-out over the 4 UCI videos, then the shipped model on all of them;
+    the pooled figures hold each video at the threshold of the model fitted without it."""
     sets = _spam_sets(data_dir)
     uci, sms = sets["youtube_spam"], sets["sms_spam"]
     calibration = _spam_calibration(sets)
@@ -143,12 +156,12 @@ def train_spam(data_dir: Path, report: Report = print) -> tuple[LinearTextClassi
         proba = model.predict_proba(test[0])[:, 1]
         evaluation[f"youtube {video} (left out)"] = scores_at(test[1], proba, threshold)
         pooled_y.append(test[1])
-        pooled_p.append(proba)
+        pooled_p.append(at_half(proba, threshold))
     report("spam: training the shipped model")
     rows, weights = training_rows(None)
     model, threshold = _spam_fit(rows, weights, calibration)
     evaluation["youtube, 4 videos pooled (each left out)"] = scores_at(
-        np.concatenate(pooled_y), np.concatenate(pooled_p), threshold
+        np.concatenate(pooled_y), np.concatenate(pooled_p), 0.5
     )
     metadata = _metadata(
         "spam",
@@ -269,7 +282,7 @@ def _logit(probability: float) -> float:
 def toxicity_model(lexicon: tuple[str, ...]) -> LinearTextClassifier:
     """The shipped toxicity model's recipe, not yet fitted."""
     return LinearTextClassifier(
-        ToxicityFeatures(lexicon=lexicon),
+        AddressedToxicityFeatures(lexicon=lexicon),
         C=TOXICITY_C,
         random_state=SEED,
         nb_scaling=True,
@@ -354,10 +367,13 @@ def train_toxicity(data_dir: Path, report: Report = print) -> tuple[LinearTextCl
 
 
 def _metadata(task: str, threshold: float, **fields: Any) -> dict[str, Any]:
+    """The sidecar of a trained model; its version ends with a digest of what went in and
+    what came out, so models of another recipe trained the same day keep apart."""
     today = dt.date.today().isoformat()
+    recipe = json.dumps([threshold, fields], sort_keys=True, default=str).encode()
     return {
         "task": task,
-        "version": f"{task}-{today.replace('-', '.')}-1",
+        "version": f"{task}-{today.replace('-', '.')}-{hashlib.sha256(recipe).hexdigest()[:8]}",
         "created": today,
         "sklearn_version": sklearn.__version__,
         "skops_version": skops.__version__,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .client_ip import client_ip
 from .models import Comment
+from .reader_cookies import own_comment_ids
 
 UNAVAILABLE_MESSAGE = _(
     "Your comment could not be saved because the site is busy. "
@@ -49,6 +50,7 @@ def build_submission(request: HttpRequest, target, data: dict) -> services.Submi
         language=get_language() or "",
         user=request.user,
         notify_replies=bool(data.get("notify_replies")),
+        own_comment_ids=tuple(own_comment_ids(request)),
     )
 
 

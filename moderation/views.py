@@ -102,14 +102,16 @@ def post_comment(request: HttpRequest) -> HttpResponse:
     if form.is_trapped:
         services.submit_trapped_spam(submission, HONEYPOT_REASON)
         return SeeOther(target_url(target))
-    acknowledged = second_thought.is_acknowledged(
-        request.POST.get(second_thought.ACK_FIELD, ""), submission.text
-    )
-    if not acknowledged:
-        kinds = second_thought.reasons_to_ask(submission)
-        if kinds:
-            return _ask_second_thought(request, target, form, kinds)
     try:
+        acknowledged = second_thought.is_acknowledged(
+            request.POST.get(second_thought.ACK_FIELD, ""), submission.text
+        )
+        kinds = [] if acknowledged else second_thought.reasons_to_ask(submission)
+        if kinds:
+            # Flood and duplicates answer first, so a prompt is only shown for a comment
+            # that may go in and never tells anything a refusal would not.
+            services.check_submission(submission)
+            return _ask_second_thought(request, target, form, kinds)
         comment = services.submit_comment(submission)
     except services.CommentError as error:
         form.add_error(None, error.message)

@@ -268,6 +268,16 @@ def test_a_duplicate_is_a_409(api, an_article):
     assert "Duplicate comment" in response.json()["detail"]
 
 
+def test_a_copy_of_a_held_comment_is_answered_the_same_whatever_the_email(api, an_article):
+    """Issue 18, row 1: the right email once got a 409 revealing the held comment's author."""
+    held = make_comment(an_article, status=Status.HELD, text="Un commento trattenuto.")
+    answers = [
+        post(api, an_article, text=held.text, email=email).status_code
+        for email in (held.author_email, "guess@example.org")
+    ]
+    assert answers == [202, 202]
+
+
 def test_posting_too_fast_is_a_429_in_italian(an_article):
     client = APIClient(HTTP_ACCEPT_LANGUAGE="it")
     assert post(client, an_article, remote_addr="192.0.2.7").status_code == 202

@@ -11,7 +11,6 @@ from moderation import dispatch, services, signals, tasks
 from moderation.models import AuthorRule, Comment, DigestLog, ModerationEvent, Status
 from moderation.notifications import send_held_digest
 from moderation.policy import Decision
-from moderation.services import submission
 from project.celery import app as celery_app
 
 from .factories import make_comment
@@ -247,20 +246,20 @@ def _submission(article, text: str = "Stesso testo", **fields) -> services.Submi
 
 
 def test_the_duplicate_and_flood_checks_are_one_query(an_article, django_assert_num_queries):
-    services.submit_comment(_submission(an_article))
+    own = (services.submit_comment(_submission(an_article)).pk,)
     someone_else = {"author_name": "Bruno", "author_email": "b@example.org", "ip_address": None}
     with django_assert_num_queries(1):  # neither: both checks were made
-        submission._check_submission(_submission(an_article, text="Altro", **someone_else))
+        services.check_submission(_submission(an_article, text="Altro", **someone_else))
     with django_assert_num_queries(1), pytest.raises(services.TooFast):
-        submission._check_submission(_submission(an_article, text="Altro"))
+        services.check_submission(_submission(an_article, text="Altro"))
     with django_assert_num_queries(1), pytest.raises(services.DuplicateComment):
-        submission._check_submission(_submission(an_article))
+        services.check_submission(_submission(an_article, own_comment_ids=own))
 
 
 def test_a_duplicate_within_the_flood_interval_is_reported_as_a_duplicate(an_article):
-    services.submit_comment(_submission(an_article))
+    own = (services.submit_comment(_submission(an_article)).pk,)
     with pytest.raises(services.DuplicateComment) as error:  # 409, not 429
-        services.submit_comment(_submission(an_article, author_email="ANNA@example.org"))
+        services.submit_comment(_submission(an_article, own_comment_ids=own))
     with translation.override("en"):
         assert str(error.value.message) == (
             "Duplicate comment detected; it looks as though you’ve already said that!"
@@ -269,9 +268,11 @@ def test_a_duplicate_within_the_flood_interval_is_reported_as_a_duplicate(an_art
 
 
 def test_a_new_text_within_the_flood_interval_is_too_fast(an_article, another_article):
-    services.submit_comment(_submission(another_article))
-    with pytest.raises(services.TooFast) as error:
-        services.submit_comment(_submission(an_article, text="Altro testo", ip_address=None))
+    own = (services.submit_comment(_submission(another_article)).pk,)
+    with pytest.raises(services.TooFast) as error:  # the reader's own comment, from anywhere
+        services.submit_comment(
+            _submission(an_article, text="Altro testo", ip_address=None, own_comment_ids=own)
+        )
     with translation.override("en"):
         assert str(error.value.message) == "You are posting comments too quickly. Slow down."
     assert error.value.status_code == 429
@@ -284,20 +285,38 @@ def test_without_flood_control_only_duplicates_are_refused(
     an_article, settings, moderation, django_assert_num_queries
 ):
     settings.MODERATION = moderation
-    services.submit_comment(_submission(an_article, ip_address=None))
+    own = (services.submit_comment(_submission(an_article, ip_address=None)).pk,)
+    again = {"ip_address": None, "own_comment_ids": own}
     with django_assert_num_queries(1):
-        submission._check_submission(_submission(an_article, text="Altro testo", ip_address=None))
+        services.check_submission(_submission(an_article, text="Altro testo", **again))
     with pytest.raises(services.DuplicateComment):
-        submission._check_submission(_submission(an_article, ip_address=None))
+        services.check_submission(_submission(an_article, **again))
 
 
 def test_flood_control_keys_on_the_ip_address(an_article, settings):
     settings.MODERATION = {"FLOOD_KEYS": ("ip",)}
     services.submit_comment(_submission(an_article))
     with pytest.raises(services.TooFast):
-        submission._check_submission(
+        services.check_submission(
             _submission(an_article, text="Altro", author_name="Bruno", author_email="b@example.org")
         )
-    submission._check_submission(  # another address: not flooding
+    services.check_submission(  # another address: not flooding
         _submission(an_article, text="Altro", author_email="b@example.org", ip_address="192.0.2.1")
     )
+
+
+def test_the_checks_answer_the_same_whatever_email_is_typed(an_article):
+    """Neither check reads the typed email: a held comment's author cannot be learnt by
+    typing guesses (issue 18, row 1)."""
+    services.submit_comment(_submission(an_article, ip_address="192.0.2.9"))
+    for email in ("anna@example.org", "guess@example.org"):  # a copy of a pending comment
+        services.check_submission(_submission(an_article, author_email=email, ip_address=None))
+    published = services.submit_comment(
+        _submission(an_article, text="Pubblicato", ip_address="192.0.2.10")
+    )
+    Comment.objects.filter(pk=published.pk).update(status=Status.PUBLISHED)
+    for email in ("anna@example.org", "guess@example.org"):  # a copy of public text: refused
+        with pytest.raises(services.DuplicateComment):
+            services.check_submission(
+                _submission(an_article, text="Pubblicato", author_email=email, ip_address=None)
+            )

@@ -163,10 +163,51 @@ def test_a_second_comment_within_the_flood_interval_gets_429(
     assert Comment.objects.count() == 1
 
 
-def test_flood_control_keys_on_the_email_too(an_article, post_comment):
-    post_comment(Client(REMOTE_ADDR="10.0.0.1"), an_article, comment="Primo")
-    response = post_comment(Client(REMOTE_ADDR="10.0.0.2"), an_article, comment="Secondo")
+def test_flood_control_keys_on_the_readers_own_comments_too(an_article, post_comment):
+    first = Client(REMOTE_ADDR="10.0.0.1")
+    post_comment(first, an_article, comment="Primo")
+    moved = Client(REMOTE_ADDR="10.0.0.2")
+    moved.cookies = first.cookies  # the same browser on another network
+    response = post_comment(moved, an_article, comment="Secondo", email="altro@example.org")
     assert response.status_code == 429
+
+
+def _answer(response, email: str) -> tuple[int, str]:
+    """The status and body of a response, with the typed email (echoed in the form) and the
+    time-stamped tokens blanked."""
+    body = response.content.decode().replace(email, "EMAIL")
+    return response.status_code, re.sub(
+        r'name="(csrfmiddlewaretoken|target)" value="[^"]*"', "", body
+    )
+
+
+@pytest.mark.parametrize("flood_interval", [15, 0])
+def test_no_answer_of_the_form_depends_on_the_typed_email(
+    an_article, post_comment, settings, flood_interval
+):
+    """Issue 18, row 1: the victim's text again with guessed emails, after one post of the
+    prober's own: wrong and right emails get the same status and the same page."""
+    settings.MODERATION = {"FLOOD_INTERVAL": flood_interval}
+    victim_text = "Ho visto il sindaco al bar ieri sera, parlava dei lavori sul ponte."
+    post_comment(
+        Client(REMOTE_ADDR="10.0.0.9"), an_article, comment=victim_text, email="vittima@example.org"
+    )
+    Comment.objects.update(status=Status.REJECTED)  # never public
+    prober = Client(HTTP_ACCEPT_LANGUAGE="it", REMOTE_ADDR="10.0.0.66")
+    assert post_comment(prober, an_article, comment="Un mio commento").status_code == 303
+    last_pk, cookies = Comment.objects.latest("pk").pk, prober.cookies.output()
+
+    def probe(email: str) -> tuple[int, str]:
+        response = post_comment(
+            prober, an_article, comment=f"{victim_text}!", email=email, acknowledge=False
+        )
+        Comment.objects.filter(pk__gt=last_pk).delete()
+        prober.cookies.load(cookies)  # each guess from the same state
+        return _answer(response, email)
+
+    right, wrong = probe("vittima@example.org"), probe("sbagliata@example.org")
+    assert right == wrong
+    assert right[0] == (429 if flood_interval else 303)
 
 
 def test_a_forged_target_gets_400_and_nothing_is_saved(italian_client, an_article):

@@ -36,8 +36,11 @@ def comment_url(comment: Comment) -> str:
     return f"{target_url(comment.target)}#comment-{comment.pk}"
 
 
-def build_submission(request: HttpRequest, target, data: dict) -> services.Submission:
-    """The reader's submission from the form's cleaned data and the request's metadata."""
+def build_submission(
+    request: HttpRequest, target, data: dict, reader_key: str = ""
+) -> services.Submission:
+    """The reader's submission from the form's cleaned data and the request's metadata;
+    ``reader_key`` is the browser's reader cookie token (the form has one, the API not)."""
     return services.Submission(
         target=target,
         author_name=data["author"],
@@ -51,6 +54,7 @@ def build_submission(request: HttpRequest, target, data: dict) -> services.Submi
         user=request.user,
         notify_replies=bool(data.get("notify_replies")),
         own_comment_ids=tuple(own_comment_ids(request)),
+        reader_key=reader_key,
     )
 
 

@@ -20,7 +20,12 @@ from .http import (
     drop_connection,
     target_url,
 )
-from .reader_cookies import remember_own_comment, update_remembered_author
+from .reader_cookies import (
+    browser_reader_key,
+    remember_own_comment,
+    remember_reader,
+    update_remembered_author,
+)
 from .section import section_context, template_names
 
 logger = logging.getLogger(__name__)
@@ -98,7 +103,8 @@ def post_comment(request: HttpRequest) -> HttpResponse:
 
     if not form.is_valid():
         return _form_again(request, target, form, status=400)
-    submission = build_submission(request, target, form.cleaned_data)
+    reader_key, new_reader = browser_reader_key(request)
+    submission = build_submission(request, target, form.cleaned_data, reader_key=reader_key)
     if form.is_trapped:
         services.submit_trapped_spam(submission, HONEYPOT_REASON)
         return SeeOther(target_url(target))
@@ -119,6 +125,8 @@ def post_comment(request: HttpRequest) -> HttpResponse:
 
     response = SeeOther(f"{target_url(target)}#comment-{comment.pk}")
     remember_own_comment(request, response, comment)
+    if new_reader:
+        remember_reader(request, response, reader_key)
     update_remembered_author(
         request, response, form.cleaned_data, consent=form.cleaned_data["save_info"]
     )

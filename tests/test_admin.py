@@ -235,7 +235,7 @@ def test_rejecting_without_a_reason_changes_nothing(moderator_client, an_article
         ("block_email", AuthorRule.Kind.BLOCK, AuthorRule.Field.EMAIL, "troll@spam.example"),
         ("block_domain", AuthorRule.Kind.BLOCK, AuthorRule.Field.DOMAIN, "spam.example"),
         ("block_ip", AuthorRule.Kind.BLOCK, AuthorRule.Field.IP, "203.0.113.9"),
-        ("trust_author", AuthorRule.Kind.TRUST, AuthorRule.Field.EMAIL, "troll@spam.example"),
+        ("trust_author", AuthorRule.Kind.TRUST, AuthorRule.Field.READER, "browser-token"),
     ],
 )
 def test_author_actions_create_one_rule(
@@ -247,6 +247,7 @@ def test_author_actions_create_one_rule(
             status=Status.HELD,
             author_email="Troll@Spam.example",
             ip_address="203.0.113.9",
+            reader_key="browser-token",
         )
         for _ in range(2)
     ]

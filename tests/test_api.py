@@ -929,11 +929,26 @@ def test_a_moderator_blocks_or_trusts_an_author(a_moderators_client, a_moderator
     blocked = a_moderators_client.post(url, {"kind": "block", "field": "domain"}, format="json")
     assert blocked.status_code == 200
     assert (blocked.json()["kind"], blocked.json()["value"]) == ("block", "casino.example")
-    a_moderators_client.post(url, {"kind": "trust", "field": "ip"}, format="json")
+    a_moderators_client.post(url, {"kind": "block", "field": "ip"}, format="json")
     assert set(AuthorRule.objects.values_list("kind", "field", "value", "created_by")) == {
         ("block", "domain", "casino.example", a_moderator.pk),
-        ("trust", "ip", "203.0.113.66", a_moderator.pk),
+        ("block", "ip", "203.0.113.66", a_moderator.pk),
     }
+
+
+@pytest.mark.parametrize("field", ["email", "domain", "ip"])
+def test_trust_on_what_anyone_can_type_is_a_400(a_moderators_client, an_article, field):
+    comment = make_comment(an_article, ip_address="203.0.113.66")
+    response = a_moderators_client.post(
+        f"/api/moderation/comments/{comment.pk}/author-rule/",
+        {"kind": "trust", "field": field},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "field": ["Trust an account or a browser: anyone can type an email."]
+    }
+    assert not AuthorRule.objects.exists()
 
 
 def test_an_author_rule_on_a_missing_address_is_a_400(a_moderators_client, an_article):

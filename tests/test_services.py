@@ -151,15 +151,19 @@ def test_only_the_batches_the_broker_took_are_marked_as_enqueued(an_article, set
 
 
 def test_block_and_trust_rules_are_made_from_a_comment(an_article, a_moderator):
-    comment = make_comment(an_article, author_email="Troll@Example.ORG", ip_address="203.0.113.9")
+    comment = make_comment(
+        an_article, author_email="Troll@Example.ORG", ip_address="203.0.113.9", user=a_moderator
+    )
     services.add_author_rule(comment, kind="block", field="domain", by=a_moderator)
     services.add_author_rule(comment, kind="block", field="ip", by=a_moderator)
-    services.add_author_rule(comment, kind="trust", field="email", by=a_moderator)
+    services.add_author_rule(comment, kind="trust", field="user", by=a_moderator)
+    with pytest.raises(ValueError):  # anyone can type an email
+        services.add_author_rule(comment, kind="trust", field="email", by=a_moderator)
     rules = set(AuthorRule.objects.values_list("kind", "field", "value"))
     assert rules == {
         ("block", "domain", "example.org"),
         ("block", "ip", "203.0.113.9"),
-        ("trust", "email", "troll@example.org"),
+        ("trust", "user", str(a_moderator.pk)),
     }
 
 
@@ -320,3 +324,25 @@ def test_the_checks_answer_the_same_whatever_email_is_typed(an_article):
             services.check_submission(
                 _submission(an_article, text="Pubblicato", author_email=email, ip_address=None)
             )
+
+
+def test_trust_binds_to_a_proven_identity_never_to_a_typed_email(an_article, a_moderator):
+    """Issue 18, row 2: a trust rule on an email let anyone typing it skip the toxicity hold."""
+    toxic = "Sei un idiota e un imbecille, stai zitto, fai schifo, vergognati cretino!"
+    AuthorRule.objects.create(kind="trust", field="email", value="fido@example.org")
+    AuthorRule.objects.create(kind="trust", field="reader", value="fido-browser")
+    AuthorRule.objects.create(kind="trust", field="user", value=str(a_moderator.pk))
+    typed = make_comment(
+        an_article, status=Status.PENDING, author_email="fido@example.org", text=toxic
+    )
+    browser = make_comment(
+        an_article, status=Status.PENDING, reader_key="fido-browser", text=f"{toxic}!"
+    )
+    account = make_comment(an_article, status=Status.PENDING, user=a_moderator, text=f"{toxic}?")
+    services.classify_comments([typed.pk, browser.pk, account.pk])
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    assert statuses == {
+        typed.pk: Status.HELD,
+        browser.pk: Status.PUBLISHED,
+        account.pk: Status.PUBLISHED,
+    }

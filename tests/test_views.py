@@ -10,7 +10,7 @@ from django.utils import translation
 
 from moderation.forms import load_target, sign_target
 from moderation.models import Comment, ModerationEvent, Status
-from moderation.reader_cookies import REMEMBER_COOKIE
+from moderation.reader_cookies import READER_COOKIE, REMEMBER_COOKIE
 from moderation.second_thought import acknowledgement
 from moderation.section import section_context
 from moderation.thread_html import render_threads_by_template
@@ -530,3 +530,10 @@ def test_the_python_rendered_threads_equal_the_comment_template(an_article, lang
         by_template = render_threads_by_template(context)
     assert context["threads_html"] == by_template
     assert "Àlberto &lt;b&gt;" in by_template and "&lt;script&gt;" in by_template
+
+
+def test_a_posted_comment_carries_its_browsers_reader_key(italian_client, an_article, post_comment):
+    """What a moderator's trust binds to when the author has no account (issue 18, row 2)."""
+    post_comment(italian_client, an_article, comment="Primo")
+    token = italian_client.cookies[READER_COOKIE].value.split(":")[0]
+    assert Comment.objects.get().reader_key == token != ""

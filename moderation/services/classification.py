@@ -4,7 +4,9 @@ comments left pending; the candidates' shadow scores."""
 
 from __future__ import annotations
 
+import functools
 import logging
+import operator
 from typing import cast
 
 from django.db import connection, models, transaction
@@ -41,26 +43,33 @@ _BLOCK_REASONS: dict[str, str] = {
     AuthorRule.Field.EMAIL: "blocked email",
     AuthorRule.Field.DOMAIN: "blocked email domain",
     AuthorRule.Field.IP: "blocked IP",
+    AuthorRule.Field.USER: "blocked account",
+    AuthorRule.Field.READER: "blocked browser",
 }
 
 
 def _author_rules(
     comments: list[Comment],
 ) -> tuple[dict[tuple[str, str], str], set[tuple[str, str]]]:
-    """The block and trust rules that apply to these comments' authors, fetched at once."""
-    emails = {c.author_email.lower() for c in comments}
-    domains = {e.rpartition("@")[2] for e in emails}
-    ips = {c.ip_address for c in comments if c.ip_address}
+    """The block and trust rules that apply to these comments' authors, fetched at once.
+
+    Trust counts only on what an author proves (an account, a signed browser cookie): a
+    trust rule on a typed email, its domain or an address is ignored."""
+    values: dict[str, set[str]] = {}
+    for comment in comments:
+        for field, value in author_keys(comment):
+            values.setdefault(field, set()).add(value)
     rules = AuthorRule.objects.filter(
-        Q(field=AuthorRule.Field.EMAIL, value__in=emails)
-        | Q(field=AuthorRule.Field.DOMAIN, value__in=domains)
-        | Q(field=AuthorRule.Field.IP, value__in=ips)
+        functools.reduce(
+            operator.or_,
+            (Q(field=field, value__in=found) for field, found in values.items()),
+        )
     )
     blocked, trusted = {}, set()
     for rule in rules:
         if rule.kind == AuthorRule.Kind.BLOCK:
             blocked[(rule.field, rule.value)] = _BLOCK_REASONS[rule.field]
-        else:
+        elif rule.field in AuthorRule.PROVEN_FIELDS:
             trusted.add((rule.field, rule.value))
     return blocked, trusted
 

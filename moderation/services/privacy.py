@@ -121,6 +121,7 @@ def erase_commenter_data(email: str, *, remove_text: bool = False) -> int:
             comment.author_url = ""
             comment.ip_address = None
             comment.user_agent = ""
+            comment.reader_key = ""
             comment.user = None
             comment.notify_replies = False
             comment.notify_replies_at = None
@@ -132,6 +133,7 @@ def erase_commenter_data(email: str, *, remove_text: bool = False) -> int:
                 "author_url",
                 "ip_address",
                 "user_agent",
+                "reader_key",
                 "user",
                 "text",
                 "explanation",

@@ -39,6 +39,7 @@ class Submission:
     #: The comments this reader proved are theirs (the signed ``moderation_own`` cookie).
     #: Never the typed email: what the checks answer must not tell whose an address is.
     own_comment_ids: tuple[int, ...] = ()
+    reader_key: str = ""  # the token of the browser's signed reader cookie (form only)
 
 
 def _own_comments(sub: Submission) -> Q:
@@ -131,6 +132,7 @@ def create_comment(sub: Submission, status: str) -> Comment:
         text=sub.text,
         ip_address=sub.ip_address,
         user_agent=sub.user_agent[:255],
+        reader_key=sub.reader_key,
         language=sub.language[:10],
         status=status,
         # Asked, not yet confirmed: the mail with the confirmation link turns it on.

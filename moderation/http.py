@@ -36,6 +36,12 @@ def comment_url(comment: Comment) -> str:
     return f"{target_url(comment.target)}#comment-{comment.pk}"
 
 
+def parse_id(value: str) -> int | None:
+    """The row id written in ``value``, or None for anything else: ``"²"`` passes
+    ``isdigit()`` but not ``int()``, and a thousand digits fit no database column."""
+    return int(value) if value.isdecimal() and value.isascii() and len(value) <= 18 else None
+
+
 def build_submission(
     request: HttpRequest, target, data: dict, reader_key: str = ""
 ) -> services.Submission:

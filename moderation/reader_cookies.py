@@ -39,7 +39,7 @@ def own_comment_ids(request: HttpRequest) -> list[int]:
         salt=OWN_COMMENTS_SALT,
         max_age=moderation_settings.OWN_COMMENTS_COOKIE_AGE,
     )
-    return [int(pk) for pk in value.split(",") if pk.isdigit()]
+    return [int(pk) for pk in value.split(",") if pk.isdecimal()]
 
 
 def remember_own_comment(request: HttpRequest, response: HttpResponse, comment: Comment) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission, User
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -129,6 +130,17 @@ def test_the_article_filter_keeps_the_comments_on_one_article(
     assert len(_row_ids(filtered)) == 1
     own = moderator_client.get(CHANGELIST, {"target": f"{mine.content_type_id}-{an_article.pk}"})
     assert _row_ids(own) == [mine.pk]
+
+
+def test_the_article_filter_names_comment_targets_only(moderator_client, an_article):
+    """Issue 18, row 9: ``?target=<auth.user>-<pk>`` printed the user's name in the filter."""
+    make_comment(an_article, status=Status.HELD)
+    someone = User.objects.create_user("giulia.rossi.private")
+    user_type = ContentType.objects.get_for_model(User)
+    response = moderator_client.get(CHANGELIST, {"target": f"{user_type.pk}-{someone.pk}"})
+    assert response.status_code == 200
+    assert someone.username not in response.content.decode()
+    assert len(_row_ids(response)) == 1  # not a comment target: no filter at all
 
 
 def test_a_row_shows_the_author_scores_reasons_and_the_linked_article(moderator_client, an_article):
@@ -452,7 +464,7 @@ def _comment_admin_urls(comment: Comment) -> list[str]:
     for pattern in model_admin.get_urls():
         assert isinstance(pattern, URLPattern)
         route = str(pattern.pattern)
-        urls.append(CHANGELIST + route.replace("<path:object_id>", str(comment.pk)))
+        urls.append(CHANGELIST + re.sub(r"<(?:\w+:)?object_id>", str(comment.pk), route))
     return urls
 
 

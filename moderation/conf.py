@@ -51,6 +51,7 @@ DEFAULTS: dict[str, Any] = {
     "NOTIFY_EMAILS": (),  # addresses that get the digest of held comments
     "NOTIFY_DIGEST_MINUTES": 15,  # at most one digest per this many minutes
     "IP_RETENTION_DAYS": 30,  # IP addresses and user agents are erased after this many days
+    "REPORT_NETWORK_RETENTION_DAYS": 30,  # a report's network key is erased after this many days
     # Learning from the moderators (docs/retraining.md).
     "MODEL_REFRESH_SECONDS": 60,  # workers look for a newly activated model this often
     # Folder of the models trained on the site (never inside the package); None = MEDIA_ROOT

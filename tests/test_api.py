@@ -635,7 +635,7 @@ def test_the_form_and_the_api_share_one_report_per_address(an_article):
 def test_clients_whose_address_is_unknown_share_one_report(an_article):
     comment = make_comment(an_article)
     assert report(comment, address="not-an-address").status_code == 201
-    assert CommentReport.objects.get().reader_key == reader_keys.API_UNKNOWN_ADDRESS
+    assert CommentReport.objects.get().reader_key == f"api:{reader_keys.network_key_of(None)}"
     assert report(comment, address="").status_code == 409
 
 

@@ -105,10 +105,10 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         return _form_again(request, target, form, status=400)
     reader_key, new_reader = browser_reader_key(request)
     submission = build_submission(request, target, form.cleaned_data, reader_key=reader_key)
-    if form.is_trapped:
-        services.submit_trapped_spam(submission, HONEYPOT_REASON)
-        return SeeOther(target_url(target))
     try:
+        if form.is_trapped:  # answered as any post: the bot learns nothing
+            services.submit_trapped_spam(submission, HONEYPOT_REASON)
+            return SeeOther(target_url(target))
         acknowledged = second_thought.is_acknowledged(
             request.POST.get(second_thought.ACK_FIELD, ""), submission.text
         )

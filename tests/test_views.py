@@ -273,6 +273,19 @@ def test_the_honeypot_quietly_keeps_the_comment_as_spam(italian_client, an_artic
     assert comment.events.get().reason == "honeypot field filled"
 
 
+def test_the_honeypot_path_runs_the_flood_and_duplicate_checks_first(an_article, post_comment):
+    """Issue 18, row 7: fifty long trapped posts from one address were all stored."""
+    bot = Client(REMOTE_ADDR="203.0.113.50")
+    answers = [
+        post_comment(bot, an_article, comment=f"{n} " + "x" * 60_000, honeypot="spam").status_code
+        for n in range(5)
+    ]
+    assert answers == [303, 429, 429, 429, 429]
+    assert Comment.objects.count() == 1
+    human = post_comment(bot, an_article, comment="Un commento vero.")
+    assert human.status_code == 429  # the trapped post counts against the flood interval
+
+
 @pytest.mark.parametrize(
     ("body", "content_type"),
     [

@@ -161,8 +161,11 @@ def submit_comment(sub: Submission) -> Comment:
 
 
 def submit_trapped_spam(sub: Submission, reason: str) -> Comment:
-    """Keep a comment caught by a trap (the honeypot) as spam, without classifying it."""
+    """Keep a comment caught by a trap (the honeypot) as spam, without classifying it, after
+    the same duplicate and flood checks as any comment: it counts against its sender's
+    flood interval, and a bot posting fast stores one, not thousands."""
     with transaction.atomic():
+        check_submission(sub)
         comment = create_comment(sub, Status.SPAM)
         ModerationEvent.objects.create(
             comment=comment,

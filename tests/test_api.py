@@ -256,6 +256,14 @@ def test_the_forms_rules_apply_to_the_api(api, an_article):
     assert post(api, an_article, text=None).json() == {"text": ["This field is required."]}
 
 
+def test_a_name_with_a_direction_override_is_refused_with_the_forms_message(api, an_article):
+    response = post(api, an_article, name="Anna\u202egro.elpmaxe")
+    assert response.status_code == 400
+    assert response.json() == {
+        "name": ["The name cannot contain control characters or text-direction marks."]
+    }
+
+
 def test_the_italian_messages_of_the_form_are_used_for_its_own_rules(an_article):
     response = post(APIClient(HTTP_ACCEPT_LANGUAGE="it"), an_article, website="ftp://x.org")
     assert response.json() == {"website": ["Inserisci un URL valido"]}

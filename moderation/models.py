@@ -102,7 +102,7 @@ class Comment(models.Model):
     user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
     # The random token of the posting browser's signed reader cookie: what a moderator's
     # trust rule binds to when the author has no account (never the typed email).
-    reader_key = models.CharField(_("reader key"), max_length=64, blank=True)
+    reader_key = models.CharField(_("reader key"), max_length=64, blank=True, db_index=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
 
     status = models.CharField(

@@ -346,3 +346,24 @@ def test_trust_binds_to_a_proven_identity_never_to_a_typed_email(an_article, a_m
         browser.pk: Status.PUBLISHED,
         account.pk: Status.PUBLISHED,
     }
+
+
+def test_an_approved_history_is_the_proven_authors_not_the_typed_emails(an_article, settings):
+    """A sibling of row 2: FIRST_COMMENTS_HELD counted the approved comments of the typed
+    email, so typing a regular's address skipped the new-author hold."""
+    settings.MODERATION = {"FIRST_COMMENTS_HELD": 1}
+    make_comment(an_article, author_email="fido@example.org", reader_key="fido-browser")
+    clean = "Il mercato coperto riapre sabato, ottima notizia per il quartiere."
+    typed = make_comment(
+        an_article, status=Status.PENDING, author_email="fido@example.org", text=clean
+    )
+    browser = make_comment(
+        an_article, status=Status.PENDING, reader_key="fido-browser", text=f"{clean}!"
+    )
+    services.classify_comments([typed.pk, browser.pk])
+    statuses = dict(
+        Comment.objects.filter(status__in=[Status.HELD, Status.PUBLISHED]).values_list(
+            "pk", "status"
+        )
+    )
+    assert (statuses[typed.pk], statuses[browser.pk]) == (Status.HELD, Status.PUBLISHED)

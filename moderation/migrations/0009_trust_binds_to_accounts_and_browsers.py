@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='comment',
             name='reader_key',
-            field=models.CharField(blank=True, max_length=64, verbose_name='reader key'),
+            field=models.CharField(blank=True, db_index=True, max_length=64, verbose_name='reader key'),
         ),
         migrations.AlterField(
             model_name='authorrule',

@@ -74,16 +74,33 @@ def _author_rules(
     return blocked, trusted
 
 
-def _approved_counts(comments: list[Comment], rules: policy.PolicyRules) -> dict[str, int]:
+def _proven_author(comment: Comment) -> tuple[str, str] | None:
+    """The account, else the browser, that posted ``comment``; None if it proved neither."""
+    if comment.user_id:
+        return AuthorRule.Field.USER, str(comment.user_id)
+    if comment.reader_key:
+        return AuthorRule.Field.READER, comment.reader_key
+    return None
+
+
+def _approved_counts(
+    comments: list[Comment], rules: policy.PolicyRules
+) -> dict[tuple[str, str], int]:
+    """Published comments per proven author (``_proven_author``), for ``FIRST_COMMENTS_HELD``:
+    a typed email would let anyone borrow an approved author's history."""
     if not rules.first_comments_held:
         return {}
-    emails = {c.author_email.lower() for c in comments}
-    rows = (
-        Comment.objects.filter(author_email__in=emails, status=Status.PUBLISHED)
-        .values("author_email")
-        .annotate(n=models.Count("pk"))
+    published = Comment.objects.filter(status=Status.PUBLISHED)
+    users = {c.user_id for c in comments if c.user_id}
+    readers = {c.reader_key for c in comments if c.reader_key and not c.user_id}
+    by_user = published.filter(user_id__in=users).values("user_id").annotate(n=models.Count("pk"))
+    by_reader = (
+        published.filter(reader_key__in=readers).values("reader_key").annotate(n=models.Count("pk"))
     )
-    return {row["author_email"].lower(): row["n"] for row in rows}
+    return {
+        **{(AuthorRule.Field.USER, str(row["user_id"])): row["n"] for row in by_user},
+        **{(AuthorRule.Field.READER, row["reader_key"]): row["n"] for row in by_reader},
+    }
 
 
 def classify_comments(comment_ids: list[int]) -> int:
@@ -112,7 +129,7 @@ def classify_comments(comment_ids: list[int]) -> int:
             toxicity_threshold=s.toxicity_threshold,
             blocked_by=next((blocked[k] for k in keys if k in blocked), ""),
             trusted=any(k in trusted for k in keys),
-            approved_before=approved.get(comment.author_email.lower(), 0),
+            approved_before=approved.get(_proven_author(comment), 0),
         )
         decision = policy.decide(facts, rules)
         facts_by_pk[comment.pk] = facts

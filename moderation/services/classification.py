@@ -121,6 +121,7 @@ def classify_comments(comment_ids: list[int]) -> int:
     held, picks = [], {}
     for comment, s in zip(comments, scores, strict=True):
         keys = author_keys(comment)
+        author = _proven_author(comment)
         facts = policy.Facts(
             text=comment.text,
             spam_score=s.spam,
@@ -129,7 +130,7 @@ def classify_comments(comment_ids: list[int]) -> int:
             toxicity_threshold=s.toxicity_threshold,
             blocked_by=next((blocked[k] for k in keys if k in blocked), ""),
             trusted=any(k in trusted for k in keys),
-            approved_before=approved.get(_proven_author(comment), 0),
+            approved_before=approved.get(author, 0) if author else 0,
         )
         decision = policy.decide(facts, rules)
         facts_by_pk[comment.pk] = facts

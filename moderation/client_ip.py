@@ -38,6 +38,22 @@ def is_trusted_proxy(address: IPAddress) -> bool:
     return any(address.version == net.version and address in net for net in networks)
 
 
+#: An IPv6 client usually holds a whole /64 (one subscriber, any address in it): counting
+#: addresses would count one client many times.
+IPV6_CLIENT_PREFIX = 64
+
+
+def client_network(ip: str | None) -> str:
+    """What tells one client from another: an IPv4 address, an IPv6 /64, or ``"unknown"``
+    for every client whose address cannot be known (they share one key, not none)."""
+    address = parse_ip(ip or "")
+    if address is None:
+        return "unknown"
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/{IPV6_CLIENT_PREFIX}", strict=False))
+    return str(address)
+
+
 def client_ip(request: HttpRequest) -> str | None:
     """The reader's address as a string, or None when it cannot be known."""
     address = parse_ip(request.META.get("REMOTE_ADDR", ""))

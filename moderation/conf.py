@@ -22,8 +22,8 @@ DEFAULTS: dict[str, Any] = {
     "CLOSE_AFTER_DAYS": None,  # close comments N days after the target's publication date
     "TARGET_DATE_FIELD": "published_at",  # the target's attribute holding its publication date
     "TARGET_SIGNATURE_MAX_AGE": 2 * 24 * 3600,  # seconds a rendered form stays valid
-    "FLOOD_INTERVAL": 15,  # seconds between two comments from one IP or email; 0 disables
-    "FLOOD_KEYS": ("ip", "email"),  # what flood control keys on
+    "FLOOD_INTERVAL": 15,  # seconds between two comments from one network or reader; 0 disables
+    "FLOOD_KEYS": ("ip", "reader"),  # "ip" and the reader's own comments (cookie, account)
     "REMEMBER_COOKIE_AGE": 365 * 24 * 3600,  # "save my name, email and website" cookie
     "OWN_COMMENTS_COOKIE_AGE": 30 * 24 * 3600,  # lets an author see their pending comments
     "PRIVACY_URL": None,  # the site's privacy page, linked from the form when set
@@ -51,6 +51,7 @@ DEFAULTS: dict[str, Any] = {
     "NOTIFY_EMAILS": (),  # addresses that get the digest of held comments
     "NOTIFY_DIGEST_MINUTES": 15,  # at most one digest per this many minutes
     "IP_RETENTION_DAYS": 30,  # IP addresses and user agents are erased after this many days
+    "REPORT_NETWORK_RETENTION_DAYS": 30,  # a report's network key is erased after this many days
     # Learning from the moderators (docs/retraining.md).
     "MODEL_REFRESH_SECONDS": 60,  # workers look for a newly activated model this often
     # Folder of the models trained on the site (never inside the package); None = MEDIA_ROOT

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.apps import apps
 from django.core import signing
@@ -71,6 +73,22 @@ def target_of_expired(signed: str) -> models.Model | None:
     return resolve_target(ref)
 
 
+#: Marks that change the direction of the text around them: in a name they can make it,
+#: and whatever follows it on the page, read as something else ("moc.elpmaxe").
+_DIRECTION_MARKS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def validate_plain_name(value: str) -> None:
+    """Refuse a name holding control characters (a new line, an escape) or direction marks."""
+    if any(ch in _DIRECTION_MARKS or unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValidationError(
+            _("The name cannot contain control characters or text-direction marks."),
+            code="control_characters",
+        )
+
+
 class HttpURLField(forms.URLField):
     """A website address: http or https only (no javascript:, data:, ftp:)."""
 
@@ -88,6 +106,7 @@ class CommentForm(forms.Form):
     author = forms.CharField(
         label=_("Name"),
         max_length=245,
+        validators=[validate_plain_name],
         widget=forms.TextInput(attrs={"autocomplete": "name", "size": 30}),
     )
     email = forms.EmailField(

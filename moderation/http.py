@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .client_ip import client_ip
 from .models import Comment
+from .reader_cookies import own_comment_ids
 
 UNAVAILABLE_MESSAGE = _(
     "Your comment could not be saved because the site is busy. "
@@ -35,8 +36,17 @@ def comment_url(comment: Comment) -> str:
     return f"{target_url(comment.target)}#comment-{comment.pk}"
 
 
-def build_submission(request: HttpRequest, target, data: dict) -> services.Submission:
-    """The reader's submission from the form's cleaned data and the request's metadata."""
+def parse_id(value: str) -> int | None:
+    """The row id written in ``value``, or None for anything else: ``"²"`` passes
+    ``isdigit()`` but not ``int()``, and a thousand digits fit no database column."""
+    return int(value) if value.isdecimal() and value.isascii() and len(value) <= 18 else None
+
+
+def build_submission(
+    request: HttpRequest, target, data: dict, reader_key: str = ""
+) -> services.Submission:
+    """The reader's submission from the form's cleaned data and the request's metadata;
+    ``reader_key`` is the browser's reader cookie token (the form has one, the API not)."""
     return services.Submission(
         target=target,
         author_name=data["author"],
@@ -49,6 +59,8 @@ def build_submission(request: HttpRequest, target, data: dict) -> services.Submi
         language=get_language() or "",
         user=request.user,
         notify_replies=bool(data.get("notify_replies")),
+        own_comment_ids=tuple(own_comment_ids(request)),
+        reader_key=reader_key,
     )
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -100,6 +101,9 @@ class Comment(models.Model):
     text = models.TextField(_("comment"), max_length=65525)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
+    # The random token of the posting browser's signed reader cookie: what a moderator's
+    # trust rule binds to when the author has no account (never the typed email).
+    reader_key = models.CharField(_("reader key"), max_length=64, blank=True, db_index=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
 
     status = models.CharField(
@@ -207,6 +211,13 @@ class AuthorRule(models.Model):
         EMAIL = "email", _("Email")
         DOMAIN = "domain", _("Email domain")
         IP = "ip", _("IP address")
+        USER = "user", _("Account")
+        READER = "reader", _("Browser")
+
+    #: What an author proves (an account, a signed cookie): the only keys trust binds to.
+    #: Anyone can type an email, so blocking on one is harmless and trusting one is not.
+    PROVEN_FIELDS = (Field.USER, Field.READER)
+    UNPROVEN_TRUST_MESSAGE = _("Trust an account or a browser: anyone can type an email.")
 
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
     field = models.CharField(_("applies to"), max_length=6, choices=Field.choices)
@@ -230,6 +241,10 @@ class AuthorRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.get_field_display()} {self.value}"
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.TRUST and self.field not in self.PROVEN_FIELDS:
+            raise ValidationError({"field": self.UNPROVEN_TRUST_MESSAGE})
 
 
 class DigestLog(models.Model):

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import notifications, services
-from .api.throttling import CommentEditingThrottle
+from .api.throttling import CommentEditingThrottle, CommentReportingThrottle
 from .forms import EditCommentForm, ReportForm
 from .http import SeeOther, comment_url, target_url
 from .models import Comment, Status
@@ -29,6 +29,11 @@ def _own_editable(request: HttpRequest, pk: int) -> Comment:
     if not services.can_edit(comment):
         raise Http404
     return comment
+
+
+def _retry_after(throttle: CommentEditingThrottle) -> str:
+    """Whole seconds until ``throttle`` lets the reader through again (at least one)."""
+    return str(max(1, round(throttle.wait() or 1)))
 
 
 @require_http_methods(["GET", "POST"])
@@ -50,7 +55,7 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
     status = 429 if too_fast else 400 if form.errors else 200
     response = render(request, "moderation/edit.html", context, status=status)
     if too_fast:
-        response["Retry-After"] = str(max(1, round(throttle.wait() or 1)))
+        response["Retry-After"] = _retry_after(throttle)
     return response
 
 
@@ -73,6 +78,12 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReportForm(request.POST or None)
     status = 200
     reader_key, new_key = browser_reader_key(request)
+    throttle = CommentReportingThrottle()  # the API's rate, per network: the form counts too
+    if request.method == "POST" and not throttle.allow_request(request, None):
+        form.add_error(None, services.TOO_FAST_MESSAGE)
+        response = render(request, "moderation/report.html", {**context, "form": form}, status=429)
+        response["Retry-After"] = _retry_after(throttle)
+        return response
     if request.method == "POST":
         status = 400
         if form.is_valid():

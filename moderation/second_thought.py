@@ -1,5 +1,5 @@
 """A second thought before posting: the web process asks once when a comment looks offensive
-or repeats the author's previous one. It only asks; every check and the classification
+or repeats one of the reader's own. It only asks; every check and the classification
 still run when the reader posts anyway.
 
 The acknowledgement ("post anyway") is a signature of the text it was given for: it skips
@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 ACK_FIELD = "second_thought"
 ACK_SALT = "moderation.second-thought"
 _NGRAM = 3
-_PREVIOUS = 5  # the author's latest comments on the target compared with the new one
+_PREVIOUS = 5  # the reader's latest own comments on the target compared with the new one
 
 #: What the reader is told, by kind. Never the score, never the words.
 MESSAGES = {
@@ -80,9 +80,11 @@ def _likely_offensive(sub: Submission) -> bool:
 
 
 def _repeats_previous(sub: Submission) -> bool:
+    """Whether ``sub`` nearly repeats one of the reader's own comments here: those of their
+    signed cookie, never those of the typed email (which would tell whose an address is)."""
     previous = (
         Comment.objects.for_target(sub.target)
-        .filter(author_email__iexact=sub.author_email)
+        .filter(pk__in=sub.own_comment_ids)
         .order_by("-created_at", "-pk")
         .values_list("text", flat=True)[:_PREVIOUS]
     )

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from .conf import moderation_settings
 from .forms import CommentForm
+from .http import parse_id
 from .models import Comment, Status
 from .reader_cookies import own_comment_ids, remembered_author
 from .services import can_edit, comments_open
@@ -53,16 +54,16 @@ def section_context(
     reply_to = None
     if form is None:
         initial = remembered_author(request)
-        reply_id = request.GET.get(REPLY_PARAM, "")
-        if reply_id.isdecimal():
-            reply_to = next((c for c in (*top_level, *replies) if c.pk == int(reply_id)), None)
+        reply_id = parse_id(request.GET.get(REPLY_PARAM, ""))
+        if reply_id is not None:
+            reply_to = next((c for c in (*top_level, *replies) if c.pk == reply_id), None)
             if reply_to is not None and reply_to.status == Status.PUBLISHED:
                 initial["parent"] = reply_to.pk
             else:
                 reply_to = None
         form = CommentForm(target=target, initial={**initial, "save_info": bool(initial)})
-    elif form.is_bound and form.data.get("parent", "").isdecimal():
-        reply_to = Comment.objects.filter(pk=form.data["parent"], status=Status.PUBLISHED).first()
+    elif form.is_bound and (parent_id := parse_id(form.data.get("parent", ""))) is not None:
+        reply_to = Comment.objects.filter(pk=parent_id, status=Status.PUBLISHED).first()
 
     threads = build_threads(top_level, replies)
     open_ = comments_open(target)

@@ -20,7 +20,12 @@ from .http import (
     drop_connection,
     target_url,
 )
-from .reader_cookies import remember_own_comment, update_remembered_author
+from .reader_cookies import (
+    browser_reader_key,
+    remember_own_comment,
+    remember_reader,
+    update_remembered_author,
+)
 from .section import section_context, template_names
 
 logger = logging.getLogger(__name__)
@@ -98,18 +103,21 @@ def post_comment(request: HttpRequest) -> HttpResponse:
 
     if not form.is_valid():
         return _form_again(request, target, form, status=400)
-    submission = build_submission(request, target, form.cleaned_data)
-    if form.is_trapped:
-        services.submit_trapped_spam(submission, HONEYPOT_REASON)
-        return SeeOther(target_url(target))
-    acknowledged = second_thought.is_acknowledged(
-        request.POST.get(second_thought.ACK_FIELD, ""), submission.text
-    )
-    if not acknowledged:
-        kinds = second_thought.reasons_to_ask(submission)
-        if kinds:
-            return _ask_second_thought(request, target, form, kinds)
+    reader_key, new_reader = browser_reader_key(request)
+    submission = build_submission(request, target, form.cleaned_data, reader_key=reader_key)
     try:
+        if form.is_trapped:  # answered as any post: the bot learns nothing
+            services.submit_trapped_spam(submission, HONEYPOT_REASON)
+            return SeeOther(target_url(target))
+        acknowledged = second_thought.is_acknowledged(
+            request.POST.get(second_thought.ACK_FIELD, ""), submission.text
+        )
+        kinds = [] if acknowledged else second_thought.reasons_to_ask(submission)
+        if kinds:
+            # Flood and duplicates answer first, so a prompt is only shown for a comment
+            # that may go in and never tells anything a refusal would not.
+            services.check_submission(submission)
+            return _ask_second_thought(request, target, form, kinds)
         comment = services.submit_comment(submission)
     except services.CommentError as error:
         form.add_error(None, error.message)
@@ -117,6 +125,8 @@ def post_comment(request: HttpRequest) -> HttpResponse:
 
     response = SeeOther(f"{target_url(target)}#comment-{comment.pk}")
     remember_own_comment(request, response, comment)
+    if new_reader:
+        remember_reader(request, response, reader_key)
     update_remembered_author(
         request, response, form.cleaned_data, consent=form.cleaned_data["save_info"]
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission, User
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -131,6 +132,17 @@ def test_the_article_filter_keeps_the_comments_on_one_article(
     assert _row_ids(own) == [mine.pk]
 
 
+def test_the_article_filter_names_comment_targets_only(moderator_client, an_article):
+    """Issue 18, row 9: ``?target=<auth.user>-<pk>`` printed the user's name in the filter."""
+    make_comment(an_article, status=Status.HELD)
+    someone = User.objects.create_user("giulia.rossi.private")
+    user_type = ContentType.objects.get_for_model(User)
+    response = moderator_client.get(CHANGELIST, {"target": f"{user_type.pk}-{someone.pk}"})
+    assert response.status_code == 200
+    assert someone.username not in response.content.decode()
+    assert len(_row_ids(response)) == 1  # not a comment target: no filter at all
+
+
 def test_a_row_shows_the_author_scores_reasons_and_the_linked_article(moderator_client, an_article):
     make_comment(
         an_article,
@@ -235,7 +247,7 @@ def test_rejecting_without_a_reason_changes_nothing(moderator_client, an_article
         ("block_email", AuthorRule.Kind.BLOCK, AuthorRule.Field.EMAIL, "troll@spam.example"),
         ("block_domain", AuthorRule.Kind.BLOCK, AuthorRule.Field.DOMAIN, "spam.example"),
         ("block_ip", AuthorRule.Kind.BLOCK, AuthorRule.Field.IP, "203.0.113.9"),
-        ("trust_author", AuthorRule.Kind.TRUST, AuthorRule.Field.EMAIL, "troll@spam.example"),
+        ("trust_author", AuthorRule.Kind.TRUST, AuthorRule.Field.READER, "browser-token"),
     ],
 )
 def test_author_actions_create_one_rule(
@@ -247,6 +259,7 @@ def test_author_actions_create_one_rule(
             status=Status.HELD,
             author_email="Troll@Spam.example",
             ip_address="203.0.113.9",
+            reader_key="browser-token",
         )
         for _ in range(2)
     ]
@@ -451,7 +464,7 @@ def _comment_admin_urls(comment: Comment) -> list[str]:
     for pattern in model_admin.get_urls():
         assert isinstance(pattern, URLPattern)
         route = str(pattern.pattern)
-        urls.append(CHANGELIST + route.replace("<path:object_id>", str(comment.pk)))
+        urls.append(CHANGELIST + re.sub(r"<(?:\w+:)?object_id>", str(comment.pk), route))
     return urls
 
 

@@ -256,6 +256,14 @@ def test_the_forms_rules_apply_to_the_api(api, an_article):
     assert post(api, an_article, text=None).json() == {"text": ["This field is required."]}
 
 
+def test_a_name_with_a_direction_override_is_refused_with_the_forms_message(api, an_article):
+    response = post(api, an_article, name="Anna\u202egro.elpmaxe")
+    assert response.status_code == 400
+    assert response.json() == {
+        "name": ["The name cannot contain control characters or text-direction marks."]
+    }
+
+
 def test_the_italian_messages_of_the_form_are_used_for_its_own_rules(an_article):
     response = post(APIClient(HTTP_ACCEPT_LANGUAGE="it"), an_article, website="ftp://x.org")
     assert response.json() == {"website": ["Inserisci un URL valido"]}
@@ -266,6 +274,16 @@ def test_a_duplicate_is_a_409(api, an_article):
     response = post(api, an_article, text="Lo stesso commento.")
     assert response.status_code == 409
     assert "Duplicate comment" in response.json()["detail"]
+
+
+def test_a_copy_of_a_held_comment_is_answered_the_same_whatever_the_email(api, an_article):
+    """Issue 18, row 1: the right email once got a 409 revealing the held comment's author."""
+    held = make_comment(an_article, status=Status.HELD, text="Un commento trattenuto.")
+    answers = [
+        post(api, an_article, text=held.text, email=email).status_code
+        for email in (held.author_email, "guess@example.org")
+    ]
+    assert answers == [202, 202]
 
 
 def test_posting_too_fast_is_a_429_in_italian(an_article):
@@ -625,7 +643,7 @@ def test_the_form_and_the_api_share_one_report_per_address(an_article):
 def test_clients_whose_address_is_unknown_share_one_report(an_article):
     comment = make_comment(an_article)
     assert report(comment, address="not-an-address").status_code == 201
-    assert CommentReport.objects.get().reader_key == reader_keys.API_UNKNOWN_ADDRESS
+    assert CommentReport.objects.get().reader_key == f"api:{reader_keys.network_key_of(None)}"
     assert report(comment, address="").status_code == 409
 
 
@@ -919,11 +937,26 @@ def test_a_moderator_blocks_or_trusts_an_author(a_moderators_client, a_moderator
     blocked = a_moderators_client.post(url, {"kind": "block", "field": "domain"}, format="json")
     assert blocked.status_code == 200
     assert (blocked.json()["kind"], blocked.json()["value"]) == ("block", "casino.example")
-    a_moderators_client.post(url, {"kind": "trust", "field": "ip"}, format="json")
+    a_moderators_client.post(url, {"kind": "block", "field": "ip"}, format="json")
     assert set(AuthorRule.objects.values_list("kind", "field", "value", "created_by")) == {
         ("block", "domain", "casino.example", a_moderator.pk),
-        ("trust", "ip", "203.0.113.66", a_moderator.pk),
+        ("block", "ip", "203.0.113.66", a_moderator.pk),
     }
+
+
+@pytest.mark.parametrize("field", ["email", "domain", "ip"])
+def test_trust_on_what_anyone_can_type_is_a_400(a_moderators_client, an_article, field):
+    comment = make_comment(an_article, ip_address="203.0.113.66")
+    response = a_moderators_client.post(
+        f"/api/moderation/comments/{comment.pk}/author-rule/",
+        {"kind": "trust", "field": field},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "field": ["Trust an account or a browser: anyone can type an email."]
+    }
+    assert not AuthorRule.objects.exists()
 
 
 def test_an_author_rule_on_a_missing_address_is_a_400(a_moderators_client, an_article):

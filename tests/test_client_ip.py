@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from moderation.client_ip import client_ip
+from moderation.client_ip import client_ip, client_network
 
 rf = RequestFactory()
 
@@ -63,3 +63,18 @@ def test_the_form_stores_the_forwarded_address_only_behind_a_trusted_proxy(
     forged = Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
     post_comment(forged, an_article)
     assert Comment.objects.get().ip_address == "203.0.113.7"
+
+
+@pytest.mark.parametrize(
+    ("address", "network"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2::7", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff::1", "2001:db8:1:2::/64"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("", "unknown"),
+        (None, "unknown"),
+    ],
+)
+def test_a_client_is_its_ipv4_address_or_its_ipv6_64(address, network):
+    assert client_network(address) == network

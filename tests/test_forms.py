@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.utils import translation
 
 from moderation.forms import CommentForm, load_target, sign_target
 
@@ -79,3 +80,21 @@ def test_a_tampered_target_is_refused(an_article):
     forged = re.sub(r"article:\d+", "article:999", signed)
     with pytest.raises(Exception, match=r"non è valido|not valid"):
         load_target(forged)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Anna\u202egro.elpmaxe", "Anna\u2066Bruno\u2069", "Anna\nRossi", "Anna\x1b[31m", "A\u200fB"],
+)
+def test_names_with_control_characters_or_direction_marks_are_refused_in_italian(name):
+    with translation.override("it"):
+        form = CommentForm(data=_data(author=name))
+        assert not form.is_valid()
+        assert form.errors["author"] == [
+            "Il nome non può contenere caratteri di controllo o segni di direzione del testo."
+        ]
+
+
+@pytest.mark.parametrize("name", ["Anna Rossi", "Zoë O'Brien", "محمد", "👩‍💻 Dev", "李小龍"])
+def test_ordinary_names_in_any_script_pass(name):
+    assert "author" not in CommentForm(data=_data(author=name)).errors

@@ -4,16 +4,25 @@ published comment back to the moderators, who see the reports in the queue."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
-from moderation import services
-from moderation.models import CommentReport, ModerationEvent, Status
+from moderation import services, tasks
+from moderation.models import AuthorRule, CommentReport, ModerationEvent, Status
 
 from .factories import make_comment
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    """The form's reports count in the cache against the API's rate: start each test clean."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -126,3 +135,70 @@ def test_moderators_see_the_reports_in_the_queue(a_comment, a_moderator):
     assert '<td class="field-reports_count">1</td>' in listing
     detail = moderator.get(f"/admin/moderation/comment/{a_comment.pk}/change/").content.decode()
     assert "Offende gli altri lettori" in detail
+
+
+# Issue 18, row 5: three anonymous reports took any comment down.
+
+
+def test_three_addresses_of_one_ipv6_network_report_once(a_comment, settings):
+    settings.MODERATION = {"API_TARGET_MODELS": ["articles.article"]}
+    answers = [
+        Client()
+        .post(
+            f"/api/comments/{a_comment.pk}/report/",
+            {"reason": "offensive"},
+            content_type="application/json",
+            REMOTE_ADDR=f"2001:db8:1:2::{n}",
+        )
+        .status_code
+        for n in (1, 2, 3)
+    ]
+    assert answers == [201, 409, 409]
+    a_comment.refresh_from_db()
+    assert a_comment.status == Status.PUBLISHED
+
+
+def test_readers_whose_address_is_unknown_share_one_report(a_comment):
+    """gunicorn on a unix socket: an empty REMOTE_ADDR for everyone, no cookies kept."""
+    answers = [_report(Client(REMOTE_ADDR=""), a_comment).status_code for _ in range(3)]
+    assert answers == [303, 409, 409]
+    a_comment.refresh_from_db()
+    assert a_comment.status == Status.PUBLISHED
+
+
+def test_reports_through_the_form_are_rate_limited_per_network(an_article, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"moderation.reports": "2/minute"},
+    }
+    comments = [make_comment(an_article) for _ in range(3)]
+    answers = [
+        _report(Client(REMOTE_ADDR=f"2001:db8:1:2::{n}"), comment).status_code
+        for n, comment in enumerate(comments, start=1)
+    ]
+    assert answers == [303, 303, 429]
+    assert CommentReport.objects.count() == 2
+
+
+def test_a_trusted_readers_report_weighs_twice(a_comment, settings):
+    settings.MODERATION = {"REPORTS_TO_HOLD": 3}
+    trusted = _reader(1)
+    _report(trusted, a_comment)
+    a_comment.refresh_from_db()
+    assert a_comment.status == Status.PUBLISHED
+    AuthorRule.objects.create(
+        kind="trust", field="reader", value=CommentReport.objects.get().reader_key
+    )
+    _report(_reader(2), a_comment)
+    a_comment.refresh_from_db()
+    assert a_comment.status == Status.HELD  # two networks, one of them trusted
+
+
+def test_a_reports_network_key_is_erased_after_its_retention(a_comment, settings):
+    settings.MODERATION = {"REPORT_NETWORK_RETENTION_DAYS": 7}
+    _report(_reader(1), a_comment)
+    CommentReport.objects.update(created_at=timezone.now() - timedelta(days=8))
+    _report(_reader(2), make_comment(a_comment.target))
+    assert tasks.erase_expired_personal_data() == 1
+    assert sorted(CommentReport.objects.values_list("network_key", flat=True))[0] == ""
+    assert CommentReport.objects.exclude(network_key="").count() == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
 
 from moderation import services
 from moderation.learning import loaded_models
@@ -137,11 +138,15 @@ def test_a_comment_very_similar_to_the_authors_previous_one_is_asked_about(
     assert Comment.objects.count() == 1
 
 
-def test_similar_comments_of_other_authors_are_not_asked_about(
+def test_similar_comments_of_other_readers_are_not_asked_about_even_with_their_email(
     italian_client, an_article, post_comment
 ):
-    post_comment(italian_client, an_article, comment=CLEAN, email="bruno@example.org")
-    response = post_comment(italian_client, an_article, comment=SIMILAR, acknowledge=False)
+    """Only the reader's own comments (signed cookie) count: typing someone's email must
+    not tell whether they wrote something similar (issue 18, row 1)."""
+    post_comment(Client(), an_article, comment=CLEAN, email="bruno@example.org")
+    response = post_comment(
+        italian_client, an_article, comment=SIMILAR, email="bruno@example.org", acknowledge=False
+    )
     assert response.status_code == 303
 
 

@@ -11,7 +11,6 @@ from moderation import dispatch, services, signals, tasks
 from moderation.models import AuthorRule, Comment, DigestLog, ModerationEvent, Status
 from moderation.notifications import send_held_digest
 from moderation.policy import Decision
-from moderation.services import submission
 from project.celery import app as celery_app
 
 from .factories import make_comment
@@ -152,15 +151,19 @@ def test_only_the_batches_the_broker_took_are_marked_as_enqueued(an_article, set
 
 
 def test_block_and_trust_rules_are_made_from_a_comment(an_article, a_moderator):
-    comment = make_comment(an_article, author_email="Troll@Example.ORG", ip_address="203.0.113.9")
+    comment = make_comment(
+        an_article, author_email="Troll@Example.ORG", ip_address="203.0.113.9", user=a_moderator
+    )
     services.add_author_rule(comment, kind="block", field="domain", by=a_moderator)
     services.add_author_rule(comment, kind="block", field="ip", by=a_moderator)
-    services.add_author_rule(comment, kind="trust", field="email", by=a_moderator)
+    services.add_author_rule(comment, kind="trust", field="user", by=a_moderator)
+    with pytest.raises(ValueError):  # anyone can type an email
+        services.add_author_rule(comment, kind="trust", field="email", by=a_moderator)
     rules = set(AuthorRule.objects.values_list("kind", "field", "value"))
     assert rules == {
         ("block", "domain", "example.org"),
         ("block", "ip", "203.0.113.9"),
-        ("trust", "email", "troll@example.org"),
+        ("trust", "user", str(a_moderator.pk)),
     }
 
 
@@ -247,20 +250,20 @@ def _submission(article, text: str = "Stesso testo", **fields) -> services.Submi
 
 
 def test_the_duplicate_and_flood_checks_are_one_query(an_article, django_assert_num_queries):
-    services.submit_comment(_submission(an_article))
+    own = (services.submit_comment(_submission(an_article)).pk,)
     someone_else = {"author_name": "Bruno", "author_email": "b@example.org", "ip_address": None}
     with django_assert_num_queries(1):  # neither: both checks were made
-        submission._check_submission(_submission(an_article, text="Altro", **someone_else))
+        services.check_submission(_submission(an_article, text="Altro", **someone_else))
     with django_assert_num_queries(1), pytest.raises(services.TooFast):
-        submission._check_submission(_submission(an_article, text="Altro"))
+        services.check_submission(_submission(an_article, text="Altro"))
     with django_assert_num_queries(1), pytest.raises(services.DuplicateComment):
-        submission._check_submission(_submission(an_article))
+        services.check_submission(_submission(an_article, own_comment_ids=own))
 
 
 def test_a_duplicate_within_the_flood_interval_is_reported_as_a_duplicate(an_article):
-    services.submit_comment(_submission(an_article))
+    own = (services.submit_comment(_submission(an_article)).pk,)
     with pytest.raises(services.DuplicateComment) as error:  # 409, not 429
-        services.submit_comment(_submission(an_article, author_email="ANNA@example.org"))
+        services.submit_comment(_submission(an_article, own_comment_ids=own))
     with translation.override("en"):
         assert str(error.value.message) == (
             "Duplicate comment detected; it looks as though you’ve already said that!"
@@ -269,9 +272,11 @@ def test_a_duplicate_within_the_flood_interval_is_reported_as_a_duplicate(an_art
 
 
 def test_a_new_text_within_the_flood_interval_is_too_fast(an_article, another_article):
-    services.submit_comment(_submission(another_article))
-    with pytest.raises(services.TooFast) as error:
-        services.submit_comment(_submission(an_article, text="Altro testo", ip_address=None))
+    own = (services.submit_comment(_submission(another_article)).pk,)
+    with pytest.raises(services.TooFast) as error:  # the reader's own comment, from anywhere
+        services.submit_comment(
+            _submission(an_article, text="Altro testo", ip_address=None, own_comment_ids=own)
+        )
     with translation.override("en"):
         assert str(error.value.message) == "You are posting comments too quickly. Slow down."
     assert error.value.status_code == 429
@@ -284,20 +289,81 @@ def test_without_flood_control_only_duplicates_are_refused(
     an_article, settings, moderation, django_assert_num_queries
 ):
     settings.MODERATION = moderation
-    services.submit_comment(_submission(an_article, ip_address=None))
+    own = (services.submit_comment(_submission(an_article, ip_address=None)).pk,)
+    again = {"ip_address": None, "own_comment_ids": own}
     with django_assert_num_queries(1):
-        submission._check_submission(_submission(an_article, text="Altro testo", ip_address=None))
+        services.check_submission(_submission(an_article, text="Altro testo", **again))
     with pytest.raises(services.DuplicateComment):
-        submission._check_submission(_submission(an_article, ip_address=None))
+        services.check_submission(_submission(an_article, **again))
 
 
 def test_flood_control_keys_on_the_ip_address(an_article, settings):
     settings.MODERATION = {"FLOOD_KEYS": ("ip",)}
     services.submit_comment(_submission(an_article))
     with pytest.raises(services.TooFast):
-        submission._check_submission(
+        services.check_submission(
             _submission(an_article, text="Altro", author_name="Bruno", author_email="b@example.org")
         )
-    submission._check_submission(  # another address: not flooding
+    services.check_submission(  # another address: not flooding
         _submission(an_article, text="Altro", author_email="b@example.org", ip_address="192.0.2.1")
     )
+
+
+def test_the_checks_answer_the_same_whatever_email_is_typed(an_article):
+    """Neither check reads the typed email: a held comment's author cannot be learnt by
+    typing guesses (issue 18, row 1)."""
+    services.submit_comment(_submission(an_article, ip_address="192.0.2.9"))
+    for email in ("anna@example.org", "guess@example.org"):  # a copy of a pending comment
+        services.check_submission(_submission(an_article, author_email=email, ip_address=None))
+    published = services.submit_comment(
+        _submission(an_article, text="Pubblicato", ip_address="192.0.2.10")
+    )
+    Comment.objects.filter(pk=published.pk).update(status=Status.PUBLISHED)
+    for email in ("anna@example.org", "guess@example.org"):  # a copy of public text: refused
+        with pytest.raises(services.DuplicateComment):
+            services.check_submission(
+                _submission(an_article, text="Pubblicato", author_email=email, ip_address=None)
+            )
+
+
+def test_trust_binds_to_a_proven_identity_never_to_a_typed_email(an_article, a_moderator):
+    """Issue 18, row 2: a trust rule on an email let anyone typing it skip the toxicity hold."""
+    toxic = "Sei un idiota e un imbecille, stai zitto, fai schifo, vergognati cretino!"
+    AuthorRule.objects.create(kind="trust", field="email", value="fido@example.org")
+    AuthorRule.objects.create(kind="trust", field="reader", value="fido-browser")
+    AuthorRule.objects.create(kind="trust", field="user", value=str(a_moderator.pk))
+    typed = make_comment(
+        an_article, status=Status.PENDING, author_email="fido@example.org", text=toxic
+    )
+    browser = make_comment(
+        an_article, status=Status.PENDING, reader_key="fido-browser", text=f"{toxic}!"
+    )
+    account = make_comment(an_article, status=Status.PENDING, user=a_moderator, text=f"{toxic}?")
+    services.classify_comments([typed.pk, browser.pk, account.pk])
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    assert statuses == {
+        typed.pk: Status.HELD,
+        browser.pk: Status.PUBLISHED,
+        account.pk: Status.PUBLISHED,
+    }
+
+
+def test_an_approved_history_is_the_proven_authors_not_the_typed_emails(an_article, settings):
+    """A sibling of row 2: FIRST_COMMENTS_HELD counted the approved comments of the typed
+    email, so typing a regular's address skipped the new-author hold."""
+    settings.MODERATION = {"FIRST_COMMENTS_HELD": 1}
+    make_comment(an_article, author_email="fido@example.org", reader_key="fido-browser")
+    clean = "Il mercato coperto riapre sabato, ottima notizia per il quartiere."
+    typed = make_comment(
+        an_article, status=Status.PENDING, author_email="fido@example.org", text=clean
+    )
+    browser = make_comment(
+        an_article, status=Status.PENDING, reader_key="fido-browser", text=f"{clean}!"
+    )
+    services.classify_comments([typed.pk, browser.pk])
+    statuses = dict(
+        Comment.objects.filter(status__in=[Status.HELD, Status.PUBLISHED]).values_list(
+            "pk", "status"
+        )
+    )
+    assert (statuses[typed.pk], statuses[browser.pk]) == (Status.HELD, Status.PUBLISHED)

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from moderation.forms import load_target, sign_target
 from moderation.models import Comment, ModerationEvent, Status
-from moderation.reader_cookies import REMEMBER_COOKIE
+from moderation.reader_cookies import READER_COOKIE, REMEMBER_COOKIE
 from moderation.second_thought import acknowledgement
 from moderation.section import section_context
 from moderation.thread_html import render_threads_by_template
@@ -163,10 +163,51 @@ def test_a_second_comment_within_the_flood_interval_gets_429(
     assert Comment.objects.count() == 1
 
 
-def test_flood_control_keys_on_the_email_too(an_article, post_comment):
-    post_comment(Client(REMOTE_ADDR="10.0.0.1"), an_article, comment="Primo")
-    response = post_comment(Client(REMOTE_ADDR="10.0.0.2"), an_article, comment="Secondo")
+def test_flood_control_keys_on_the_readers_own_comments_too(an_article, post_comment):
+    first = Client(REMOTE_ADDR="10.0.0.1")
+    post_comment(first, an_article, comment="Primo")
+    moved = Client(REMOTE_ADDR="10.0.0.2")
+    moved.cookies = first.cookies  # the same browser on another network
+    response = post_comment(moved, an_article, comment="Secondo", email="altro@example.org")
     assert response.status_code == 429
+
+
+def _answer(response, email: str) -> tuple[int, str]:
+    """The status and body of a response, with the typed email (echoed in the form) and the
+    time-stamped tokens blanked."""
+    body = response.content.decode().replace(email, "EMAIL")
+    return response.status_code, re.sub(
+        r'name="(csrfmiddlewaretoken|target)" value="[^"]*"', "", body
+    )
+
+
+@pytest.mark.parametrize("flood_interval", [15, 0])
+def test_no_answer_of_the_form_depends_on_the_typed_email(
+    an_article, post_comment, settings, flood_interval
+):
+    """Issue 18, row 1: the victim's text again with guessed emails, after one post of the
+    prober's own: wrong and right emails get the same status and the same page."""
+    settings.MODERATION = {"FLOOD_INTERVAL": flood_interval}
+    victim_text = "Ho visto il sindaco al bar ieri sera, parlava dei lavori sul ponte."
+    post_comment(
+        Client(REMOTE_ADDR="10.0.0.9"), an_article, comment=victim_text, email="vittima@example.org"
+    )
+    Comment.objects.update(status=Status.REJECTED)  # never public
+    prober = Client(HTTP_ACCEPT_LANGUAGE="it", REMOTE_ADDR="10.0.0.66")
+    assert post_comment(prober, an_article, comment="Un mio commento").status_code == 303
+    last_pk, cookies = Comment.objects.latest("pk").pk, prober.cookies.output()
+
+    def probe(email: str) -> tuple[int, str]:
+        response = post_comment(
+            prober, an_article, comment=f"{victim_text}!", email=email, acknowledge=False
+        )
+        Comment.objects.filter(pk__gt=last_pk).delete()
+        prober.cookies.load(cookies)  # each guess from the same state
+        return _answer(response, email)
+
+    right, wrong = probe("vittima@example.org"), probe("sbagliata@example.org")
+    assert right == wrong
+    assert right[0] == (429 if flood_interval else 303)
 
 
 def test_a_forged_target_gets_400_and_nothing_is_saved(italian_client, an_article):
@@ -230,6 +271,19 @@ def test_the_honeypot_quietly_keeps_the_comment_as_spam(italian_client, an_artic
     comment = Comment.objects.get()
     assert comment.status == Status.SPAM
     assert comment.events.get().reason == "honeypot field filled"
+
+
+def test_the_honeypot_path_runs_the_flood_and_duplicate_checks_first(an_article, post_comment):
+    """Issue 18, row 7: fifty long trapped posts from one address were all stored."""
+    bot = Client(REMOTE_ADDR="203.0.113.50")
+    answers = [
+        post_comment(bot, an_article, comment=f"{n} " + "x" * 60_000, honeypot="spam").status_code
+        for n in range(5)
+    ]
+    assert answers == [303, 429, 429, 429, 429]
+    assert Comment.objects.count() == 1
+    human = post_comment(bot, an_article, comment="Un commento vero.")
+    assert human.status_code == 429  # the trapped post counts against the flood interval
 
 
 @pytest.mark.parametrize(
@@ -498,3 +552,10 @@ def test_a_parent_of_unicode_digits_is_a_form_error_not_a_server_error(
     """``"¹".isdigit()`` is true but ``int("¹")`` fails: the form page must still render."""
     response = post_comment(italian_client, an_article, parent=parent)
     assert response.status_code == 400
+
+
+def test_a_posted_comment_carries_its_browsers_reader_key(italian_client, an_article, post_comment):
+    """What a moderator's trust binds to when the author has no account (issue 18, row 2)."""
+    post_comment(italian_client, an_article, comment="Primo")
+    token = italian_client.cookies[READER_COOKIE].value.split(":")[0]
+    assert Comment.objects.get().reader_key == token != ""

@@ -93,17 +93,22 @@ def reject(modeladmin, request, queryset):
 
 
 def _rule_action(
-    kind: str, field: str, name: str, description: str
+    kind: str, fields: tuple[str, ...], name: str, description: str
 ) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet[Comment]], None]:
+    """An action making a ``kind`` rule on each comment's first key among ``fields``."""
+
     def action(modeladmin, request, queryset):
         rules = set()
         for comment in queryset:
-            try:
-                rules.add(
-                    services.add_author_rule(comment, kind=kind, field=field, by=request.user)
-                )
-            except ValueError:
-                continue
+            for field in fields:
+                try:
+                    rule = services.add_author_rule(
+                        comment, kind=kind, field=field, by=request.user
+                    )
+                except ValueError:
+                    continue
+                rules.add(rule)
+                break
         text = ngettext(
             "%(count)d rule in force: %(rules)s.",
             "%(count)d rules in force: %(rules)s.",
@@ -120,16 +125,19 @@ def _rule_action(
 
 
 block_email = _rule_action(
-    AuthorRule.Kind.BLOCK, AuthorRule.Field.EMAIL, "block_email", _("Block the author's email")
+    AuthorRule.Kind.BLOCK, (AuthorRule.Field.EMAIL,), "block_email", _("Block the author's email")
 )
 block_domain = _rule_action(
-    AuthorRule.Kind.BLOCK, AuthorRule.Field.DOMAIN, "block_domain", _("Block the email domain")
+    AuthorRule.Kind.BLOCK, (AuthorRule.Field.DOMAIN,), "block_domain", _("Block the email domain")
 )
 block_ip = _rule_action(
-    AuthorRule.Kind.BLOCK, AuthorRule.Field.IP, "block_ip", _("Block the IP address")
+    AuthorRule.Kind.BLOCK, (AuthorRule.Field.IP,), "block_ip", _("Block the IP address")
 )
 trust_author = _rule_action(
-    AuthorRule.Kind.TRUST, AuthorRule.Field.EMAIL, "trust_author", _("Trust the author (email)")
+    AuthorRule.Kind.TRUST,
+    AuthorRule.PROVEN_FIELDS,
+    "trust_author",
+    _("Trust the author (account, else browser)"),
 )
 
 MODERATION_ACTIONS = [

@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..client_ip import parse_ip
 from ..models import Comment, RejectReason, Status, awaiting_review_filter
 from ..roles import can_moderate
 from .actions import MODERATION_ACTIONS, CommentActionForm
@@ -272,6 +273,17 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
             header,
             format_html_join("", "{}", ((row,) for row in body)),
         )
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        """The list filters' parameters and the author's history links (same email, same
+        valid IP), nothing else: another field's lookup with a garbled value (``?parent=``
+        and forty digits) reached the database and made a 500; now it is a 400."""
+        if lookup == "ip_address":
+            return parse_ip(value) is not None
+        filtered = {"author_email"} | {
+            spec[0] if isinstance(spec, tuple) else spec.parameter_name for spec in self.list_filter
+        }
+        return lookup.split("__")[0] in filtered and super().lookup_allowed(lookup, value, request)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         context = {

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F
 from django.utils.translation import gettext_lazy as _
 
+from ..http import parse_id
 from ..models import TO_AUDIT, Comment, ShadowScore, Status, awaiting_review_filter
 from ..policy import LINK_PATTERN
 
@@ -72,8 +73,15 @@ class TargetFilter(admin.SimpleListFilter):
 
     @staticmethod
     def _parse(value: str | None) -> tuple[int, str] | None:
+        """The ``(content type id, pk)`` of ``ct-pk`` when comments are attached to that
+        object, else None: the filter names comment targets only, never other rows (e.g. a
+        user's through ``auth.user``), and a garbled or unknown key is simply no filter."""
         ct, _sep, pk = (value or "").partition("-")
-        return (int(ct), pk) if ct.isdigit() and pk else None
+        ct_id = parse_id(ct)
+        if ct_id is None or not pk:
+            return None
+        is_target = Comment.objects.filter(content_type_id=ct_id, object_pk=pk).exists()
+        return (ct_id, pk) if is_target else None
 
     def queryset(self, request, queryset):
         key = self._parse(self.value())

@@ -28,7 +28,7 @@ class CommentAdminViews:
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
             path(
-                "<path:object_id>/moderate/",
+                "<int:object_id>/moderate/",
                 self.admin_site.admin_view(self.moderate_view),
                 name=f"{prefix}_moderate",
             ),
@@ -44,7 +44,7 @@ class CommentAdminViews:
         if not (self.has_moderate_permission(request) and self.has_view_permission(request)):
             raise PermissionDenied
 
-    def moderate_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def moderate_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Run one of the queue's actions on this comment, then go to the next in the queue."""
         self._require_moderator(request)
         if request.method != "POST":

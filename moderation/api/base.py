@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -31,7 +32,12 @@ def refusal(error: services.CommentError) -> Response:
 class APIView(GenericAPIView):
     """Answers in the language the client asks for with Accept-Language (or the language
     cookie), whatever the site's URL scheme: LocaleMiddleware gives every URL outside
-    ``i18n_patterns`` the default language when the default has no prefix."""
+    ``i18n_patterns`` the default language when the default has no prefix.
+
+    JSON only: the browsable renderer builds forms from a queryset these views do not
+    have, so a browser's ``Accept: text/html`` made a 500."""
+
+    renderer_classes = [JSONRenderer]
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         translation.activate(translation.get_language_from_request(request._request))

@@ -418,6 +418,13 @@ class AuthorRuleRequestSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=AuthorRule.Kind.choices)
     field = serializers.ChoiceField(choices=AuthorRule.Field.choices)
 
+    def validate(self, attrs: dict) -> dict:
+        if attrs["kind"] == AuthorRule.Kind.TRUST and attrs["field"] not in (
+            AuthorRule.PROVEN_FIELDS
+        ):
+            raise serializers.ValidationError({"field": [AuthorRule.UNPROVEN_TRUST_MESSAGE]})
+        return attrs
+
 
 class AuthorRuleSerializer(serializers.ModelSerializer):
     class Meta:

@@ -1,4 +1,5 @@
-"""Rate limits on readers' writes, keyed on the reader's real address (``client_ip``).
+"""Rate limits on readers' writes, keyed on the reader's real network (``client_network`` of
+``client_ip``: an IPv4 address, an IPv6 /64, one shared key when unknown).
 
 Posting and editing share the ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["moderation.comments"]``
 rate (an edit is new text to classify, like a post), ``"10/minute"`` when unset. Reports are
@@ -14,7 +15,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from ..client_ip import client_ip
+from ..client_ip import client_ip, client_network
 
 DEFAULT_RATE = "10/minute"
 POSTING_SCOPE = "moderation.comments"
@@ -39,7 +40,7 @@ class CommentPostingThrottle(SimpleRateThrottle):
         if request.user and request.user.is_authenticated:
             ident = f"user-{request.user.pk}"
         else:
-            ident = client_ip(request) or "unknown"
+            ident = client_network(client_ip(request))
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 

@@ -46,6 +46,7 @@ from .readers import (
 )
 from .submission import (
     Submission,
+    check_submission,
     comments_open,
     create_comment,
     submit_comment,
@@ -82,6 +83,7 @@ __all__ = [
     "apply_decisions",
     "approve",
     "can_edit",
+    "check_submission",
     "classifier_input",
     "classify_comments",
     "commenter_comments",

@@ -30,6 +30,7 @@ def announce_on_commit(comment: Comment, event: ModerationEvent) -> None:
 
 
 def author_keys(comment: Comment) -> list[tuple[str, str]]:
+    """The ``(field, value)`` pairs an author rule can match for ``comment``."""
     email = comment.author_email.lower()
     keys: list[tuple[str, str]] = [
         (AuthorRule.Field.EMAIL, email),
@@ -37,4 +38,8 @@ def author_keys(comment: Comment) -> list[tuple[str, str]]:
     ]
     if comment.ip_address:
         keys.append((AuthorRule.Field.IP, comment.ip_address))
+    if comment.user_id:
+        keys.append((AuthorRule.Field.USER, str(comment.user_id)))
+    if comment.reader_key:
+        keys.append((AuthorRule.Field.READER, comment.reader_key))
     return keys

@@ -4,7 +4,9 @@ comments left pending; the candidates' shadow scores."""
 
 from __future__ import annotations
 
+import functools
 import logging
+import operator
 from typing import cast
 
 from django.db import connection, models, transaction
@@ -41,40 +43,64 @@ _BLOCK_REASONS: dict[str, str] = {
     AuthorRule.Field.EMAIL: "blocked email",
     AuthorRule.Field.DOMAIN: "blocked email domain",
     AuthorRule.Field.IP: "blocked IP",
+    AuthorRule.Field.USER: "blocked account",
+    AuthorRule.Field.READER: "blocked browser",
 }
 
 
 def _author_rules(
     comments: list[Comment],
 ) -> tuple[dict[tuple[str, str], str], set[tuple[str, str]]]:
-    """The block and trust rules that apply to these comments' authors, fetched at once."""
-    emails = {c.author_email.lower() for c in comments}
-    domains = {e.rpartition("@")[2] for e in emails}
-    ips = {c.ip_address for c in comments if c.ip_address}
+    """The block and trust rules that apply to these comments' authors, fetched at once.
+
+    Trust counts only on what an author proves (an account, a signed browser cookie): a
+    trust rule on a typed email, its domain or an address is ignored."""
+    values: dict[str, set[str]] = {}
+    for comment in comments:
+        for field, value in author_keys(comment):
+            values.setdefault(field, set()).add(value)
     rules = AuthorRule.objects.filter(
-        Q(field=AuthorRule.Field.EMAIL, value__in=emails)
-        | Q(field=AuthorRule.Field.DOMAIN, value__in=domains)
-        | Q(field=AuthorRule.Field.IP, value__in=ips)
+        functools.reduce(
+            operator.or_,
+            (Q(field=field, value__in=found) for field, found in values.items()),
+        )
     )
     blocked, trusted = {}, set()
     for rule in rules:
         if rule.kind == AuthorRule.Kind.BLOCK:
             blocked[(rule.field, rule.value)] = _BLOCK_REASONS[rule.field]
-        else:
+        elif rule.field in AuthorRule.PROVEN_FIELDS:
             trusted.add((rule.field, rule.value))
     return blocked, trusted
 
 
-def _approved_counts(comments: list[Comment], rules: policy.PolicyRules) -> dict[str, int]:
+def _proven_author(comment: Comment) -> tuple[str, str] | None:
+    """The account, else the browser, that posted ``comment``; None if it proved neither."""
+    if comment.user_id:
+        return AuthorRule.Field.USER, str(comment.user_id)
+    if comment.reader_key:
+        return AuthorRule.Field.READER, comment.reader_key
+    return None
+
+
+def _approved_counts(
+    comments: list[Comment], rules: policy.PolicyRules
+) -> dict[tuple[str, str], int]:
+    """Published comments per proven author (``_proven_author``), for ``FIRST_COMMENTS_HELD``:
+    a typed email would let anyone borrow an approved author's history."""
     if not rules.first_comments_held:
         return {}
-    emails = {c.author_email.lower() for c in comments}
-    rows = (
-        Comment.objects.filter(author_email__in=emails, status=Status.PUBLISHED)
-        .values("author_email")
-        .annotate(n=models.Count("pk"))
+    published = Comment.objects.filter(status=Status.PUBLISHED)
+    users = {c.user_id for c in comments if c.user_id}
+    readers = {c.reader_key for c in comments if c.reader_key and not c.user_id}
+    by_user = published.filter(user_id__in=users).values("user_id").annotate(n=models.Count("pk"))
+    by_reader = (
+        published.filter(reader_key__in=readers).values("reader_key").annotate(n=models.Count("pk"))
     )
-    return {row["author_email"].lower(): row["n"] for row in rows}
+    return {
+        **{(AuthorRule.Field.USER, str(row["user_id"])): row["n"] for row in by_user},
+        **{(AuthorRule.Field.READER, row["reader_key"]): row["n"] for row in by_reader},
+    }
 
 
 def classify_comments(comment_ids: list[int]) -> int:
@@ -95,6 +121,7 @@ def classify_comments(comment_ids: list[int]) -> int:
     held, picks = [], {}
     for comment, s in zip(comments, scores, strict=True):
         keys = author_keys(comment)
+        author = _proven_author(comment)
         facts = policy.Facts(
             text=comment.text,
             spam_score=s.spam,
@@ -103,7 +130,7 @@ def classify_comments(comment_ids: list[int]) -> int:
             toxicity_threshold=s.toxicity_threshold,
             blocked_by=next((blocked[k] for k in keys if k in blocked), ""),
             trusted=any(k in trusted for k in keys),
-            approved_before=approved.get(comment.author_email.lower(), 0),
+            approved_before=approved.get(author, 0) if author else 0,
         )
         decision = policy.decide(facts, rules)
         facts_by_pk[comment.pk] = facts

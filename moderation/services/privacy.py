@@ -18,13 +18,22 @@ from ..reader_keys import network_key_of
 
 
 def erase_expired_personal_data() -> int:
-    """Blank the IP address and user agent of comments older than the retention period."""
-    cutoff = timezone.now() - timedelta(days=moderation_settings.IP_RETENTION_DAYS)
-    return (
+    """Blank the IP address and user agent of comments older than ``IP_RETENTION_DAYS`` and
+    the network key of reports older than ``REPORT_NETWORK_RETENTION_DAYS``; how many rows."""
+    now = timezone.now()
+    cutoff = now - timedelta(days=moderation_settings.IP_RETENTION_DAYS)
+    comments = (
         Comment.objects.filter(created_at__lt=cutoff)
         .exclude(ip_address=None, user_agent="")
         .update(ip_address=None, user_agent="")
     )
+    report_cutoff = now - timedelta(days=moderation_settings.REPORT_NETWORK_RETENTION_DAYS)
+    reports = (
+        CommentReport.objects.filter(created_at__lt=report_cutoff)
+        .exclude(network_key="")
+        .update(network_key="")
+    )
+    return comments + reports
 
 
 #: What an erased commenter is called, in the language of their comment.
@@ -121,6 +130,7 @@ def erase_commenter_data(email: str, *, remove_text: bool = False) -> int:
             comment.author_url = ""
             comment.ip_address = None
             comment.user_agent = ""
+            comment.reader_key = ""
             comment.user = None
             comment.notify_replies = False
             comment.notify_replies_at = None
@@ -132,6 +142,7 @@ def erase_commenter_data(email: str, *, remove_text: bool = False) -> int:
                 "author_url",
                 "ip_address",
                 "user_agent",
+                "reader_key",
                 "user",
                 "text",
                 "explanation",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import dispatch
 from ..conf import moderation_settings
-from ..models import Comment, CommentReport, ModerationEvent, Status
+from ..models import AuthorRule, Comment, CommentReport, ModerationEvent, Status
 from ._common import announce_on_commit
 from .errors import AlreadyReported, CommentError, EditWindowClosed
 from .transitions import transition
@@ -84,6 +84,20 @@ def delete_by_author(comment: Comment) -> Comment:
         )
 
 
+def _reporters_weight(reports: models.QuerySet[CommentReport]) -> int:
+    """How much these reports weigh against ``REPORTS_TO_HOLD``: one per distinct network
+    (a report whose network key was erased after its retention counts alone), one more for
+    each reader a moderator trusts (``AuthorRule`` on their browser)."""
+    rows = list(reports.values_list("pk", "network_key", "reader_key"))
+    networks = {network or pk for pk, network, _reader in rows}
+    trusted = AuthorRule.objects.filter(
+        kind=AuthorRule.Kind.TRUST,
+        field=AuthorRule.Field.READER,
+        value__in=[reader for _pk, _network, reader in rows],
+    ).count()
+    return len(networks) + trusted
+
+
 def report_comment(
     comment: Comment, *, reason: str, note: str, reader_key: str, network_key: str
 ) -> CommentReport:
@@ -92,9 +106,7 @@ def report_comment(
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if locked.status != Status.PUBLISHED:
             raise CommentError(_("This comment cannot be reported."))
-        same_reader = Q(reader_key=reader_key)
-        if network_key:
-            same_reader |= Q(network_key=network_key)
+        same_reader = Q(reader_key=reader_key) | Q(network_key=network_key)
         if locked.reports.filter(same_reader).exists():
             raise AlreadyReported(_("You have already reported this comment."))
         report = CommentReport.objects.create(
@@ -109,7 +121,7 @@ def report_comment(
         if locked.decided_at is not None:
             since_decision = since_decision.filter(created_at__gt=locked.decided_at)
         threshold = moderation_settings.REPORTS_TO_HOLD
-        if threshold and since_decision.count() >= threshold:
+        if threshold and _reporters_weight(since_decision) >= threshold:
             transition(
                 locked,
                 Status.HELD,

@@ -3,6 +3,8 @@ enqueuing its classification after commit."""
 
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -34,6 +36,19 @@ class Submission:
     language: str = ""
     user: Any = None
     notify_replies: bool = False  # the reader consented to mail about replies
+    #: The comments this reader proved are theirs (the signed ``moderation_own`` cookie).
+    #: Never the typed email: what the checks answer must not tell whose an address is.
+    own_comment_ids: tuple[int, ...] = ()
+    reader_key: str = ""  # the token of the browser's signed reader cookie (form only)
+
+
+def _own_comments(sub: Submission) -> Q:
+    """The comments of the reader who sent ``sub``, as far as they proved it: the ids of
+    their signed cookie and, when logged in, their account's comments."""
+    own = Q(pk__in=sub.own_comment_ids)
+    if getattr(sub.user, "is_authenticated", False):
+        own |= Q(user=sub.user)
+    return own
 
 
 def comments_open(target: models.Model) -> bool:
@@ -49,18 +64,21 @@ def _flood_query(sub: Submission) -> models.QuerySet[Comment] | None:
     interval = moderation_settings.FLOOD_INTERVAL
     if not interval:
         return None
-    keys = Q()
+    keys = []
     if "ip" in moderation_settings.FLOOD_KEYS and sub.ip_address:
-        keys |= Q(ip_address=sub.ip_address)
-    if "email" in moderation_settings.FLOOD_KEYS:
-        keys |= Q(author_email__iexact=sub.author_email)
+        keys.append(Q(ip_address=sub.ip_address))
+    if "reader" in moderation_settings.FLOOD_KEYS:
+        keys.append(_own_comments(sub))
     if not keys:
         return None
     since = timezone.now() - timedelta(seconds=interval)
-    return Comment.objects.filter(keys, created_at__gte=since)
+    return Comment.objects.filter(functools.reduce(operator.or_, keys), created_at__gte=since)
 
 
-def _check_submission(sub: Submission) -> None:
+def check_submission(sub: Submission) -> None:
+    """Refuse ``sub`` if comments are closed, its parent is wrong, it repeats a published
+    comment or one of the reader's own, or the reader posts too fast. Nothing here reads
+    the typed email or name: the answer is the same whoever's address it is."""
     if not comments_open(sub.target):
         raise CommentsClosed(_("Comments are closed."))
     content_type = ContentType.objects.get_for_model(sub.target)
@@ -74,8 +92,7 @@ def _check_submission(sub: Submission) -> None:
     checks = {
         "duplicate": Exists(
             Comment.objects.for_target(sub.target).filter(
-                Q(author_email__iexact=sub.author_email) | Q(author_name=sub.author_name),
-                text=sub.text,
+                Q(status=Status.PUBLISHED) | _own_comments(sub), text=sub.text
             )
         )
     }
@@ -115,6 +132,7 @@ def create_comment(sub: Submission, status: str) -> Comment:
         text=sub.text,
         ip_address=sub.ip_address,
         user_agent=sub.user_agent[:255],
+        reader_key=sub.reader_key,
         language=sub.language[:10],
         status=status,
         # Asked, not yet confirmed: the mail with the confirmation link turns it on.
@@ -127,7 +145,7 @@ def create_comment(sub: Submission, status: str) -> Comment:
 def submit_comment(sub: Submission) -> Comment:
     """Check and save a reader's comment as pending; classification is enqueued on commit."""
     with transaction.atomic():
-        _check_submission(sub)
+        check_submission(sub)
         comment = create_comment(sub, Status.PENDING)
         ModerationEvent.objects.create(
             comment=comment,
@@ -143,8 +161,11 @@ def submit_comment(sub: Submission) -> Comment:
 
 
 def submit_trapped_spam(sub: Submission, reason: str) -> Comment:
-    """Keep a comment caught by a trap (the honeypot) as spam, without classifying it."""
+    """Keep a comment caught by a trap (the honeypot) as spam, without classifying it, after
+    the same duplicate and flood checks as any comment: it counts against its sender's
+    flood interval, and a bot posting fast stores one, not thousands."""
     with transaction.atomic():
+        check_submission(sub)
         comment = create_comment(sub, Status.SPAM)
         ModerationEvent.objects.create(
             comment=comment,

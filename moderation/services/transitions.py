@@ -191,7 +191,10 @@ def restore(comment: Comment, *, by: Any, reason: str = "") -> Comment:
 
 
 def add_author_rule(comment: Comment, *, kind: str, field: str, by: Any) -> AuthorRule:
-    """Block or trust the author of ``comment`` by email, email domain or IP."""
+    """Block or trust the author of ``comment`` by one of its ``author_keys``; trust only
+    by what the author proved (``AuthorRule.PROVEN_FIELDS``)."""
+    if kind == AuthorRule.Kind.TRUST and field not in AuthorRule.PROVEN_FIELDS:
+        raise ValueError(f"trust binds to an account or a browser, not to {field}")
     value = dict(author_keys(comment)).get(field)
     if not value:
         raise ValueError(f"the comment has no {field} to {kind}")

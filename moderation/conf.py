@@ -69,7 +69,7 @@ DEFAULTS: dict[str, Any] = {
     # the labels see what the models let through, not only what they held.
     "AUDIT_SHARE": 0.08,  # share of the other published comments picked at random; 0 disables
     "AUDIT_NEAR_BAND": 0.15,  # a score this close under its hold threshold is always picked
-    "CANDIDATE_MIN_AUDITED": 30,  # fewer random audit labels held out: no candidate is trained
+    "CANDIDATE_MIN_AUDITED": 10,  # fewer random audit labels held out: no candidate is trained
     "IMPORT_LABEL_WEIGHT": 0.2,  # weight of an imported (e.g. WordPress) label; 1 = a held one
     # Readers' features (docs/readers.md).
     "SECOND_THOUGHT": True,  # ask once before posting a likely offensive or repeated comment

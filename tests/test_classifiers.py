@@ -33,6 +33,7 @@ from moderation.classifiers.linear import LinearTextClassifier
 from moderation.classifiers.metrics import best_threshold, macro_f1
 from moderation.classifiers.normalize import compile_word_list, normalize
 from moderation.classifiers.registry import TRAINED_DIR
+from moderation.classifiers.retraining import adapt
 from moderation.classifiers.scoring import score_all
 from moderation.classifiers.training import save
 
@@ -391,6 +392,33 @@ def test_the_threshold_can_maximise_macro_f1_instead_of_mcc() -> None:
     assert by_mcc != by_f1  # here the two figures disagree on the best threshold
     for score, threshold in ((matthews_corrcoef, by_mcc), (macro_f1, by_f1)):
         assert score(y, proba >= threshold) == max(score(y, proba >= t) for t in proba)
+
+
+def test_the_false_positive_limit_counts_each_negative_as_its_weight() -> None:
+    y = np.array([0, 0, 0, 1, 1])
+    proba = np.array([0.1, 0.2, 0.7, 0.7, 0.8])
+    # Unweighted, flagging one negative of three is within a limit of 0.4; that negative
+    # standing for 9 comments against 1 + 1, it is most of them: only 0.8 is allowed.
+    assert best_threshold(y, proba, max_fpr=0.4) == 0.7
+    assert best_threshold(y, proba, max_fpr=0.4, sample_weight=np.array([1, 1, 9, 1, 1])) == 0.8
+
+
+def test_an_adapted_model_is_calibrated_for_the_stream_its_labels_stand_for() -> None:
+    """Held comments (mostly toxic, weight 1) and a few clean audit picks each standing for
+    ten published comments: on text the model cannot tell apart, the calibrated chance must
+    be the stream's share of toxic comments (60 / 260), not the labels' (60 / 80)."""
+    items = [CommentInput(t) for t in CLEAN + TOXIC]
+    y = np.array([0] * len(CLEAN) + [1] * len(TOXIC))
+    base = LinearTextClassifier(ToxicityFeatures(n_features=2**12), C=4.0).fit(items, y)
+    base.calibrate(items, y)
+    vague = ["nessuna opinione", "forse sì forse no", "vedremo domani", "chissà"]
+    rows = [CommentInput(vague[i % len(vague)]) for i in range(80)]
+    labels = np.array([1] * 60 + [0] * 20)
+    weights = np.array([1.0] * 60 + [10.0] * 20)
+    model, threshold = adapt(base, (rows, labels), 4.0, sample_weight=weights)
+    assert model.predict_proba(rows)[:, 1].mean() == pytest.approx(60 / 260, abs=0.05)
+    # Flagging every vague comment would hold 200 clean ones of the stream to catch 60.
+    assert (model.predict_proba(rows)[:, 1] < threshold).all()
 
 
 def test_an_adaptation_leans_on_the_columns_that_tell_the_classes_apart() -> None:

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from moderation import tasks
+from moderation.classifiers import load_model
 from moderation.learning import evaluation, loaded_models, retraining
 from moderation.models import ModelActivation, ModelVersion, TrainingLabel
 
@@ -191,3 +192,23 @@ def test_the_weekly_task_does_nothing_unless_enabled(registry):
     with override_settings(MODERATION=site(registry, AUTO_RETRAIN=True)):
         versions = tasks.retrain_classifiers()
     assert len(versions) == 1 and versions[0].startswith("toxicity-")
+
+
+def test_a_candidate_flags_no_more_of_the_clean_labels_than_the_active_model(registry):
+    """Issue 17: a candidate free to pick the best macro-F1 on a toxic-heavy stream held a
+    fifth of the clean comments, and the promotion rule refused it every time."""
+    vague = ["nessuna opinione {}", "forse sì forse no {}", "vedremo domani {}"]
+    for i in range(240):
+        label(vague[i % 3].format(i), toxic=i % 4 != 0)  # three in four toxic
+    teach_new_words(60)
+    with override_settings(MODERATION=site(registry)):
+        active = loaded_models.get_models()["toxicity"]
+        rows = evaluation.labelled_rows("toxicity")
+        learn, _ = evaluation.holdout_split(rows, 0.2)
+        result = retraining.train_candidate("toxicity")
+        candidate = load_model(Path(result.version.path))
+    taken = rows.take(learn)
+    assert (
+        evaluation.figures(candidate, *taken)["blocked_legitimate"]
+        <= evaluation.figures(active, *taken)["blocked_legitimate"]
+    )

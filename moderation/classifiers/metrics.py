@@ -55,24 +55,28 @@ def best_threshold(
     max_fpr: float = 1.0,
     fpr_rows: np.ndarray | None = None,
     score: Callable[[np.ndarray, np.ndarray], float] = matthews_corrcoef,
+    sample_weight: np.ndarray | None = None,
 ) -> float:
     """The threshold of highest ``score`` (by default MCC) among those flagging at most
     ``max_fpr`` of negatives.
 
     With ``fpr_rows`` (a boolean mask), only the negatives among those rows count for the
-    ``max_fpr`` limit (e.g. the Italian ones); the score is still over all rows.
+    ``max_fpr`` limit (e.g. the Italian ones); the score is still over all rows. With
+    ``sample_weight``, each negative counts for that many in the limit.
     """
     y_true = np.asarray(y_true, dtype=int)
     proba = np.asarray(proba)
     limited = y_true == 0 if fpr_rows is None else (y_true == 0) & np.asarray(fpr_rows, bool)
-    negatives = max(int(limited.sum()), 1)
+    weights = np.ones(len(y_true)) if sample_weight is None else np.asarray(sample_weight, float)
+    limited_weights = np.where(limited, weights, 0.0)
+    negatives = max(float(limited_weights.sum()), 1e-12)
     # Rounded down to the 4 digits a threshold is stored with, so each candidate still
     # flags the row it came from (rounding up would miss a row at 0.99996).
     candidates = np.unique(np.floor(proba * 1e4) / 1e4)
     best, best_score = 0.5, -2.0
     for threshold in candidates:
         predicted = proba >= threshold
-        if ((predicted & limited).sum() / negatives) > max_fpr:
+        if limited_weights[predicted].sum() / negatives > max_fpr:
             continue
         value = score(y_true, predicted)
         if value > best_score:

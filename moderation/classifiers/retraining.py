@@ -74,8 +74,10 @@ def adapt(
     """``base`` corrected by the labelled ``rows``; return the new model and its threshold.
 
     The model is fitted on all rows; its calibrator and threshold come from margins
-    cross-fitted on the same rows (each row scored by a model that did not see it).
-    ``sample_weight`` says how many comments each row stands for (default: one).
+    cross-fitted on the same rows (each row scored by a model that did not see it); the
+    threshold flags at most ``max_fpr`` of the clean ones. ``sample_weight`` says how many
+    comments each row stands for (default: one): calibrator, threshold and limit are the
+    stream's, not the labelled rows'.
     """
     items, y = rows
     y = np.asarray(y, dtype=int)
@@ -98,10 +100,11 @@ def adapt(
     model.classes_ = np.array([0, 1])
     platt = LogisticRegression(C=1e4).fit(held_out.reshape(-1, 1), y, sample_weight=weights)
     model.calibration_ = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
-    # The threshold maximises the figure a candidate's promotion is judged on.
+    # The threshold maximises the figure a candidate's promotion is judged on, within the
+    # share of the stream's clean comments it may flag (both weighted as the stream).
     proba = model.calibrated(held_out)
     score = partial(macro_f1, sample_weight=weights)
-    return model, best_threshold(y, proba, max_fpr=max_fpr, score=score)
+    return model, best_threshold(y, proba, max_fpr=max_fpr, score=score, sample_weight=weights)
 
 
 def refit(

@@ -94,8 +94,10 @@ def train_candidate(
     else:
         base = _adaptation_base(active)
         c = float(base.metadata.get("settings", {}).get("C", training.TOXICITY_C))
+        # Never more of the stream's clean comments flagged than the active model does.
+        limit = min(recipes.max_fpr(task), figures(active, items, y, weights)["blocked_legitimate"])
         model, threshold = recipes.adapt(
-            base.pipeline, (items, y), c, max_fpr=recipes.max_fpr(task), sample_weight=weights
+            base.pipeline, (items, y), c, max_fpr=limit, sample_weight=weights
         )
         sets = {**base.metadata.get("training_sets", {}), "moderator labels": len(y)}
         recipe = {"method": "adapt", "C": c, "base": base.version}

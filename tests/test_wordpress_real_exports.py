@@ -20,7 +20,8 @@ from moderation.formatting import comment_text_html
 from moderation.html_text import text_from_html
 from moderation.learning.evaluation import UNBIASED_SOURCES, labelled_rows
 from moderation.models import Comment, ModerationEvent, Status, TrainingLabel
-from moderation.wordpress import WordPressExport, site_key
+from moderation.wordpress import site_key
+from moderation.wordpress_export import WordPressExport
 from project.articles.models import Article
 
 NEWSROOM = Path(__file__).parent / "data" / "wordpress-newsroom.xml"

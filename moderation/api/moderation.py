@@ -170,7 +170,8 @@ class AuthorRuleView(APIView):
     serializer_class = s.AuthorRuleRequestSerializer
 
     @extend_schema(
-        summary="Block or trust the comment's author by email, email domain or IP address",
+        summary="Block the comment's author by email, email domain or IP address, or trust "
+        "their account or browser",
         parameters=[ID_PARAMETER],
         request=s.AuthorRuleRequestSerializer,
         responses={

@@ -38,6 +38,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import contextlib
+
 import psutil
 
 from bench import commentdata, pg
@@ -59,6 +61,7 @@ class Site:
     field_names: tuple[str, str, str]  # text, name, email
     forwarded: bool  # each request names its reader's address (ours trusts loopback)
     server_pid: int  # gunicorn's master: its workers' CPU time is measured
+    database: str  # the name of its database: its PostgreSQL backends' CPU time is measured
 
     def __post_init__(self) -> None:
         client = FormClient(self.base_url, self.path, self.action)
@@ -97,16 +100,36 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _runs = itertools.count()
 
 
-def workers_cpu_seconds(site: Site) -> float:
-    """User and system CPU time of the site's gunicorn workers so far."""
-    children = psutil.Process(site.server_pid).children()
-    return sum(sum(child.cpu_times()[:2]) for child in children)
+def cpu_seconds(site: Site) -> dict[int, float]:
+    """User and system CPU time so far of each of the site's processes: its gunicorn
+    workers and the PostgreSQL backends serving its database (negative pids)."""
+    import psycopg
+
+    times = {p.pid: sum(p.cpu_times()[:2]) for p in psutil.Process(site.server_pid).children()}
+    with psycopg.connect(f"{pg.SERVER}/postgres", autocommit=True) as conn:
+        query = "SELECT pid FROM pg_stat_activity WHERE datname = %s"
+        for (pid,) in conn.execute(query, [site.database]):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                times[-pid] = sum(psutil.Process(pid).cpu_times()[:2])
+    return times
+
+
+def cpu_ms_per_post(before: dict[int, float], after: dict[int, float], posts: int) -> dict:
+    """CPU milliseconds per accepted post, in the web workers and in the database."""
+    used = {pid: t - before.get(pid, 0.0) for pid, t in after.items()}
+    web = sum(t for pid, t in used.items() if pid > 0)
+    database = sum(t for pid, t in used.items() if pid < 0)
+    posts = max(posts, 1)
+    return {
+        "web_cpu_ms_per_post": round(1000 * web / posts, 2),
+        "db_cpu_ms_per_post": round(1000 * database / posts, 2),
+    }
 
 
 def wrk(site: Site, connections: int, seconds: float, texts: Path) -> dict:
     """Posts back to back over ``connections`` keep-alive connections; accepted posts/s and
     the web workers' CPU milliseconds per accepted post."""
-    cpu_before = workers_cpu_seconds(site)
+    cpu_before = cpu_seconds(site)
     env = {
         "WRK_RUN": str(next(_runs)),
         **os.environ,
@@ -140,8 +163,7 @@ def wrk(site: Site, connections: int, seconds: float, texts: Path) -> dict:
     ).stdout
     result = json.loads(re.search(r"^RESULT (.*)$", output, re.M).group(1))
     result["accepted_per_s"] = round(result["accepted"] / result["seconds"], 1)
-    cpu = workers_cpu_seconds(site) - cpu_before
-    result["web_cpu_ms_per_post"] = round(1000 * cpu / max(result["accepted"], 1), 2)
+    result.update(cpu_ms_per_post(cpu_before, cpu_seconds(site), result["accepted"]))
     return result
 
 
@@ -180,7 +202,9 @@ def start_ours(workdir: Path, workers: int) -> tuple[Stack, Site]:
     base_url = stack.gunicorn(workers=workers)
     path, pid = article.get_absolute_url(), stack.processes[-1].pid
     fields = ("comment", "author", "email")
-    return stack, Site("ours", base_url, path, "/comments/post/", 303, fields, True, pid)
+    return stack, Site(
+        "ours", base_url, path, "/comments/post/", 303, fields, True, pid, "bench_ours_ingest"
+    )
 
 
 def start_peer(workers: int) -> tuple[subprocess.Popen, Site]:
@@ -209,7 +233,17 @@ def start_peer(workers: int) -> tuple[subprocess.Popen, Site]:
     wait_http(base_url + "/articoli/bench/")
     fields = ("comment", "name", "email")
     path = "/articoli/bench/"
-    return process, Site("peer", base_url, path, "/comments/post/", 302, fields, False, process.pid)
+    return process, Site(
+        "peer",
+        base_url,
+        path,
+        "/comments/post/",
+        302,
+        fields,
+        False,
+        process.pid,
+        "bench_peer_ingest",
+    )
 
 
 def profile(stack: Stack, site: Site, connections: int, seconds: float, texts: Path) -> Path:
@@ -302,9 +336,10 @@ def main() -> None:
             "one_connection_per_s": max(r["one"]["accepted_per_s"] for r in runs),
             "one_connection_p50_ms": statistics.median(r["one"]["p50_ms"] for r in runs),
             "one_connection_p99_ms": statistics.median(r["one"]["p99_ms"] for r in runs),
-            "web_cpu_ms_per_post": statistics.median(
-                r[k]["web_cpu_ms_per_post"] for r in runs for k in ("many", "one")
-            ),
+            **{
+                key: statistics.median(r[k][key] for r in runs for k in ("many", "one"))
+                for key in ("web_cpu_ms_per_post", "db_cpu_ms_per_post")
+            },
             "p50_ms_at_rate": statistics.median(r["at_rate"]["median_ms"] for r in runs),
             "p99_ms_at_rate": statistics.median(r["at_rate"]["p99_ms"] for r in runs),
             "refused": sum(
@@ -319,14 +354,14 @@ def main() -> None:
         f"{args.seconds:g} s; {args.rounds} rounds (best posts/s, median latencies)"
     )
     header = f"{'site':30} {'posts/s':>8} {'1 conn/s':>8} {'p50':>6} {'p99':>6}"
-    print(f"{header} {'p50@rate':>9} {'p99@rate':>9} {'CPU ms':>7} {'refused':>8}")
+    print(f"{header} {'p50@rate':>9} {'p99@rate':>9} {'web CPU':>8} {'db CPU':>7} {'refused':>8}")
     for label, key in (("ours", "ours"), ("django-contrib-comments 2.2.0", "peer")):
         row = result[key]
         print(
             f"{label:30} {row['best_accepted_per_s']:8.1f} {row['one_connection_per_s']:8.1f} "
             f"{row['one_connection_p50_ms']:6.1f} {row['one_connection_p99_ms']:6.1f} "
             f"{row['p50_ms_at_rate']:9.1f} {row['p99_ms_at_rate']:9.1f} "
-            f"{row['web_cpu_ms_per_post']:7.2f} {row['refused']:8}"
+            f"{row['web_cpu_ms_per_post']:8.2f} {row['db_cpu_ms_per_post']:7.2f} {row['refused']:8}"
         )
     print(f"(latency in ms; @rate: {args.rate:g} posts/s)  ratio: {result['ratio_ours_to_peer']}")
     print("written to", write_result("ingest", result))

@@ -87,7 +87,7 @@ class Stack:
             str(workers),
         )
         url = f"http://127.0.0.1:{port}"
-        wait_http(url + "/")
+        wait_http(url + "/", timeout=90)  # each worker loads the models as it boots
         return url
 
     def worker(self, concurrency: int = 1, pool: str = "prefork") -> subprocess.Popen:

@@ -13,6 +13,8 @@ for these rows; ``signals.comment_submitted`` is.
 
 from __future__ import annotations
 
+import functools
+
 from django.db import connections, models, transaction
 
 from ..models import Comment, ModerationEvent
@@ -66,12 +68,17 @@ def found(checks: dict[str, Condition]) -> dict[str, bool]:
         return {name: bool(value) for name, value in zip(names, cursor.fetchone(), strict=True)}
 
 
-def _columns_and_values(obj: models.Model, connection, skip: str = "") -> tuple[list, list]:
-    """The fields of ``obj`` but its primary key (and ``skip``), and their values as the
-    database takes them (``auto_now_add`` and defaults applied, as ``save()`` would)."""
-    fields = [f for f in obj._meta.concrete_fields if not f.primary_key and f.attname != skip]
-    values = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
-    return fields, values
+@functools.cache
+def _fields(model: type[models.Model], skip: str = "") -> list[models.Field]:
+    """The fields a new row of ``model`` is inserted with: all but its primary key (and
+    ``skip``)."""
+    return [f for f in model._meta.concrete_fields if not f.primary_key and f.attname != skip]
+
+
+def _values(obj: models.Model, fields: list[models.Field], connection) -> list:
+    """The values of ``fields`` of ``obj`` as the database takes them (``auto_now_add`` and
+    defaults applied, as ``save()`` would)."""
+    return [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
 
 
 def _select_list(fields: list, connection) -> str:
@@ -82,36 +89,46 @@ def _select_list(fields: list, connection) -> str:
     return ", ".join(f"CAST(%s AS {f.cast_db_type(connection)})" for f in fields)
 
 
-def insert_unless(comment: Comment, event: ModerationEvent, refusals: list[Condition]) -> bool:
-    """Save ``comment`` and ``event`` (whose comment it is) unless one of ``refusals`` holds;
-    False, and nothing written, if one did."""
-    connection = _connection()
+@functools.cache
+def _insert_statements(alias: str) -> tuple[str, str, str]:
+    """The SQL that inserts a comment and its event, built once per process: the parts
+    before and after the refusals' condition, and the event's own INSERT where the database
+    cannot insert inside a WITH ("" on PostgreSQL)."""
+    connection = connections[alias]
     qn = connection.ops.quote_name
-    fields, values = _columns_and_values(comment, connection)
-    event_fields, event_values = _columns_and_values(event, connection, skip="comment_id")
-    blocked, blocked_params = any_of(refusals)
+    fields, event_fields = _fields(Comment), _fields(ModerationEvent, skip="comment_id")
     comments, events = qn(Comment._meta.db_table), qn(ModerationEvent._meta.db_table)
     pk = qn(Comment._meta.pk.column)
     columns = ", ".join(qn(f.column) for f in fields)
     event_columns = ", ".join(qn(f.column) for f in [ModerationEvent.comment.field, *event_fields])
-    comment_values = _select_list(fields, connection)
-    insert_comment = f"INSERT INTO {comments} ({columns}) SELECT {comment_values}"
-    insert_comment += f" WHERE NOT {blocked} RETURNING {pk}"
+    head = f"INSERT INTO {comments} ({columns}) SELECT {_select_list(fields, connection)}"
+    head += " WHERE NOT "
+    tail = f" RETURNING {pk}"
     if connection.vendor == "postgresql":
-        new_comment = f"WITH new_comment AS ({insert_comment})"
         insert_event = f"INSERT INTO {events} ({event_columns}) SELECT new_comment.{pk}"
         event_select = f"{_select_list(event_fields, connection)} FROM new_comment"
+        tail += f") {insert_event}, {event_select} RETURNING {qn('comment_id')}"
+        return f"WITH new_comment AS ({head}", tail, ""
+    placeholders = ", ".join("%s" for _ in range(len(event_fields) + 1))
+    insert_event = f"INSERT INTO {events} ({event_columns}) VALUES ({placeholders})"  # noqa: S608 (quoted model names)
+    return head, tail, insert_event
+
+
+def insert_unless(comment: Comment, event: ModerationEvent, refusals: list[Condition]) -> bool:
+    """Save ``comment`` and ``event`` (whose comment it is) unless one of ``refusals`` holds;
+    False, and nothing written, if one did."""
+    connection = _connection()
+    head, tail, insert_event = _insert_statements(connection.alias)
+    blocked, blocked_params = any_of(refusals)
+    values = _values(comment, _fields(Comment), connection)
+    event_values = _values(event, _fields(ModerationEvent, skip="comment_id"), connection)
+    if not insert_event:  # PostgreSQL: one statement
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"{new_comment} {insert_event}, {event_select} RETURNING {qn('comment_id')}",
-                [*values, *blocked_params, *event_values],
-            )
+            cursor.execute(head + blocked + tail, [*values, *blocked_params, *event_values])
             row = cursor.fetchone()
     else:
-        placeholders = ", ".join("%s" for _ in range(len(event_fields) + 1))
-        insert_event = f"INSERT INTO {events} ({event_columns}) VALUES ({placeholders})"  # noqa: S608 (quoted model names)
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            cursor.execute(insert_comment, [*values, *blocked_params])
+            cursor.execute(head + blocked + tail, [*values, *blocked_params])
             row = cursor.fetchone()
             if row is not None:
                 cursor.execute(insert_event, [row[0], *event_values])

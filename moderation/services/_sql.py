@@ -69,13 +69,13 @@ def found(checks: dict[str, Condition]) -> dict[str, bool]:
 
 
 @functools.cache
-def _fields(model: type[models.Model], skip: str = "") -> list[models.Field]:
+def _fields(model: type[models.Model], skip: str = "") -> list:
     """The fields a new row of ``model`` is inserted with: all but its primary key (and
     ``skip``)."""
     return [f for f in model._meta.concrete_fields if not f.primary_key and f.attname != skip]
 
 
-def _values(obj: models.Model, fields: list[models.Field], connection) -> list:
+def _values(obj: models.Model, fields: list, connection) -> list:
     """The values of ``fields`` of ``obj`` as the database takes them (``auto_now_add`` and
     defaults applied, as ``save()`` would)."""
     return [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]

@@ -98,7 +98,7 @@ def _insert_statements(alias: str) -> tuple[str, str, str]:
     qn = connection.ops.quote_name
     fields, event_fields = _fields(Comment), _fields(ModerationEvent, skip="comment_id")
     comments, events = qn(Comment._meta.db_table), qn(ModerationEvent._meta.db_table)
-    pk = qn(Comment._meta.pk.column)
+    pk = column("id")
     columns = ", ".join(qn(f.column) for f in fields)
     event_columns = ", ".join(qn(f.column) for f in [ModerationEvent.comment.field, *event_fields])
     head = f"INSERT INTO {comments} ({columns}) SELECT {_select_list(fields, connection)}"

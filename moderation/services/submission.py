@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import dispatch, signals
 from ..conf import moderation_settings
-from ..models import Comment, ModerationEvent, Status
+from ..models import Comment, DiscussionMode, ModerationEvent, Status
+from .discussions import settings_for
 from .errors import TOO_FAST_MESSAGE, CommentsClosed, DuplicateComment, InvalidParent, TooFast
 
 
@@ -90,11 +91,12 @@ def check_submission(sub: Submission) -> None:
         if sub.parent.depth + 1 >= moderation_settings.MAX_THREAD_DEPTH:
             raise InvalidParent(_("This thread cannot take more replies."))
     checks = {
+        "closed": Exists(settings_for(sub.target).filter(mode=DiscussionMode.CLOSED)),
         "duplicate": Exists(
             Comment.objects.for_target(sub.target).filter(
                 Q(status=Status.PUBLISHED) | _own_comments(sub), text=sub.text
             )
-        )
+        ),
     }
     flood = _flood_query(sub)
     if flood is not None:
@@ -103,8 +105,11 @@ def check_submission(sub: Submission) -> None:
     # uncorrelated, so the database plans it as it would alone, on its own index (one
     # WHERE with the two conditions ORed could scan the table). The ORM only selects FROM
     # a table: the row of the target's ContentType, which always exists (get_for_model
-    # fetched or created it), carries them. A duplicate is reported before a flood.
+    # fetched or created it), carries them. A duplicate is reported before a flood. Whether
+    # the moderators closed the target (services.discussions) rides along in the same row.
     found = dict(ContentType.objects.filter(pk=content_type.pk).values(**checks).get())
+    if found["closed"]:  # by the moderators (docs/admin.md)
+        raise CommentsClosed(_("Comments are closed."))
     if found["duplicate"]:
         raise DuplicateComment(
             _("Duplicate comment detected; it looks as though you’ve already said that!")

@@ -18,7 +18,8 @@ _BY_SLUG = {**{slug: order for order, slug in SLUGS.items()}, **{order: order fo
 
 def default_order() -> str:
     """``COMMENT_ORDER``, or oldest first if it names no order (a system check says so)."""
-    return _BY_SLUG.get(moderation_settings.COMMENT_ORDER, OLDEST)
+    order = moderation_settings.COMMENT_ORDER
+    return order if order in SLUGS else OLDEST
 
 
 def chosen_order(request: HttpRequest) -> str:

@@ -164,6 +164,36 @@ class BulkDecisionView(APIView):
         return Response(s.BulkDecisionResultSerializer(result).data)
 
 
+class FeaturedView(APIView):
+    permission_classes = [CanModerate]
+    parser_classes = [BoundedJSONParser]
+    serializer_class = s.FeaturedSerializer
+
+    @extend_schema(
+        summary="Make a published comment an editors' pick, or take it out of the picks",
+        parameters=[ID_PARAMETER],
+        request=s.FeaturedSerializer,
+        responses={
+            200: s.ModerationCommentDetailSerializer,
+            400: s.ValidationErrorsSerializer,
+            **MODERATOR_ERRORS,
+            404: ERROR,
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        choice = s.FeaturedSerializer(data=request.data)
+        choice.is_valid(raise_exception=True)
+        comment = get_object_or_404(Comment, pk=pk)
+        if not choice.validated_data["featured"]:
+            services.unfeature(comment, by=request.user)
+        else:
+            try:
+                services.feature(comment, by=request.user)
+            except services.CommentError as error:
+                raise ValidationError({"featured": [error.message]}) from None
+        return Response(s.ModerationCommentDetailSerializer(_detail(pk)).data)
+
+
 class AuthorRuleView(APIView):
     permission_classes = [CanModerate]
     parser_classes = [BoundedJSONParser]

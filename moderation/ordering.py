@@ -12,7 +12,7 @@ ORDER_PARAM = "ordine"
 OLDEST, NEWEST, PICKS = "oldest", "newest", "picks"
 #: Each order's slug in the links; the URL also takes the English names (oldest, ...).
 SLUGS = {OLDEST: "meno-recenti", NEWEST: "recenti", PICKS: "scelti"}
-LABELS = {OLDEST: _("Oldest"), NEWEST: _("Newest"), PICKS: _("Editors' picks")}
+LABELS = {OLDEST: _("Oldest"), NEWEST: _("Newest"), PICKS: _("Editors’ picks")}
 _BY_SLUG = {**{slug: order for order, slug in SLUGS.items()}, **{order: order for order in SLUGS}}
 
 

@@ -84,12 +84,14 @@ def section_context(
     mode = discussion_mode(target)
     open_ = mode != DiscussionMode.CLOSED and comments_open(target)
     max_depth = moderation_settings.MAX_THREAD_DEPTH
-    # Links keep the reader's order; the default one leaves the URL as it was.
+    # Links keep the reader's order (the default one leaves the URL as it was); reply and
+    # cancel links also keep the page.
     order_query = (
         ""
         if order == ordering.default_order()
         else f"{ordering.ORDER_PARAM}={ordering.SLUGS[order]}&"
     )
+    view_query = order_query + (f"{PAGE_PARAM}={page.number}&" if page.number > 1 else "")
     # The reader's own comments still in their edit window (docs/readers.md).
     editable_ids = {c.pk for c in (*top_level, *replies) if c.pk in own_ids and can_edit(c)}
     counts = comments.aggregate(
@@ -106,7 +108,7 @@ def section_context(
             comments_open=open_,
             max_depth=max_depth,
             editable_ids=editable_ids,
-            order_query=order_query,
+            view_query=view_query,
         )
         if threads and uses_shipped_comment_template()
         else "",
@@ -117,6 +119,7 @@ def section_context(
         "order": order,
         "order_param": ordering.ORDER_PARAM,
         "order_query": order_query,
+        "view_query": view_query,
         "order_links": _order_links(order, counts["picks"]),
         "newest_first": newest_first,
         "count": counts["published"],

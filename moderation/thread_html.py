@@ -62,18 +62,18 @@ def render_threads(
     comments_open: bool,
     max_depth: int,
     editable_ids: set[int],
-    order_query: str = "",
+    view_query: str = "",
 ) -> SafeString:
     """The markup of ``moderation/comment.html`` for each thread, without a template per comment.
 
     Gives byte for byte what the template gives; the template stays the reference and is used
-    instead when a site overrides it. ``order_query`` (``ordine=recenti&`` or "") keeps the
-    reader's order in the reply links.
+    instead when a site overrides it. ``view_query`` (e.g. ``ordine=recenti&cpage=2&``) keeps
+    the reader's order and page in the reply links.
     """
     words = {
         "awaiting": escape(gettext("Your comment is awaiting moderation.")),
-        "featured": escape(gettext("Editors' pick")),
-        "order_query": escape(order_query),
+        "featured": escape(gettext("Editors’ pick")),
+        "view_query": escape(view_query),
         "reply": escape(gettext("Reply")),
         "reply_to": reply_to_forms(),
         "edit": escape(gettext("Edit or delete")),
@@ -121,7 +121,7 @@ def _render_node(node: Node, parts: list[str], words: dict, open_: bool, max_dep
     if published and open_ and c.depth + 1 < max_depth:
         label = reply_to_text(c.display_name, words["reply_to"])
         parts.append(
-            f'\n    <a class="mod-comment__reply" rel="nofollow" href="?{words["order_query"]}'
+            f'\n    <a class="mod-comment__reply" rel="nofollow" href="?{words["view_query"]}'
             f"{REPLY_PARAM}={pk}"
             f'#respond" data-comment-id="{pk}" data-author="{name}">{words["reply"]}'
             f'<span class="visually-hidden"> {label}</span></a>\n    '

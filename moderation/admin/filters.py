@@ -27,7 +27,7 @@ class QueueFilter(admin.SimpleListFilter):
         return [
             (self.AWAITING, _("Awaiting review")),
             (self.TO_AUDIT, _("To audit")),
-            (self.PICKS, _("Editors' picks")),
+            (self.PICKS, _("Editors’ picks")),
             *Status.choices,
             (self.ALL, _("All")),
         ]

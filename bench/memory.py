@@ -76,9 +76,8 @@ def main() -> None:
                 "celery_main": sizes(worker.pid),
             }
             peer_process, peer = start_peer(1)
-            peer_client = peer.client()
-            for _ in range(args.requests):
-                peer.post(peer_client)
+            for i in range(args.requests):
+                peer.post(i)
                 urllib.request.urlopen(peer.base_url + peer.path).read()
             result["peer_web_worker"] = sizes(only_child(peer_process))
         finally:

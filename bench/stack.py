@@ -49,9 +49,9 @@ def write_result(name: str, data: dict) -> Path:
 class Stack:
     """The processes of one benchmark run, stopped together."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, settings: str = SETTINGS) -> None:
         self.workdir = workdir
-        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "PYTHONPATH": str(ROOT)}
+        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings, "PYTHONPATH": str(ROOT)}
         self.processes: list[subprocess.Popen] = []
         self.redis = None
         if "DATABASE_URL" not in os.environ:
@@ -63,7 +63,7 @@ class Stack:
             self.env["REDIS_URL"] = self.redis.url
         self.env["CELERY_QUEUE"] = f"bench-{os.getpid()}"
         os.environ.update({k: self.env[k] for k in ("DATABASE_URL", "REDIS_URL", "CELERY_QUEUE")})
-        os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+        os.environ["DJANGO_SETTINGS_MODULE"] = settings
 
     def manage(self, *args: str) -> None:
         subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True)

@@ -82,6 +82,8 @@ def _likely_offensive(sub: Submission) -> bool:
 def _repeats_previous(sub: Submission) -> bool:
     """Whether ``sub`` nearly repeats one of the reader's own comments here: those of their
     signed cookie, never those of the typed email (which would tell whose an address is)."""
+    if not sub.own_comment_ids:
+        return False  # a new reader: nothing to compare with, no query
     previous = (
         Comment.objects.for_target(sub.target)
         .filter(pk__in=sub.own_comment_ids)

@@ -7,7 +7,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 application = get_wsgi_application()
 
-# Pay scikit-learn's import (a second or more) at start-up, not on the first comment scored.
+# Pay scikit-learn's import and the models' loading (a second or more) at start-up, not on
+# the first comment a reader posts.
 from moderation.learning import loaded_models  # noqa: E402
 
-loaded_models.preload()
+loaded_models.warm_up()

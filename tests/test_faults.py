@@ -19,7 +19,7 @@ from django.test import Client
 from bench.load import DroppedConnections, RedisOutage, check, new_tag, post_at_rate
 from bench.stack import free_port, wait_http
 from moderation import services, tasks
-from moderation.models import Comment, ModerationEvent
+from moderation.models import Comment
 
 from .conftest import TEST_QUEUE, form_fields
 from .helpers import ROOT, WorkerProcess, database_url_for_subprocess, point_producer_at, wait_for
@@ -97,12 +97,44 @@ def test_a_database_error_while_posting_through_the_api_is_a_503(an_article):
     assert BUSY_EN in response.json()["detail"]
 
 
+# A trigger that makes the database refuse every audit event, as a full disk or a broken
+# constraint would: by vendor, how to create it and how to drop it.
+_REFUSE_EVENTS = {
+    "sqlite": (
+        [
+            "CREATE TRIGGER refuse_events BEFORE INSERT ON moderation_moderationevent "
+            "BEGIN SELECT RAISE(ABORT, 'no events'); END"
+        ],
+        ["DROP TRIGGER refuse_events"],
+    ),
+    "postgresql": (
+        [
+            "CREATE FUNCTION refuse_event() RETURNS trigger LANGUAGE plpgsql "
+            "AS $$ BEGIN RAISE EXCEPTION 'no events'; END $$",
+            "CREATE TRIGGER refuse_events BEFORE INSERT ON moderation_moderationevent "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_event()",
+        ],
+        ["DROP TRIGGER refuse_events ON moderation_moderationevent", "DROP FUNCTION refuse_event"],
+    ),
+}
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_comment_whose_submitted_event_fails_is_not_saved_at_all(an_article, post_comment):
-    with mock.patch.object(ModerationEvent.objects, "create", failing):
+    from django.db import connection
+
+    create, drop = _REFUSE_EVENTS[connection.vendor]
+    with connection.cursor() as cursor:
+        for statement in create:
+            cursor.execute(statement)
+    try:
         response = post_comment(Client(), an_article)
+    finally:
+        with connection.cursor() as cursor:
+            for statement in drop:
+                cursor.execute(statement)
     assert response.status_code == 503
-    assert not Comment.objects.exists()  # the comment and its event are one transaction
+    assert not Comment.objects.exists()  # the comment and its event are written together
 
 
 # Real processes under load ------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.signals import setting_changed
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
 
 from ..classifiers import CommentInput, ModelError, TextModel, load_model
 from ..classifiers.registry import TASKS, model_path
@@ -42,6 +42,21 @@ def preload() -> None:
     forks its pool (``tasks``), in the site's WSGI module; management commands that do not
     classify never pay it."""
     import skops.io  # noqa: F401
+
+
+def warm_up() -> None:
+    """Load the active models where a web process starts, when it asks readers for a second
+    thought, so that its first reader does not wait for them. The database connection this
+    opens is closed: a server that forks after loading (gunicorn --preload) must not share it."""
+    preload()
+    if not moderation_settings.SECOND_THOUGHT:
+        return
+    try:
+        get_models()
+    except ModelError as exc:  # the prompt is a courtesy; the request path logs it again
+        logger.warning("models not loaded at start-up: %s", exc)
+    finally:
+        connections.close_all()
 
 
 @dataclass(frozen=True)

@@ -3,22 +3,19 @@ enqueuing its classification after commit."""
 
 from __future__ import annotations
 
-import functools
-import operator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Exists, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import dispatch, signals
 from ..conf import moderation_settings
-from ..models import Comment, DiscussionMode, ModerationEvent, Status
-from .discussions import settings_for
+from ..models import Comment, DiscussionMode, DiscussionSettings, ModerationEvent, Status
+from . import _sql as sql
 from .errors import TOO_FAST_MESSAGE, CommentsClosed, DuplicateComment, InvalidParent, TooFast
 
 
@@ -43,12 +40,15 @@ class Submission:
     reader_key: str = ""  # the token of the browser's signed reader cookie (form only)
 
 
-def _own_comments(sub: Submission) -> Q:
+def _own_comments(sub: Submission) -> list[sql.Condition]:
     """The comments of the reader who sent ``sub``, as far as they proved it: the ids of
     their signed cookie and, when logged in, their account's comments."""
-    own = Q(pk__in=sub.own_comment_ids)
+    own = []
+    if sub.own_comment_ids:
+        placeholders = ", ".join("%s" for _ in sub.own_comment_ids)
+        own.append((f"{sql.column('id')} IN ({placeholders})", list(sub.own_comment_ids)))
     if getattr(sub.user, "is_authenticated", False):
-        own |= Q(user=sub.user)
+        own.append((f"{sql.column('user')} = %s", [sub.user.pk]))
     return own
 
 
@@ -60,55 +60,64 @@ def comments_open(target: models.Model) -> bool:
     return timezone.now() < published + timedelta(days=days)
 
 
-def _flood_query(sub: Submission) -> models.QuerySet[Comment] | None:
-    """The author's comments within the flood interval, or None if flood control is off."""
-    interval = moderation_settings.FLOOD_INTERVAL
-    if not interval:
-        return None
-    keys = []
-    if "ip" in moderation_settings.FLOOD_KEYS and sub.ip_address:
-        keys.append(Q(ip_address=sub.ip_address))
-    if "reader" in moderation_settings.FLOOD_KEYS:
-        keys.append(_own_comments(sub))
-    if not keys:
-        return None
-    since = timezone.now() - timedelta(seconds=interval)
-    return Comment.objects.filter(functools.reduce(operator.or_, keys), created_at__gte=since)
-
-
-def check_submission(sub: Submission) -> None:
-    """Refuse ``sub`` if comments are closed, its parent is wrong, it repeats a published
-    comment or one of the reader's own, or the reader posts too fast. Nothing here reads
-    the typed email or name: the answer is the same whoever's address it is."""
+def _check_target_and_parent(sub: Submission) -> None:
+    """Refuse ``sub`` if comments are closed or its parent is wrong (no query)."""
     if not comments_open(sub.target):
         raise CommentsClosed(_("Comments are closed."))
-    content_type = ContentType.objects.get_for_model(sub.target)
     if sub.parent is not None:
+        content_type = ContentType.objects.get_for_model(sub.target)
         target_key = (content_type.id, str(sub.target.pk))
         same_target = (sub.parent.content_type_id, sub.parent.object_pk) == target_key
         if not same_target or sub.parent.status != Status.PUBLISHED:
             raise InvalidParent(_("The comment you are replying to does not exist."))
         if sub.parent.depth + 1 >= moderation_settings.MAX_THREAD_DEPTH:
             raise InvalidParent(_("This thread cannot take more replies."))
-    checks = {
-        "closed": Exists(settings_for(sub.target).filter(mode=DiscussionMode.CLOSED)),
-        "duplicate": Exists(
-            Comment.objects.for_target(sub.target).filter(
-                Q(status=Status.PUBLISHED) | _own_comments(sub), text=sub.text
-            )
+
+
+def _refusals(sub: Submission) -> dict[str, sql.Condition]:
+    """What refuses ``sub``, by check, in this order: the moderators closed the target
+    (``services.discussions``); a published comment or one of the reader's own with the
+    same text on the target; one of the reader's comments (by network or proven as theirs)
+    within the flood interval. Nothing here reads the typed email or name: the answer is the
+    same whoever's address it is."""
+    content_type = ContentType.objects.get_for_model(sub.target)
+    closed = sql.row_exists(
+        DiscussionSettings,
+        content_type=content_type.pk,
+        object_pk=str(sub.target.pk),
+        mode=DiscussionMode.CLOSED,
+    )
+    same_text_here = (
+        f"{sql.column('content_type')} = %s AND {sql.column('object_pk')} = %s"
+        f" AND {sql.column('text')} = %s",
+        [content_type.pk, str(sub.target.pk), sub.text],
+    )
+    published = (f"{sql.column('status')} = %s", [Status.PUBLISHED])
+    refusals = {
+        "closed": closed,
+        "duplicate": sql.comment_exists(
+            same_text_here, sql.any_of([published, *_own_comments(sub)])
         ),
     }
-    flood = _flood_query(sub)
-    if flood is not None:
-        checks["flood"] = Exists(flood)
-    # Both checks in one round trip: a single row holding two EXISTS subqueries. Each is
-    # uncorrelated, so the database plans it as it would alone, on its own index (one
-    # WHERE with the two conditions ORed could scan the table). The ORM only selects FROM
-    # a table: the row of the target's ContentType, which always exists (get_for_model
-    # fetched or created it), carries them. A duplicate is reported before a flood. Whether
-    # the moderators closed the target (services.discussions) rides along in the same row.
-    found = dict(ContentType.objects.filter(pk=content_type.pk).values(**checks).get())
-    if found["closed"]:  # by the moderators (docs/admin.md)
+    interval, keys = moderation_settings.FLOOD_INTERVAL, moderation_settings.FLOOD_KEYS
+    senders = _own_comments(sub) if "reader" in keys else []
+    if "ip" in keys and sub.ip_address:
+        senders.append(
+            (f"{sql.column('ip_address')} = %s", [sql.db_value("ip_address", sub.ip_address)])
+        )
+    if interval and senders:
+        since = timezone.now() - timedelta(seconds=interval)
+        recent = (f"{sql.column('created_at')} >= %s", [sql.db_value("created_at", since)])
+        refusals["flood"] = sql.comment_exists(recent, sql.any_of(senders))
+    return refusals
+
+
+def check_submission(sub: Submission) -> None:
+    """Refuse ``sub`` if comments are closed, its parent is wrong, it repeats a published
+    comment or one of the reader's own, or the reader posts too fast."""
+    _check_target_and_parent(sub)
+    found = sql.found(_refusals(sub))
+    if found["closed"]:
         raise CommentsClosed(_("Comments are closed."))
     if found["duplicate"]:
         raise DuplicateComment(
@@ -118,10 +127,10 @@ def check_submission(sub: Submission) -> None:
         raise TooFast(TOO_FAST_MESSAGE)
 
 
-def create_comment(sub: Submission, status: str) -> Comment:
-    """Save ``sub`` with ``status`` as it is: no checks, no audit event, nothing enqueued."""
+def new_comment(sub: Submission, status: str) -> Comment:
+    """``sub`` as an unsaved comment with ``status``."""
     parent = sub.parent
-    comment = Comment(
+    return Comment(
         content_type=ContentType.objects.get_for_model(sub.target),
         object_pk=str(sub.target.pk),
         parent=parent,
@@ -143,25 +152,34 @@ def create_comment(sub: Submission, status: str) -> Comment:
         # Asked, not yet confirmed: the mail with the confirmation link turns it on.
         notify_replies_at=timezone.now() if sub.notify_replies else None,
     )
+
+
+def create_comment(sub: Submission, status: str) -> Comment:
+    """Save ``sub`` with ``status`` as it is: no checks, no audit event, nothing enqueued."""
+    comment = new_comment(sub, status)
     comment.save()
+    return comment
+
+
+def _store_checked(sub: Submission, status: str, **event: Any) -> Comment:
+    """Check ``sub`` and save it with ``status`` and its first audit event, the checks and
+    the writes in one round trip (``_insert``); the refusal the checks met, if any."""
+    _check_target_and_parent(sub)
+    comment = new_comment(sub, status)
+    first_event = ModerationEvent(comment=comment, to_status=status, **event)
+    if not sql.insert_unless(comment, first_event, list(_refusals(sub).values())):
+        check_submission(sub)  # tells which check refused it
+        raise TooFast(TOO_FAST_MESSAGE)  # what refused it is gone since: a retry will do
     return comment
 
 
 def submit_comment(sub: Submission) -> Comment:
     """Check and save a reader's comment as pending; classification is enqueued on commit."""
-    with transaction.atomic():
-        check_submission(sub)
-        comment = create_comment(sub, Status.PENDING)
-        ModerationEvent.objects.create(
-            comment=comment,
-            actor=ModerationEvent.Actor.READER,
-            action="submitted",
-            to_status=Status.PENDING,
-        )
-        transaction.on_commit(lambda: dispatch.enqueue_classification([comment.pk]))
-        transaction.on_commit(
-            lambda: signals.comment_submitted.send(sender=Comment, comment=comment)
-        )
+    comment = _store_checked(
+        sub, Status.PENDING, actor=ModerationEvent.Actor.READER, action="submitted"
+    )
+    transaction.on_commit(lambda: dispatch.enqueue_classification([comment.pk]))
+    transaction.on_commit(lambda: signals.comment_submitted.send(sender=Comment, comment=comment))
     return comment
 
 
@@ -169,15 +187,11 @@ def submit_trapped_spam(sub: Submission, reason: str) -> Comment:
     """Keep a comment caught by a trap (the honeypot) as spam, without classifying it, after
     the same duplicate and flood checks as any comment: it counts against its sender's
     flood interval, and a bot posting fast stores one, not thousands."""
-    with transaction.atomic():
-        check_submission(sub)
-        comment = create_comment(sub, Status.SPAM)
-        ModerationEvent.objects.create(
-            comment=comment,
-            actor=ModerationEvent.Actor.SYSTEM,
-            action="trapped",
-            to_status=Status.SPAM,
-            reason=reason,
-            reasons=[reason],
-        )
-    return comment
+    return _store_checked(
+        sub,
+        Status.SPAM,
+        actor=ModerationEvent.Actor.SYSTEM,
+        action="trapped",
+        reason=reason,
+        reasons=[reason],
+    )

@@ -1,0 +1,130 @@
+"""The statements of a reader's POST, written in SQL: the checks that may refuse a comment,
+and the comment with its first audit event inserted unless a check finds a row, in one round
+trip. The ORM would take as long to build them as the database takes to run them
+(docs/benchmarks.md, ingest). Table and column names come from the models, quoted; every
+value is a parameter.
+
+On PostgreSQL the insert is one statement, ``WITH new_comment AS (INSERT ... SELECT ...
+WHERE NOT EXISTS (...) RETURNING id) INSERT INTO <events> ... FROM new_comment``: atomic on
+its own, with no BEGIN and COMMIT around it. SQLite cannot insert inside a ``WITH``: there
+the two INSERTs share a transaction. Model signals (``pre_save``/``post_save``) are not sent
+for these rows; ``signals.comment_submitted`` is.
+"""
+
+from __future__ import annotations
+
+from django.db import connections, models, transaction
+
+from ..models import Comment, ModerationEvent
+
+#: A piece of SQL and its parameters.
+Condition = tuple[str, list]
+
+
+def _connection():
+    return connections[Comment.objects.db]
+
+
+def _field(name: str) -> models.Field:
+    field = Comment._meta.get_field(name)
+    assert isinstance(field, models.Field)  # a column of the table, not a reverse relation
+    return field
+
+
+def column(name: str) -> str:
+    """A column of the comments' table, quoted."""
+    return _connection().ops.quote_name(_field(name).column)
+
+
+def db_value(name: str, value: object) -> object:
+    """``value`` as the comments' column ``name`` takes it in a query."""
+    return _field(name).get_db_prep_value(value, _connection())
+
+
+def any_of(conditions: list[Condition]) -> Condition:
+    """The conditions ORed; one that is never true if there are none."""
+    if not conditions:
+        return "1 = 0", []
+    sql = " OR ".join(f"({c})" for c, _params in conditions)
+    return f"({sql})", [p for _sql, params in conditions for p in params]
+
+
+def comment_exists(*conditions: Condition) -> Condition:
+    """``EXISTS`` a comment matching every one of ``conditions``."""
+    table = _connection().ops.quote_name(Comment._meta.db_table)
+    where = " AND ".join(f"({c})" for c, _params in conditions)
+    sql = f"EXISTS (SELECT 1 FROM {table} WHERE {where})"  # noqa: S608 (quoted model names)
+    return sql, [p for _sql, params in conditions for p in params]
+
+
+def row_exists(model: type[models.Model], **equal: object) -> Condition:
+    """``EXISTS`` a row of ``model`` whose fields (by name) equal these values."""
+    qn = _connection().ops.quote_name
+    where = " AND ".join(f"{qn(model._meta.get_field(name).column)} = %s" for name in equal)
+    sql = f"EXISTS (SELECT 1 FROM {qn(model._meta.db_table)} WHERE {where})"  # noqa: S608 (quoted model names)
+    return sql, list(equal.values())
+
+
+def found(checks: dict[str, Condition]) -> dict[str, bool]:
+    """Which of ``checks`` (``EXISTS`` conditions) hold, in one round trip."""
+    names = list(checks)
+    with _connection().cursor() as cursor:
+        select = ", ".join(checks[name][0] for name in names)
+        cursor.execute(f"SELECT {select}", [p for name in names for p in checks[name][1]])
+        return {name: bool(value) for name, value in zip(names, cursor.fetchone(), strict=True)}
+
+
+def _columns_and_values(obj: models.Model, connection, skip: str = "") -> tuple[list, list]:
+    """The fields of ``obj`` but its primary key (and ``skip``), and their values as the
+    database takes them (``auto_now_add`` and defaults applied, as ``save()`` would)."""
+    fields = [f for f in obj._meta.concrete_fields if not f.primary_key and f.attname != skip]
+    values = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
+    return fields, values
+
+
+def _select_list(fields: list, connection) -> str:
+    """Placeholders for an ``INSERT ... SELECT``; typed on PostgreSQL, where a bare parameter
+    (a NULL above all) in a SELECT list would be taken as text."""
+    if connection.vendor != "postgresql":
+        return ", ".join("%s" for _ in fields)
+    return ", ".join(f"CAST(%s AS {f.cast_db_type(connection)})" for f in fields)
+
+
+def insert_unless(comment: Comment, event: ModerationEvent, refusals: list[Condition]) -> bool:
+    """Save ``comment`` and ``event`` (whose comment it is) unless one of ``refusals`` holds;
+    False, and nothing written, if one did."""
+    connection = _connection()
+    qn = connection.ops.quote_name
+    fields, values = _columns_and_values(comment, connection)
+    event_fields, event_values = _columns_and_values(event, connection, skip="comment_id")
+    blocked, blocked_params = any_of(refusals)
+    comments, events = qn(Comment._meta.db_table), qn(ModerationEvent._meta.db_table)
+    pk = qn(Comment._meta.pk.column)
+    columns = ", ".join(qn(f.column) for f in fields)
+    event_columns = ", ".join(qn(f.column) for f in [ModerationEvent.comment.field, *event_fields])
+    comment_values = _select_list(fields, connection)
+    insert_comment = f"INSERT INTO {comments} ({columns}) SELECT {comment_values}"
+    insert_comment += f" WHERE NOT {blocked} RETURNING {pk}"
+    if connection.vendor == "postgresql":
+        new_comment = f"WITH new_comment AS ({insert_comment})"
+        insert_event = f"INSERT INTO {events} ({event_columns}) SELECT new_comment.{pk}"
+        event_select = f"{_select_list(event_fields, connection)} FROM new_comment"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"{new_comment} {insert_event}, {event_select} RETURNING {qn('comment_id')}",
+                [*values, *blocked_params, *event_values],
+            )
+            row = cursor.fetchone()
+    else:
+        placeholders = ", ".join("%s" for _ in range(len(event_fields) + 1))
+        insert_event = f"INSERT INTO {events} ({event_columns}) VALUES ({placeholders})"  # noqa: S608 (quoted model names)
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute(insert_comment, [*values, *blocked_params])
+            row = cursor.fetchone()
+            if row is not None:
+                cursor.execute(insert_event, [row[0], *event_values])
+    if row is None:
+        return False
+    comment.pk = event.comment_id = row[0]
+    comment._state.adding, comment._state.db = False, connection.alias
+    return True

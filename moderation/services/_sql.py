@@ -60,7 +60,12 @@ def comment_exists(*conditions: Condition) -> Condition:
 def row_exists(model: type[models.Model], **equal: object) -> Condition:
     """``EXISTS`` a row of ``model`` whose fields (by name) equal these values."""
     qn = _connection().ops.quote_name
-    where = " AND ".join(f"{qn(model._meta.get_field(name).column)} = %s" for name in equal)
+    columns = []
+    for name in equal:
+        field = model._meta.get_field(name)
+        assert isinstance(field, models.Field)  # a column of the table, not a reverse relation
+        columns.append(qn(field.column))
+    where = " AND ".join(f"{column} = %s" for column in columns)
     sql = f"EXISTS (SELECT 1 FROM {qn(model._meta.db_table)} WHERE {where})"  # noqa: S608 (quoted model names)
     return sql, list(equal.values())
 

@@ -22,6 +22,11 @@ def default_order() -> str:
     return order if order in SLUGS else OLDEST
 
 
-def chosen_order(request: HttpRequest) -> str:
-    """The order the reader asked for; an unknown or missing value gives the default."""
-    return _BY_SLUG.get(request.GET.get(ORDER_PARAM, ""), default_order())
+def chosen_order(request: HttpRequest, *, has_picks: bool) -> str:
+    """The order the reader asked for; an unknown or missing value gives the default (oldest
+    first while a default of picks would show none)."""
+    asked = _BY_SLUG.get(request.GET.get(ORDER_PARAM, ""))
+    if asked is not None:
+        return asked
+    default = default_order()
+    return OLDEST if default == PICKS and not has_picks else default

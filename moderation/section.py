@@ -43,7 +43,13 @@ def section_context(
         models.Q(status=Status.PUBLISHED)
         | models.Q(pk__in=own_ids, status__in=(Status.PENDING, Status.HELD))
     )
-    order = ordering.chosen_order(request)
+    counts = comments.aggregate(
+        published=models.Count("pk", filter=models.Q(status=Status.PUBLISHED)),
+        picks=models.Count(
+            "pk", filter=models.Q(status=Status.PUBLISHED, featured_at__isnull=False)
+        ),
+    )
+    order = ordering.chosen_order(request, has_picks=bool(counts["picks"]))
     # The editors' picks stand alone, replies too, without their threads (docs/readers.md).
     listed = comments.featured() if order == ordering.PICKS else visible.filter(parent=None)
     newest_first = order == ordering.NEWEST
@@ -94,12 +100,6 @@ def section_context(
     view_query = order_query + (f"{PAGE_PARAM}={page.number}&" if page.number > 1 else "")
     # The reader's own comments still in their edit window (docs/readers.md).
     editable_ids = {c.pk for c in (*top_level, *replies) if c.pk in own_ids and can_edit(c)}
-    counts = comments.aggregate(
-        published=models.Count("pk", filter=models.Q(status=Status.PUBLISHED)),
-        picks=models.Count(
-            "pk", filter=models.Q(status=Status.PUBLISHED, featured_at__isnull=False)
-        ),
-    )
     return {
         "target": target,
         "threads": threads,

@@ -13,6 +13,7 @@
 | ``moderation.E009`` | error | an entry of ``TRUSTED_PROXIES`` is not an address or network |
 | ``moderation.W010`` | warning | a hold threshold is not below the matching reject threshold |
 | ``moderation.W011`` | warning | ``SITE_URL`` is not an absolute http(s) address (``--deploy``) |
+| ``moderation.E012`` | error | ``COMMENT_ORDER`` names no order of the comments |
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from .classifiers import ModelError, load_model
 from .classifiers.registry import TASKS, model_path
 from .conf import DEFAULTS, moderation_settings
 from .learning.versions import model_dir
+from .ordering import SLUGS
 
 THRESHOLDS = (
     "SPAM_HOLD_THRESHOLD",
@@ -336,5 +338,21 @@ def check_site_url(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> l
             "notifications and their unsubscribe links would not work.",
             hint='Set it to the public address of the site, e.g. "https://news.example.org".',
             id="moderation.W011",
+        )
+    ]
+
+
+@checks.register()
+def check_comment_order(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list:
+    if not isinstance(_user_settings(), dict):
+        return []
+    order = moderation_settings.COMMENT_ORDER
+    if order in SLUGS:
+        return []
+    return [
+        checks.Error(
+            f"COMMENT_ORDER is {order!r}, which is not an order of the comments.",
+            hint=f"Use one of: {', '.join(SLUGS)}.",
+            id="moderation.E012",
         )
     ]

@@ -27,6 +27,9 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_AGE": 365 * 24 * 3600,  # "save my name, email and website" cookie
     "OWN_COMMENTS_COOKIE_AGE": 30 * 24 * 3600,  # lets an author see their pending comments
     "PRIVACY_URL": None,  # the site's privacy page, linked from the form when set
+    # Order of the comments when the reader chooses none (?ordine=): "oldest" first,
+    # "newest" first, or the editors' "picks" (docs/readers.md).
+    "COMMENT_ORDER": "oldest",
     # Models readers may comment on through the API, as "app_label.model". Empty (the
     # default) opens none: the API reads and writes only comments of listed models, so it
     # cannot be used to probe arbitrary tables for existing primary keys.

@@ -47,6 +47,10 @@ class CommentQuerySet(models.QuerySet):
         """Published audit picks no moderator has looked at yet (docs/retraining.md)."""
         return self.filter(TO_AUDIT)
 
+    def featured(self) -> CommentQuerySet:
+        """The editors' picks readers see: featured comments that are published."""
+        return self.filter(status=Status.PUBLISHED, featured_at__isnull=False)
+
 
 class AuditPick(models.TextChoices):
     """Why a published comment was put before the moderators to confirm (or not at all)."""
@@ -133,6 +137,9 @@ class Comment(models.Model):
     notify_replies_at = models.DateTimeField(_("notification consent given"), null=True, blank=True)
     replies_notified_at = models.DateTimeField(_("replies last notified"), null=True, blank=True)
     reports_count = models.PositiveIntegerField(_("reports"), default=0)
+    # When a moderator made it an editors' pick (services.feature; who is in the audit
+    # trail). Kept while the comment is unpublished, shown only while it is published.
+    featured_at = models.DateTimeField(_("editors' pick since"), null=True, blank=True)
 
     objects = CommentQuerySet.as_manager()
 
@@ -160,6 +167,47 @@ class Comment(models.Model):
         """The name readers see: "Anonymous" ("Anonimo") when the author gave none, as
         WordPress shows its anonymous comments (an import brings them)."""
         return self.author_name or gettext("Anonymous")
+
+
+class DiscussionMode(models.TextChoices):
+    """How a target takes comments: the policy decides, a human decides, or not at all."""
+
+    OPEN = "open", _("Open: the policy decides")
+    PREMODERATED = "premoderated", _("Pre-moderated: every comment waits for a moderator")
+    CLOSED = "closed", _("Closed")
+
+
+class DiscussionSettings(models.Model):
+    """The moderators' choice for one target (any model, keyed like ``Comment``); a target
+    without a row is open (``CLOSE_AFTER_DAYS`` still closes it)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_pk = models.CharField(_("object ID"), max_length=64)
+    target = GenericForeignKey("content_type", "object_pk")
+    mode = models.CharField(
+        _("comments"), max_length=12, choices=DiscussionMode.choices, default=DiscussionMode.OPEN
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("discussion settings")
+        verbose_name_plural = _("discussion settings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_pk"], name="one_discussion_settings_per_target"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_pk} {self.mode}"
 
 
 class ModerationEvent(models.Model):

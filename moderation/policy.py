@@ -35,6 +35,11 @@ class Facts:
     blocked_by: str = ""  # e.g. "blocked email", set by the services layer from AuthorRules
     trusted: bool = False
     approved_before: int = 0
+    premoderated: bool = False  # the target's discussion is pre-moderated: a human decides
+
+
+#: The reason a comment on a pre-moderated target is held, whatever its scores.
+PREMODERATED_REASON = "pre-moderated article"
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,8 @@ def hold_thresholds(facts: Facts, rules: PolicyRules) -> tuple[float, float]:
 
 
 def decide(facts: Facts, rules: PolicyRules) -> Decision:
+    """Spam and rejections first (a pre-moderated target changes nothing there: spam still
+    goes to spam), then every reason to hold; no reason: published."""
     if facts.blocked_by:
         return Decision(Status.SPAM, [facts.blocked_by])
     blocked = matched_words(facts.text, rules.blocked_words)
@@ -132,6 +139,8 @@ def decide(facts: Facts, rules: PolicyRules) -> Decision:
     watched = matched_words(facts.text, rules.watch_words)
     if watched:
         reasons.append(f"watch word: {', '.join(watched)}")
+    if facts.premoderated:
+        reasons.append(PREMODERATED_REASON)
     if reasons:
         return Decision(Status.HELD, reasons)
     return Decision(Status.PUBLISHED, ["trusted author"] if facts.trusted else [])

@@ -1,5 +1,6 @@
-"""What the comment section shows: the page of threads, the reader's own pending comments,
-and the form pre-filled from the reader's consented cookie. A constant number of queries."""
+"""What the comment section shows: the page of threads in the reader's chosen order (or the
+editors' picks), the reader's own pending comments, the target's mode, and the form
+pre-filled from the reader's consented cookie. A constant number of queries."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import HttpRequest
 
+from . import ordering
 from .conf import moderation_settings
 from .forms import CommentForm
 from .http import parse_id
-from .models import Comment, Status
+from .models import Comment, DiscussionMode, Status
 from .reader_cookies import own_comment_ids, remembered_author
-from .services import can_edit, comments_open
+from .services import can_edit, comments_open, discussion_mode
 from .thread_html import REPLY_PARAM, build_threads, render_threads, uses_shipped_comment_template
 
 PAGE_PARAM = "cpage"
@@ -20,6 +22,15 @@ PAGE_PARAM = "cpage"
 
 def _page_number(request: HttpRequest) -> str:
     return request.GET.get(PAGE_PARAM, "1")
+
+
+def _order_links(order: str, picks: int) -> list[dict]:
+    """The orders a reader can choose, the editors' picks only when there are some."""
+    shown = [ordering.OLDEST, ordering.NEWEST, *([ordering.PICKS] if picks else [])]
+    return [
+        {"slug": ordering.SLUGS[o], "label": ordering.LABELS[o], "current": o == order}
+        for o in shown
+    ]
 
 
 def section_context(
@@ -32,8 +43,18 @@ def section_context(
         models.Q(status=Status.PUBLISHED)
         | models.Q(pk__in=own_ids, status__in=(Status.PENDING, Status.HELD))
     )
+    counts = comments.aggregate(
+        published=models.Count("pk", filter=models.Q(status=Status.PUBLISHED)),
+        picks=models.Count(
+            "pk", filter=models.Q(status=Status.PUBLISHED, featured_at__isnull=False)
+        ),
+    )
+    order = ordering.chosen_order(request, has_picks=bool(counts["picks"]))
+    # The editors' picks stand alone, replies too, without their threads (docs/readers.md).
+    listed = comments.featured() if order == ordering.PICKS else visible.filter(parent=None)
+    newest_first = order == ordering.NEWEST
     paginator = Paginator(
-        visible.filter(parent=None).order_by("created_at", "pk"),
+        listed.order_by(*(("-created_at", "-pk") if newest_first else ("created_at", "pk"))),
         moderation_settings.COMMENTS_PER_PAGE,
     )
     try:
@@ -47,7 +68,7 @@ def section_context(
             .exclude(parent=None)
             .order_by("created_at", "pk")
         )
-        if top_level
+        if top_level and order != ordering.PICKS
         else []
     )
 
@@ -66,15 +87,28 @@ def section_context(
         reply_to = Comment.objects.filter(pk=parent_id, status=Status.PUBLISHED).first()
 
     threads = build_threads(top_level, replies)
-    open_ = comments_open(target)
+    mode = discussion_mode(target)
+    open_ = mode != DiscussionMode.CLOSED and comments_open(target)
     max_depth = moderation_settings.MAX_THREAD_DEPTH
+    # Links keep the reader's order (the default one leaves the URL as it was); reply and
+    # cancel links also keep the page.
+    order_query = (
+        ""
+        if order == ordering.default_order()
+        else f"{ordering.ORDER_PARAM}={ordering.SLUGS[order]}&"
+    )
+    view_query = order_query + (f"{PAGE_PARAM}={page.number}&" if page.number > 1 else "")
     # The reader's own comments still in their edit window (docs/readers.md).
     editable_ids = {c.pk for c in (*top_level, *replies) if c.pk in own_ids and can_edit(c)}
     return {
         "target": target,
         "threads": threads,
         "threads_html": render_threads(
-            threads, comments_open=open_, max_depth=max_depth, editable_ids=editable_ids
+            threads,
+            comments_open=open_,
+            max_depth=max_depth,
+            editable_ids=editable_ids,
+            view_query=view_query,
         )
         if threads and uses_shipped_comment_template()
         else "",
@@ -82,10 +116,18 @@ def section_context(
         "paginator": paginator,
         "page_param": PAGE_PARAM,
         "reply_param": REPLY_PARAM,
-        "count": comments.published().count(),
+        "order": order,
+        "order_param": ordering.ORDER_PARAM,
+        "order_query": order_query,
+        "view_query": view_query,
+        "order_links": _order_links(order, counts["picks"]),
+        "newest_first": newest_first,
+        "count": counts["published"],
         "form": form,
         "reply_to": reply_to,
         "comments_open": open_,
+        "closed_by_moderators": mode == DiscussionMode.CLOSED,
+        "premoderated": mode == DiscussionMode.PREMODERATED,
         "max_depth": max_depth,
         "privacy_url": moderation_settings.PRIVACY_URL,
         "editable_ids": editable_ids,

@@ -57,15 +57,23 @@ def _url_pattern(name: str) -> str:
 
 
 def render_threads(
-    threads: list[Node], *, comments_open: bool, max_depth: int, editable_ids: set[int]
+    threads: list[Node],
+    *,
+    comments_open: bool,
+    max_depth: int,
+    editable_ids: set[int],
+    view_query: str = "",
 ) -> SafeString:
     """The markup of ``moderation/comment.html`` for each thread, without a template per comment.
 
     Gives byte for byte what the template gives; the template stays the reference and is used
-    instead when a site overrides it.
+    instead when a site overrides it. ``view_query`` (e.g. ``ordine=recenti&cpage=2&``) keeps
+    the reader's order and page in the reply links.
     """
     words = {
         "awaiting": escape(gettext("Your comment is awaiting moderation.")),
+        "featured": escape(gettext("Editors’ pick")),
+        "view_query": escape(view_query),
         "reply": escape(gettext("Reply")),
         "reply_to": reply_to_forms(),
         "edit": escape(gettext("Edit or delete")),
@@ -99,6 +107,11 @@ def _render_node(node: Node, parts: list[str], words: dict, open_: bool, max_dep
         f'\n      <a class="mod-comment__date" href="#comment-{pk}"><time datetime="'
         f'{created.isoformat()}">{comment_datetime_text(c.created_at)}</time></a>\n      '
     )
+    if published and c.featured_at:
+        parts.append(
+            '<span class="mod-comment__featured"><span aria-hidden="true">★ </span>'
+            f"{words['featured']}</span>"
+        )
     if not published:
         parts.append(f'<em class="mod-comment__awaiting">{words["awaiting"]}</em>')
     parts.append(
@@ -108,7 +121,8 @@ def _render_node(node: Node, parts: list[str], words: dict, open_: bool, max_dep
     if published and open_ and c.depth + 1 < max_depth:
         label = reply_to_text(c.display_name, words["reply_to"])
         parts.append(
-            f'\n    <a class="mod-comment__reply" rel="nofollow" href="?{REPLY_PARAM}={pk}'
+            f'\n    <a class="mod-comment__reply" rel="nofollow" href="?{words["view_query"]}'
+            f"{REPLY_PARAM}={pk}"
             f'#respond" data-comment-id="{pk}" data-author="{name}">{words["reply"]}'
             f'<span class="visually-hidden"> {label}</span></a>\n    '
         )

@@ -26,7 +26,7 @@ from .factories import make_comment
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_FIELDS = {"id", "parent", "depth", "name", "website", "text", "created_at"}
+PUBLIC_FIELDS = {"id", "parent", "depth", "name", "website", "text", "created_at", "featured"}
 _addresses = itertools.count(1)
 
 

@@ -76,6 +76,7 @@ def test_the_schema_describes_every_endpoint_and_method(schema):
         ("/api/moderation/audit/", "get"),
         ("/api/moderation/comments/{id}/", "get"),
         ("/api/moderation/comments/{id}/decision/", "post"),
+        ("/api/moderation/comments/{id}/featured/", "post"),
         ("/api/moderation/decisions/", "post"),
         ("/api/moderation/comments/{id}/author-rule/", "post"),
     }

@@ -15,7 +15,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from playwright.sync_api import BrowserContext, Page, expect
 
-from moderation.models import Comment, Status
+from moderation import services
+from moderation.models import Comment, DiscussionMode, Status
 
 from .conftest import TEST_QUEUE
 from .factories import make_comment
@@ -439,3 +440,97 @@ def test_a_moderator_approves_a_held_toxic_comment_with_the_keyboard(
     open_article(other, an_article)
     expect(comment_item(other, pk)).to_contain_text("Sei un idiota e un imbecille")
     screenshot(other, "5-approved-comment-on-the-article", "#comments")
+
+
+# Orders, editors' picks and discussion modes (docs/readers.md) ------------------------------------
+
+
+def log_in(page: Page, url: str) -> None:
+    page.goto(url)
+    page.locator("#id_username").fill("redazione")
+    page.locator("#id_password").fill("pw-for-tests")
+    page.locator("#login-form [type=submit]").click()
+    page.wait_for_url(f"**{url}")
+
+
+def test_readers_choose_the_order_and_the_editors_picks_without_javascript(
+    no_worker, reader, an_article, moderator
+):
+    first = make_comment(an_article, author_name="Marco", text="Il primo commento.")
+    make_comment(an_article, parent=first, author_name="Lucia", text="Una risposta.")
+    make_comment(an_article, author_name="Carla", text="Il secondo commento.")
+    admin = reader(viewport={"width": 1280, "height": 800})
+    log_in(admin, "/admin/moderation/comment/?status=published")
+    expect(admin.locator("#result_list tbody tr").first).to_have_class(re.compile("mod-focused"))
+    admin.keyboard.press("f")  # the focused row: the oldest, Marco's
+    expect(admin.locator(".messagelist")).to_contain_text("1 commento scelto dalla redazione.")
+    assert Comment.objects.get(pk=first.pk).featured_at is not None
+
+    page = reader(java_script_enabled=False)
+    open_article(page, an_article)
+    order = page.get_by_role("navigation", name="Ordine dei commenti")
+    expect(order.get_by_role("link")).to_have_text(
+        ["Meno recenti", "Più recenti", "Scelti dalla redazione"]
+    )
+    expect(order.get_by_role("link", name="Meno recenti")).to_have_attribute("aria-current", "true")
+    authors = page.locator("#comments .mod-comment__author")
+    expect(authors).to_have_text(["Marco", "Lucia", "Carla"])
+    badge = comment_item(page, first.pk).locator(".mod-comment__featured").first
+    expect(badge).to_have_text("★ Scelto dalla redazione")
+
+    order.get_by_role("link", name="Più recenti").click()
+    page.wait_for_url(re.compile(r"\?ordine=recenti#comments$"))
+    expect(authors).to_have_text(["Carla", "Marco", "Lucia"])
+    expect(
+        page.get_by_role("navigation", name="Ordine dei commenti").get_by_role(
+            "link", name="Più recenti"
+        )
+    ).to_have_attribute("aria-current", "true")
+    reply = comment_item(page, first.pk).get_by_role("link", name="Rispondi").first
+    expect(reply).to_have_attribute("href", f"?ordine=recenti&replytocom={first.pk}#respond")
+
+    page.get_by_role("link", name="Scelti dalla redazione").click()
+    page.wait_for_url(re.compile(r"\?ordine=scelti#comments$"))
+    expect(authors).to_have_text(["Marco"])
+    expect(page.locator("#comments .mod-comment__featured")).to_have_count(1)
+    expect(page.locator("#comments-title")).to_have_text("3 commenti")
+    screenshot(page, "7-editors-picks", "#comments")
+
+
+def test_a_pre_moderated_article_says_so_and_holds_even_a_clean_comment(
+    worker, reader, an_article, moderator
+):
+    services.set_discussion_mode(an_article, DiscussionMode.PREMODERATED, by=moderator)
+    page = reader()
+    open_article(page, an_article)
+    notice = page.locator(".mod-respond__premoderated")
+    expect(notice).to_have_text(
+        "I commenti a questo articolo vengono letti dalla redazione prima della pubblicazione."
+    )
+    pk = post(page, comment=CLEAN, author="Anna Rossi", email="anna@example.org")
+    assert decided(pk) == "held ['pre-moderated article']"
+    page.reload()
+    expect(comment_item(page, pk)).to_contain_text(AWAITING)
+
+    english = reader()
+    english.goto("/en" + an_article.get_absolute_url())
+    expect(english.locator(".mod-respond__premoderated")).to_have_text(
+        "Comments on this article are read by the editors before they are published."
+    )
+    screenshot(english, "8-pre-moderated-article-en", "#respond")
+
+
+def test_a_closed_article_shows_its_comments_but_no_form(no_worker, reader, an_article, moderator):
+    make_comment(an_article, author_name="Marco", text="Detto prima della chiusura.")
+    services.set_discussion_mode(an_article, DiscussionMode.CLOSED, by=moderator)
+    for language, message in [
+        ("", "La redazione ha chiuso i commenti a questo articolo."),
+        ("/en", "The editors have closed comments on this article."),
+    ]:
+        page = reader(java_script_enabled=False)
+        page.goto(language + an_article.get_absolute_url())
+        expect(page.locator("#comments")).to_contain_text("Detto prima della chiusura.")
+        expect(page.locator(".mod-closed")).to_have_text(message)
+        expect(page.locator("#commentform")).to_have_count(0)
+        expect(page.locator(".mod-comment__reply")).to_have_count(0)
+    screenshot(page, "8-closed-article-en", "#comments")

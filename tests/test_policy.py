@@ -141,3 +141,12 @@ def test_overrides_name_settings_of_the_policy_only():
     assert PolicyRules.from_settings({"MAX_LINKS": 5}).max_links == 5
     with pytest.raises(ValueError, match="PENDING_SWEEP_AFTER"):
         PolicyRules.from_settings({"PENDING_SWEEP_AFTER": 5})
+
+
+def test_a_pre_moderated_target_holds_even_a_clean_or_trusted_comment_but_spam_stays_spam():
+    rules = PolicyRules.from_settings({"BLOCKED_WORDS": ["viagra"]})
+    for trusted in (False, True):
+        decision = decide(facts(premoderated=True, trusted=trusted), rules)
+        assert (decision.status, decision.reasons[-1]) == ("held", "pre-moderated article")
+    assert decide(facts(premoderated=True, spam_score=0.99), rules).status == "spam"
+    assert decide(facts(premoderated=True, text="viagra"), rules).status == "spam"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .. import services
-from ..models import AuthorRule, Comment, RejectReason
+from ..models import AuthorRule, Comment, DiscussionMode, RejectReason, Status
 
 
 class CommentActionForm(helpers.ActionForm):
@@ -92,6 +92,70 @@ def reject(modeladmin, request, queryset):
     )
 
 
+@admin.action(description=_("Make editors' pick"), permissions=["moderate"])
+def feature(modeladmin, request, queryset):
+    featured = 0
+    for comment in queryset.filter(status=Status.PUBLISHED):
+        services.feature(comment, by=request.user)
+        featured += 1
+    skipped = queryset.count() - featured
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d comment is an editors' pick.",
+            "%(count)d comments are editors' picks.",
+            featured,
+        )
+        % {"count": featured},
+        messages.SUCCESS,
+    )
+    if skipped:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(count)d comment is not published and cannot be picked.",
+                "%(count)d comments are not published and cannot be picked.",
+                skipped,
+            )
+            % {"count": skipped},
+            messages.WARNING,
+        )
+
+
+unfeature = _status_action(
+    services.unfeature,
+    _("Remove from editors' picks"),
+    ngettext_lazy(
+        "%(count)d comment removed from the editors' picks.",
+        "%(count)d comments removed from the editors' picks.",
+        "count",
+    ),
+)
+
+
+def _mode_action(
+    mode: str, description: str
+) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet[Comment]], None]:
+    """An action giving the articles of the chosen comments the discussion mode ``mode``."""
+
+    def action(modeladmin, request, queryset):
+        count = services.set_targets_mode(queryset, mode, by=request.user)
+        text = ngettext("%(count)d article: %(mode)s.", "%(count)d articles: %(mode)s.", count)
+        modeladmin.message_user(
+            request, text % {"count": count, "mode": DiscussionMode(mode).label}, messages.SUCCESS
+        )
+
+    action.__name__ = f"discussion_{mode}"
+    return admin.action(description=description, permissions=["moderate"])(action)
+
+
+premoderate_articles = _mode_action(
+    DiscussionMode.PREMODERATED, _("Article: hold every comment for a moderator")
+)
+close_articles = _mode_action(DiscussionMode.CLOSED, _("Article: close comments"))
+open_articles = _mode_action(DiscussionMode.OPEN, _("Article: open (the policy decides)"))
+
+
 def _rule_action(
     kind: str, fields: tuple[str, ...], name: str, description: str
 ) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet[Comment]], None]:
@@ -147,8 +211,13 @@ MODERATION_ACTIONS = [
     mark_ham,
     confirm_audit,
     restore,
+    feature,
+    unfeature,
     block_email,
     block_domain,
     block_ip,
     trust_author,
+    premoderate_articles,
+    close_articles,
+    open_articles,
 ]

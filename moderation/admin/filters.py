@@ -21,12 +21,13 @@ class QueueFilter(admin.SimpleListFilter):
 
     title = _("status")
     parameter_name = "status"
-    AWAITING, TO_AUDIT, ALL = "queue", "audit", "all"
+    AWAITING, TO_AUDIT, PICKS, ALL = "queue", "audit", "picks", "all"
 
     def lookups(self, request, model_admin):
         return [
             (self.AWAITING, _("Awaiting review")),
             (self.TO_AUDIT, _("To audit")),
+            (self.PICKS, _("Editors’ picks")),
             *Status.choices,
             (self.ALL, _("All")),
         ]
@@ -46,6 +47,8 @@ class QueueFilter(admin.SimpleListFilter):
             return queryset.filter(awaiting_review_filter())
         if value == self.TO_AUDIT:
             return queryset.filter(TO_AUDIT)
+        if value == self.PICKS:  # unpublished ones too, so that they can be taken out
+            return queryset.filter(featured_at__isnull=False)
         if value in Status.values:
             return queryset.filter(status=value)
         return queryset

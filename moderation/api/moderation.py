@@ -81,6 +81,22 @@ class AuditQueueView(_ModeratorsListView):
         return self.listing(_for_moderators().filter(TO_AUDIT))
 
 
+#: The responses of a moderator's action on one comment, for the schema.
+ACTION_RESPONSES = {
+    200: s.ModerationCommentDetailSerializer,
+    400: s.ValidationErrorsSerializer,
+    **MODERATOR_ERRORS,
+    404: ERROR,
+}
+
+
+def _comment_and_body(request: Request, pk: int, serializer_class: type) -> tuple[Comment, dict]:
+    """The comment ``pk`` and the request's body, validated by ``serializer_class``."""
+    body = serializer_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    return get_object_or_404(Comment, pk=pk), body.validated_data
+
+
 def _detail(pk: int) -> Comment:
     return get_object_or_404(
         _for_moderators().prefetch_related("events__user"),
@@ -101,9 +117,14 @@ class ModerationCommentView(APIView):
         return Response(s.ModerationCommentDetailSerializer(_detail(pk)).data)
 
 
-class DecisionView(APIView):
+class _ModeratorsWriteView(APIView):
+    """An endpoint where a moderator changes something, with a JSON body."""
+
     permission_classes = [CanModerate]
     parser_classes = [BoundedJSONParser]
+
+
+class DecisionView(_ModeratorsWriteView):
     serializer_class = s.DecisionSerializer
 
     @extend_schema(
@@ -111,25 +132,15 @@ class DecisionView(APIView):
         "audit pick",
         parameters=[ID_PARAMETER],
         request=s.DecisionSerializer,
-        responses={
-            200: s.ModerationCommentDetailSerializer,
-            400: s.ValidationErrorsSerializer,
-            **MODERATOR_ERRORS,
-            404: ERROR,
-        },
+        responses=ACTION_RESPONSES,
     )
     def post(self, request: Request, pk: int) -> Response:
-        decision = s.DecisionSerializer(data=request.data)
-        decision.is_valid(raise_exception=True)
-        comment = get_object_or_404(Comment, pk=pk)
-        decide = DECISIONS[decision.validated_data["action"]]
-        decide(comment, by=request.user, reason=decision.validated_data["reason"])
+        comment, decision = _comment_and_body(request, pk, s.DecisionSerializer)
+        DECISIONS[decision["action"]](comment, by=request.user, reason=decision["reason"])
         return Response(s.ModerationCommentDetailSerializer(_detail(pk)).data)
 
 
-class BulkDecisionView(APIView):
-    permission_classes = [CanModerate]
-    parser_classes = [BoundedJSONParser]
+class BulkDecisionView(_ModeratorsWriteView):
     serializer_class = s.BulkDecisionSerializer
 
     @extend_schema(
@@ -164,9 +175,28 @@ class BulkDecisionView(APIView):
         return Response(s.BulkDecisionResultSerializer(result).data)
 
 
-class AuthorRuleView(APIView):
-    permission_classes = [CanModerate]
-    parser_classes = [BoundedJSONParser]
+class FeaturedView(_ModeratorsWriteView):
+    serializer_class = s.FeaturedSerializer
+
+    @extend_schema(
+        summary="Make a published comment an editors' pick, or take it out of the picks",
+        parameters=[ID_PARAMETER],
+        request=s.FeaturedSerializer,
+        responses=ACTION_RESPONSES,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        comment, choice = _comment_and_body(request, pk, s.FeaturedSerializer)
+        if not choice["featured"]:
+            services.unfeature(comment, by=request.user)
+        else:
+            try:
+                services.feature(comment, by=request.user)
+            except services.CommentError as error:
+                raise ValidationError({"featured": [error.message]}) from None
+        return Response(s.ModerationCommentDetailSerializer(_detail(pk)).data)
+
+
+class AuthorRuleView(_ModeratorsWriteView):
     serializer_class = s.AuthorRuleRequestSerializer
 
     @extend_schema(
@@ -182,11 +212,9 @@ class AuthorRuleView(APIView):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        rule_request = s.AuthorRuleRequestSerializer(data=request.data)
-        rule_request.is_valid(raise_exception=True)
-        comment = get_object_or_404(Comment, pk=pk)
+        comment, rule_request = _comment_and_body(request, pk, s.AuthorRuleRequestSerializer)
         try:
-            rule = services.add_author_rule(comment, **rule_request.validated_data, by=request.user)
+            rule = services.add_author_rule(comment, **rule_request, by=request.user)
         except ValueError:
             raise ValidationError(
                 {"field": [_("This comment has no value for this field.")]}

@@ -84,11 +84,15 @@ class PublicCommentSerializer(serializers.ModelSerializer):
     parent = serializers.IntegerField(source="parent_id", allow_null=True, read_only=True)
     name = serializers.CharField(source="author_name", read_only=True)
     website = serializers.CharField(source="author_url", read_only=True)
+    featured = serializers.SerializerMethodField(help_text="An editors' pick.")
 
     class Meta:
         model = Comment
-        fields = ["id", "parent", "depth", "name", "website", "text", "created_at"]
+        fields = ["id", "parent", "depth", "name", "website", "text", "created_at", "featured"]
         read_only_fields = fields
+
+    def get_featured(self, comment: Comment) -> bool:
+        return comment.featured_at is not None
 
 
 class CommentStatusSerializer(serializers.Serializer):
@@ -325,6 +329,7 @@ class ModerationCommentSerializer(serializers.ModelSerializer):
             "reasons",
             "audit_pick",
             "audited_at",
+            "featured_at",
         ]
         read_only_fields = fields
 
@@ -401,6 +406,12 @@ class BulkDecisionSerializer(DecisionSerializer):
         child=serializers.IntegerField(min_value=1, max_value=MAX_COMMENT_ID),
         min_length=1,
         max_length=500,
+    )
+
+
+class FeaturedSerializer(serializers.Serializer):
+    featured = serializers.BooleanField(
+        help_text="true: make the published comment an editors' pick; false: take it out."
     )
 
 

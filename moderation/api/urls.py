@@ -22,6 +22,11 @@ urlpatterns = [
         moderation.DecisionView.as_view(),
         name="decision",
     ),
+    path(
+        "moderation/comments/<int:pk>/featured/",
+        moderation.FeaturedView.as_view(),
+        name="featured",
+    ),
     path("moderation/decisions/", moderation.BulkDecisionView.as_view(), name="decisions"),
     path(
         "moderation/comments/<int:pk>/author-rule/",

@@ -3,7 +3,8 @@
 Nothing else changes a comment's status: every change goes through
 ``transitions.transition`` or ``classification.apply_decisions`` and leaves a
 ``ModerationEvent``. One module per family of actions: ``submission``, ``classification``,
-``transitions`` (moderators), ``readers``, ``privacy``; callers import the names from here.
+``transitions`` (moderators), ``picks`` (editors' picks), ``discussions`` (per-target modes),
+``readers``, ``privacy``; callers import the names from here.
 """
 
 from .classification import (
@@ -15,6 +16,11 @@ from .classification import (
     requeue_stale_pending,
     stale_pending_ids,
 )
+from .discussions import (
+    discussion_mode,
+    set_discussion_mode,
+    set_targets_mode,
+)
 from .errors import (
     TOO_FAST_MESSAGE,
     AlreadyReported,
@@ -25,6 +31,7 @@ from .errors import (
     InvalidParent,
     TooFast,
 )
+from .picks import feature, unfeature
 from .privacy import (
     ERASED_AUTHOR_NAME,
     ERASED_EMAIL_DOMAIN,
@@ -93,10 +100,12 @@ __all__ = [
     "create_comment",
     "decide_unclassified",
     "delete_by_author",
+    "discussion_mode",
     "edit_comment",
     "erase_commenter_data",
     "erase_expired_personal_data",
     "export_commenter_data",
+    "feature",
     "mark_ham",
     "mark_spam",
     "pending_batch",
@@ -105,9 +114,12 @@ __all__ = [
     "report_comment",
     "requeue_stale_pending",
     "restore",
+    "set_discussion_mode",
+    "set_targets_mode",
     "stale_pending_ids",
     "stop_reply_notifications",
     "submit_comment",
     "submit_trapped_spam",
     "transition",
+    "unfeature",
 ]

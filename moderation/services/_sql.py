@@ -59,6 +59,19 @@ def comment_exists(*conditions: Condition) -> Condition:
     return sql, [p for _sql, params in conditions for p in params]
 
 
+def row_exists(model: type[models.Model], **equal: object) -> Condition:
+    """``EXISTS`` a row of ``model`` whose fields (by name) equal these values."""
+    qn = _connection().ops.quote_name
+    columns = []
+    for name in equal:
+        field = model._meta.get_field(name)
+        assert isinstance(field, models.Field)  # a column of the table, not a reverse relation
+        columns.append(qn(field.column))
+    where = " AND ".join(f"{column} = %s" for column in columns)
+    sql = f"EXISTS (SELECT 1 FROM {qn(model._meta.db_table)} WHERE {where})"  # noqa: S608 (quoted model names)
+    return sql, list(equal.values())
+
+
 def found(checks: dict[str, Condition]) -> dict[str, bool]:
     """Which of ``checks`` (``EXISTS`` conditions) hold, in one round trip."""
     names = list(checks)

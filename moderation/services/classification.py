@@ -20,6 +20,7 @@ from ..learning import loaded_models, shadow
 from ..models import AuthorRule, Comment, ModerationEvent, Status
 from ._common import announce_on_commit, author_keys
 from .audit import audit_pick
+from .discussions import premoderated_targets
 from .submission import Submission
 
 logger = logging.getLogger(__name__)
@@ -116,6 +117,7 @@ def classify_comments(comment_ids: list[int]) -> int:
     rules = policy.PolicyRules.from_settings()
     blocked, trusted = _author_rules(comments)
     approved = _approved_counts(comments, rules)
+    premoderated = premoderated_targets(comments)
     decisions: dict[int, Verdict] = {}
     facts_by_pk: dict[int, policy.Facts] = {}
     held, picks = [], {}
@@ -131,6 +133,7 @@ def classify_comments(comment_ids: list[int]) -> int:
             blocked_by=next((blocked[k] for k in keys if k in blocked), ""),
             trusted=any(k in trusted for k in keys),
             approved_before=approved.get(author, 0) if author else 0,
+            premoderated=(comment.content_type_id, comment.object_pk) in premoderated,
         )
         decision = policy.decide(facts, rules)
         facts_by_pk[comment.pk] = facts
@@ -250,14 +253,26 @@ def apply_decisions(
 
 
 def decide_unclassified(comment_ids: list[int]) -> int:
-    """The classifier kept failing: hold the comments (or publish them, if the owner opted in)."""
-    if moderation_settings.PUBLISH_UNCLASSIFIED:
-        decision = policy.Decision(
-            Status.PUBLISHED, ["classifier unavailable: published unchecked"]
-        )
-    else:
-        decision = policy.Decision(Status.HELD, ["classifier unavailable"])
-    return apply_decisions({pk: (decision, None, {}) for pk in comment_ids})
+    """The classifier kept failing: hold the comments (or publish them, if the owner opted in,
+    except on pre-moderated targets)."""
+    unavailable = "classifier unavailable"
+    if not moderation_settings.PUBLISH_UNCLASSIFIED:
+        held = policy.Decision(Status.HELD, [unavailable])
+        return apply_decisions({pk: (held, None, {}) for pk in comment_ids})
+    published = policy.Decision(Status.PUBLISHED, [f"{unavailable}: published unchecked"])
+    premoderated = policy.Decision(Status.HELD, [unavailable, policy.PREMODERATED_REASON])
+    comments = list(Comment.objects.filter(pk__in=comment_ids))
+    keys = premoderated_targets(comments)
+    return apply_decisions(
+        {
+            c.pk: (
+                premoderated if (c.content_type_id, c.object_pk) in keys else published,
+                None,
+                {},
+            )
+            for c in comments
+        }
+    )
 
 
 def pending_batch(comment_id: int) -> list[int]:

@@ -64,6 +64,7 @@ def edit_comment(comment: Comment, *, text: str) -> Comment:
         locked.decided_at = locked.spam_score = locked.toxicity_score = None
         locked.reasons, locked.explanation, locked.model_version = [], {}, ""
         locked.audit_pick, locked.audited_at = "", None  # the new text is drawn afresh
+        locked.featured_at = None  # the editors picked the previous text
         locked.save()
         transaction.on_commit(lambda: dispatch.enqueue_classification([locked.pk]))
         announce_on_commit(locked, event)

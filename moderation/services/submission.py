@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import dispatch, signals
 from ..conf import moderation_settings
-from ..models import Comment, ModerationEvent, Status
+from ..models import Comment, DiscussionMode, DiscussionSettings, ModerationEvent, Status
 from . import _sql as sql
 from .errors import TOO_FAST_MESSAGE, CommentsClosed, DuplicateComment, InvalidParent, TooFast
 
@@ -75,11 +75,18 @@ def _check_target_and_parent(sub: Submission) -> None:
 
 
 def _refusals(sub: Submission) -> dict[str, sql.Condition]:
-    """What refuses ``sub``, by check, a duplicate before a flood: a published comment or
-    one of the reader's own with the same text on the target; one of the reader's comments
-    (by network or proven as theirs) within the flood interval. Nothing here reads the typed
-    email or name: the answer is the same whoever's address it is."""
+    """What refuses ``sub``, by check, in this order: the moderators closed the target
+    (``services.discussions``); a published comment or one of the reader's own with the
+    same text on the target; one of the reader's comments (by network or proven as theirs)
+    within the flood interval. Nothing here reads the typed email or name: the answer is the
+    same whoever's address it is."""
     content_type = ContentType.objects.get_for_model(sub.target)
+    closed = sql.row_exists(
+        DiscussionSettings,
+        content_type=content_type.pk,
+        object_pk=str(sub.target.pk),
+        mode=DiscussionMode.CLOSED,
+    )
     same_text_here = (
         f"{sql.column('content_type')} = %s AND {sql.column('object_pk')} = %s"
         f" AND {sql.column('text')} = %s",
@@ -87,9 +94,10 @@ def _refusals(sub: Submission) -> dict[str, sql.Condition]:
     )
     published = (f"{sql.column('status')} = %s", [Status.PUBLISHED])
     refusals = {
+        "closed": closed,
         "duplicate": sql.comment_exists(
             same_text_here, sql.any_of([published, *_own_comments(sub)])
-        )
+        ),
     }
     interval, keys = moderation_settings.FLOOD_INTERVAL, moderation_settings.FLOOD_KEYS
     senders = _own_comments(sub) if "reader" in keys else []
@@ -109,6 +117,8 @@ def check_submission(sub: Submission) -> None:
     comment or one of the reader's own, or the reader posts too fast."""
     _check_target_and_parent(sub)
     found = sql.found(_refusals(sub))
+    if found["closed"]:
+        raise CommentsClosed(_("Comments are closed."))
     if found["duplicate"]:
         raise DuplicateComment(
             _("Duplicate comment detected; it looks as though you’ve already said that!")

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from .. import formatting
+from ..counts import COUNT_ATTRIBUTE
 from ..models import Comment
 from ..section import section_context, template_names
 
@@ -29,7 +30,11 @@ def comment_section(context, target) -> SafeString:
 
 @register.simple_tag
 def comment_count(target) -> int:
-    """How many comments of ``target`` are published."""
+    """How many comments of ``target`` are published: the annotation of
+    ``counts.with_comment_counts`` when the target has it, else one query."""
+    annotated = getattr(target, COUNT_ATTRIBUTE, None)
+    if annotated is not None:
+        return annotated
     return Comment.objects.for_target(target).published().count()
 
 

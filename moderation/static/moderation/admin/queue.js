@@ -1,12 +1,13 @@
 /* Keyboard shortcuts for the moderators' queue (the comment changelist).
  * j/k move between rows, Enter opens, a approves, r rejects (then 1-6 for the reason),
- * s marks as spam, ? shows the help. An action ticks only the focused row and submits the
- * changelist's own action form (CSRF token included); after the reload the focus stays on
- * the same position, which now holds the next comment. */
+ * s marks as spam, f makes an editors' pick, u takes it out of the picks, ? shows the help.
+ * An action ticks only the focused row and submits the changelist's own action form (CSRF
+ * token included); after the reload the focus stays on the same position, which now holds
+ * the next comment. */
 "use strict";
 (function () {
   const FOCUS_KEY = "moderation.queue.focus";
-  const ACTION_FOR_KEY = { a: "approve", s: "mark_spam" };
+  const ACTION_FOR_KEY = { a: "approve", s: "mark_spam", f: "feature", u: "unfeature" };
 
   function ready(fn) {
     if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }

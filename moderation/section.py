@@ -10,8 +10,9 @@ from django.http import HttpRequest
 from .conf import moderation_settings
 from .forms import CommentForm
 from .http import parse_id
+from .live import live_url
 from .models import Comment, Status
-from .reader_cookies import own_comment_ids, remembered_author
+from .reader_cookies import is_private_reader, own_comment_ids, remembered_author
 from .services import can_edit, comments_open
 from .thread_html import REPLY_PARAM, build_threads, render_threads, uses_shipped_comment_template
 
@@ -70,6 +71,9 @@ def section_context(
     max_depth = moderation_settings.MAX_THREAD_DEPTH
     # The reader's own comments still in their edit window (docs/readers.md).
     editable_ids = {c.pk for c in (*top_level, *replies) if c.pk in own_ids and can_edit(c)}
+    published = comments.published().aggregate(count=models.Count("pk"), last_id=models.Max("pk"))
+    # New comments arrive on the last page: the one an open page keeps up to date.
+    live = moderation_settings.LIVE_UPDATES and not page.has_next()
     return {
         "target": target,
         "threads": threads,
@@ -82,13 +86,24 @@ def section_context(
         "paginator": paginator,
         "page_param": PAGE_PARAM,
         "reply_param": REPLY_PARAM,
-        "count": comments.published().count(),
+        "count": published["count"],
         "form": form,
         "reply_to": reply_to,
         "comments_open": open_,
         "max_depth": max_depth,
         "privacy_url": moderation_settings.PRIVACY_URL,
         "editable_ids": editable_ids,
+        "live": {
+            "url": live_url(target),
+            "after": published["last_id"] or 0,
+            "poll": moderation_settings.LIVE_POLL_SECONDS,
+            "poll_max": moderation_settings.LIVE_POLL_MAX_SECONDS,
+        }
+        if live
+        else None,
+        # A page shared through a cache carries no CSRF token: the comment form asks for one
+        # only from private readers (views.post_comment, docs/deployment.md).
+        "private_reader": is_private_reader(request),
     }
 
 

@@ -74,9 +74,8 @@ def _new_comments(target: models.Model, after: int, published: int) -> dict:
         "count": count,
         "more": len(rows) > MAX_COMMENTS,
         "last_id": comments[-1].pk if comments else after,
-        "notice": ngettext(
-            "%(count)s new comment — show", "%(count)s new comments — show", count
-        ) % {"count": count},
+        "notice": ngettext("%(count)s new comment — show", "%(count)s new comments — show", count)
+        % {"count": count},
         "title": ngettext("%(counter)s comment", "%(counter)s comments", published)
         % {"counter": published},
         "comments": [

@@ -13,6 +13,7 @@
 | ``moderation.E009`` | error | an entry of ``TRUSTED_PROXIES`` is not an address or network |
 | ``moderation.W010`` | warning | a hold threshold is not below the matching reject threshold |
 | ``moderation.W011`` | warning | ``SITE_URL`` is not an absolute http(s) address (``--deploy``) |
+| ``moderation.W012`` | warning | the page cache is not shared by every process (``--deploy``) |
 """
 
 from __future__ import annotations
@@ -336,5 +337,38 @@ def check_site_url(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> l
             "notifications and their unsubscribe links would not work.",
             hint='Set it to the public address of the site, e.g. "https://news.example.org".',
             id="moderation.W011",
+        )
+    ]
+
+
+# Caches that one process keeps to itself: a version bumped by a Celery worker never reaches
+# the web processes, so their cached pages would outlive the comments' changes.
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+@checks.register(deploy=True)
+def check_page_cache(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list:
+    """``check --deploy``: cached pages need a cache every process shares."""
+    if not isinstance(_user_settings(), dict) or not moderation_settings.PAGE_CACHE:
+        return []
+    alias = moderation_settings.PAGE_CACHE_ALIAS
+    backend = settings.CACHES.get(alias, {}).get("BACKEND")
+    if backend is not None and backend not in PER_PROCESS_CACHES:
+        return []
+    problem = (
+        f"is {backend.rsplit('.', 1)[-1]}, kept by each process apart"
+        if backend
+        else "is not in CACHES"
+    )
+    return [
+        checks.Warning(
+            f"The page cache (MODERATION['PAGE_CACHE_ALIAS'] = {alias!r}) {problem}: pages "
+            "cached by one process would not learn of comments published by another.",
+            hint="Point it at a cache every web process and worker shares (Redis, Memcached), "
+            'or set MODERATION["PAGE_CACHE"] = False.',
+            id="moderation.W012",
         )
     ]

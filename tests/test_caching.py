@@ -240,3 +240,9 @@ def test_a_post_from_another_site_is_refused_in_the_readers_language(an_article)
             response.content.decode()
         )
     assert not Comment.objects.exists()
+
+
+def test_the_demos_language_switch_is_links_so_the_cached_page_needs_no_form(an_article):
+    html = Client().get(f"{an_article.get_absolute_url()}?cpage=1").content.decode()
+    assert f'href="/en{an_article.get_absolute_url()}?cpage=1" hreflang="en"' in html
+    assert "set_language" not in html and "/i18n/setlang/" not in html

@@ -27,8 +27,8 @@ from bench import commentdata, pg
 from bench.stack import write_result
 
 
-def setup_ours(total: int):
-    os.environ["DATABASE_URL"] = pg.fresh_database("bench_ours_render")
+def setup_ours(total: int, database: str = "bench_ours_render"):
+    os.environ["DATABASE_URL"] = pg.fresh_database(database)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     import django
 

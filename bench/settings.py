@@ -16,6 +16,8 @@ from project.settings import MODERATION
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 MODERATION = {**MODERATION, "FLOOD_INTERVAL": 0, "SECOND_THOUGHT": False, "NOTIFY_EMAILS": ()}
+if os.environ.get("BENCH_COMMENTS_PER_PAGE"):  # bench/reads.py: every comment on one page
+    MODERATION["COMMENTS_PER_PAGE"] = int(os.environ["BENCH_COMMENTS_PER_PAGE"])
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -74,7 +74,7 @@ class Stack:
         self.processes.append(process)
         return process
 
-    def gunicorn(self, workers: int = 2, port: int | None = None) -> str:
+    def gunicorn(self, workers: int = 2, port: int | None = None, *options: str) -> str:
         port = port or free_port()
         self.spawn(
             sys.executable,
@@ -85,6 +85,7 @@ class Stack:
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            *options,
         )
         url = f"http://127.0.0.1:{port}"
         wait_http(url + "/", timeout=90)  # each worker loads the models as it boots

@@ -14,6 +14,7 @@
 | ``moderation.W010`` | warning | a hold threshold is not below the matching reject threshold |
 | ``moderation.W011`` | warning | ``SITE_URL`` is not an absolute http(s) address (``--deploy``) |
 | ``moderation.E012`` | error | ``COMMENT_ORDER`` names no order of the comments |
+| ``moderation.W013`` | warning | the page cache is not shared by every process (``--deploy``) |
 """
 
 from __future__ import annotations
@@ -354,5 +355,38 @@ def check_comment_order(app_configs: Sequence[Any] | None = None, **kwargs: Any)
             f"COMMENT_ORDER is {order!r}, which is not an order of the comments.",
             hint=f"Use one of: {', '.join(SLUGS)}.",
             id="moderation.E012",
+        )
+    ]
+
+
+# Caches that one process keeps to itself: a version bumped by a Celery worker never reaches
+# the web processes, so their cached pages would outlive the comments' changes.
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+@checks.register(deploy=True)
+def check_page_cache(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list:
+    """``check --deploy``: cached pages need a cache every process shares."""
+    if not isinstance(_user_settings(), dict) or not moderation_settings.PAGE_CACHE:
+        return []
+    alias = moderation_settings.PAGE_CACHE_ALIAS
+    backend = settings.CACHES.get(alias, {}).get("BACKEND")
+    if backend is not None and backend not in PER_PROCESS_CACHES:
+        return []
+    problem = (
+        f"is {backend.rsplit('.', 1)[-1]}, kept by each process apart"
+        if backend
+        else "is not in CACHES"
+    )
+    return [
+        checks.Warning(
+            f"The page cache (MODERATION['PAGE_CACHE_ALIAS'] = {alias!r}) {problem}: pages "
+            "cached by one process would not learn of comments published by another.",
+            hint="Point it at a cache every web process and worker shares (Redis, Memcached), "
+            'or set MODERATION["PAGE_CACHE"] = False.',
+            id="moderation.W013",
         )
     ]

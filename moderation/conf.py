@@ -35,6 +35,16 @@ DEFAULTS: dict[str, Any] = {
     # cannot be used to probe arbitrary tables for existing primary keys.
     "API_TARGET_MODELS": (),
     "TRUSTED_PROXIES": (),  # addresses / CIDR ranges of reverse proxies trusted for X-Forwarded-For
+    # Caching of the article page and live updates (docs/readers.md, docs/deployment.md).
+    "PAGE_CACHE": True,  # cache_comment_page serves anonymous readers from the cache; False = off
+    "PAGE_CACHE_ALIAS": "default",  # Django cache of the pages and the comments' versions
+    "PAGE_CACHE_TIMEOUT": 300,  # seconds a rendered page is kept in that cache
+    "PAGE_MAX_AGE": 30,  # Cache-Control max-age of a shared page (browsers, CDN)
+    "PAGE_STALE_WHILE_REVALIDATE": 60,  # seconds a CDN may serve it stale while it asks again
+    "PAGE_VERSION": "",  # change it (e.g. on deploy) to drop every cached page at once
+    "LIVE_UPDATES": True,  # open pages learn of new comments ("2 new comments — show")
+    "LIVE_POLL_SECONDS": 15,  # first interval between two checks; doubles while nothing changes
+    "LIVE_POLL_MAX_SECONDS": 240,  # the longest interval between two checks
     # Classification and policy. A threshold of None takes the value stored with the model.
     "MODEL_DIR": None,  # folder of the model files; None = the models shipped in the package
     "SPAM_HOLD_THRESHOLD": None,

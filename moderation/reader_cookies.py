@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import secrets
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from .conf import moderation_settings
@@ -101,3 +102,17 @@ def browser_reader_key(request: HttpRequest) -> tuple[str, bool]:
 def remember_reader(request: HttpRequest, response: HttpResponse, reader_key: str) -> None:
     """Give the browser its reader cookie (set on its first report)."""
     _set(request, response, READER_COOKIE, reader_key, salt=READER_SALT, max_age=READER_COOKIE_AGE)
+
+
+# Private readers ----------------------------------------------------------------------------
+
+
+def is_private_reader(request: HttpRequest) -> bool:
+    """Whether the request carries this app's reader cookies, a session or a signed-in user:
+    its pages may show what is the reader's own (a pending comment, remembered details), are
+    never shared through a cache, and its posts need their CSRF token."""
+    names = (OWN_COMMENTS_COOKIE, REMEMBER_COOKIE, READER_COOKIE, settings.SESSION_COOKIE_NAME)
+    if any(name in request.COOKIES for name in names):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user and user.is_authenticated)

@@ -1,12 +1,14 @@
-"""The app's own listeners: they only enqueue the work a signal calls for."""
+"""The app's own listeners: they only enqueue the work a signal calls for, or mark a
+target's cached pages out of date."""
 
 from __future__ import annotations
 
 import logging
 
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from . import dispatch, signals
+from . import comment_versions, dispatch, signals
 from .models import Comment
 
 logger = logging.getLogger(__name__)
@@ -32,3 +34,15 @@ def confirm_reply_notifications(sender, comment: Comment, **kwargs) -> None:
         return
     if not dispatch.confirm_reply_notifications(comment.pk):
         logger.warning("broker unavailable; reply confirmation for %s dropped", comment.pk)
+
+
+@receiver(signals.comment_status_changed, dispatch_uid="moderation.comment_status_versions")
+def status_changed(sender, comment: Comment, **kwargs) -> None:
+    """Cached pages and live answers of the comment's target are out of date."""
+    comment_versions.comments_changed([comment])
+
+
+@receiver(post_delete, sender=Comment, dispatch_uid="moderation.comment_deleted_versions")
+def comment_deleted(sender, instance: Comment, **kwargs) -> None:
+    """A comment deleted (from the admin, or with its target) leaves its target's pages."""
+    comment_versions.comments_changed([instance])

@@ -12,8 +12,9 @@ from . import ordering
 from .conf import moderation_settings
 from .forms import CommentForm
 from .http import parse_id
+from .live import live_url
 from .models import Comment, DiscussionMode, Status
-from .reader_cookies import own_comment_ids, remembered_author
+from .reader_cookies import is_private_reader, own_comment_ids, remembered_author
 from .services import can_edit, comments_open, discussion_mode
 from .thread_html import REPLY_PARAM, build_threads, render_threads, uses_shipped_comment_template
 
@@ -43,11 +44,11 @@ def section_context(
         models.Q(status=Status.PUBLISHED)
         | models.Q(pk__in=own_ids, status__in=(Status.PENDING, Status.HELD))
     )
+    published = models.Q(status=Status.PUBLISHED)
     counts = comments.aggregate(
-        published=models.Count("pk", filter=models.Q(status=Status.PUBLISHED)),
-        picks=models.Count(
-            "pk", filter=models.Q(status=Status.PUBLISHED, featured_at__isnull=False)
-        ),
+        published=models.Count("pk", filter=published),
+        picks=models.Count("pk", filter=published & models.Q(featured_at__isnull=False)),
+        last_published=models.Max("pk", filter=published),
     )
     order = ordering.chosen_order(request, has_picks=bool(counts["picks"]))
     # The editors' picks stand alone, replies too, without their threads (docs/readers.md).
@@ -100,6 +101,9 @@ def section_context(
     view_query = order_query + (f"{PAGE_PARAM}={page.number}&" if page.number > 1 else "")
     # The reader's own comments still in their edit window (docs/readers.md).
     editable_ids = {c.pk for c in (*top_level, *replies) if c.pk in own_ids and can_edit(c)}
+    # New comments arrive on the last page of the oldest-first order: the one an open page
+    # keeps up to date (docs/readers.md).
+    live = moderation_settings.LIVE_UPDATES and order == ordering.OLDEST and not page.has_next()
     return {
         "target": target,
         "threads": threads,
@@ -131,6 +135,17 @@ def section_context(
         "max_depth": max_depth,
         "privacy_url": moderation_settings.PRIVACY_URL,
         "editable_ids": editable_ids,
+        "live": {
+            "url": live_url(target),
+            "after": counts["last_published"] or 0,
+            "poll": moderation_settings.LIVE_POLL_SECONDS,
+            "poll_max": moderation_settings.LIVE_POLL_MAX_SECONDS,
+        }
+        if live
+        else None,
+        # A page shared through a cache carries no CSRF token: the comment form asks for one
+        # only from private readers (views.post_comment, docs/deployment.md).
+        "private_reader": is_private_reader(request),
     }
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from . import second_thought, services
+from .caching import csrf_for_private_readers
 from .forms import CommentForm, TargetError, load_target, sign_target, target_of_expired
 from .http import (
     UNAVAILABLE_MESSAGE,
@@ -85,6 +86,7 @@ def _ask_second_thought(
     return render(request, template_names(target, "second_thought.html"), context)
 
 
+@csrf_for_private_readers
 @require_POST
 @_database_errors_answered
 def post_comment(request: HttpRequest) -> HttpResponse:

@@ -10,6 +10,7 @@ import uuid
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.cache import caches
 from django.test import Client
 from django.utils import translation
 from playwright.sync_api import Browser, sync_playwright
@@ -36,6 +37,13 @@ def _site_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Cached pages and comment versions outlive a test's database: each test starts without."""
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

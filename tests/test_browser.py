@@ -322,6 +322,55 @@ def test_the_comment_section_fits_a_phone(no_worker, reader, an_article):
     screenshot(page, "7-phone-375px")
 
 
+def test_a_reader_served_the_cached_page_can_post(no_worker, reader, an_article):
+    first = reader()
+    shared = open_article(first, an_article).headers["etag"]
+    page = reader()
+    response = open_article(page, an_article)
+    assert response.headers["etag"] == shared  # the same copy, from the cache
+    assert "public" in response.headers["cache-control"]
+    expect(page.locator("[name=csrfmiddlewaretoken]")).to_have_count(0)
+
+    pk = post(page, comment=CLEAN, author="Anna Rossi", email="anna@example.org")
+    expect(comment_item(page, pk)).to_contain_text(AWAITING)
+    assert Comment.objects.get(pk=pk).status == Status.PENDING
+    first.reload()  # the other reader's page does not show it
+    expect(comment_item(first, pk)).to_have_count(0)
+
+
+def test_new_comments_are_offered_while_the_page_is_open_and_inserted_in_place(
+    no_worker, reader, an_article, moderator, settings
+):
+    settings.MODERATION = {**settings.MODERATION, "LIVE_POLL_SECONDS": 1}
+    parent = make_comment(an_article, author_name="Marco", text="Era ora, la aspettavamo da anni.")
+    reply = make_comment(an_article, parent=parent, status=Status.HELD, text="Anche secondo me.")
+    other = make_comment(an_article, status=Status.HELD, text="Un nuovo commento in fondo.")
+    page = reader()
+    open_article(page, an_article)
+    expect(page.locator("#comments-title")).to_have_text("1 commento")
+    live = page.locator(".mod-live")
+    expect(live).to_have_attribute("aria-live", "polite")
+    expect(live.get_by_role("button")).to_have_count(0)
+
+    services.approve(reply, by=moderator)
+    services.approve(other, by=moderator)
+    show = live.get_by_role("button", name="2 nuovi commenti — mostra")
+    expect(show).to_be_visible(timeout=15_000)
+    screenshot(page, "8-new-comments-offered", "#comments")
+    show.click()
+
+    expect(page.locator(f"#comment-{parent.pk} > ol > #comment-{reply.pk}")).to_contain_text(
+        "Anche secondo me."
+    )
+    expect(page.locator(f"#comments > ol > #comment-{other.pk}")).to_contain_text(
+        "Un nuovo commento in fondo."
+    )
+    expect(comment_item(page, reply.pk)).to_be_focused()
+    expect(page.locator("#comments-title")).to_have_text("3 commenti")
+    expect(live.get_by_role("button")).to_have_count(0)
+    screenshot(page, "8-new-comments-inserted", "#comments")
+
+
 # Scenarios with the worker: comments are classified, then published or held -----------------
 
 
@@ -437,7 +486,7 @@ def test_a_moderator_approves_a_held_toxic_comment_with_the_keyboard(
     expect(row.filter(has_text="Sei un idiota")).to_have_count(0)
     assert Comment.objects.get(pk=pk).status == Status.PUBLISHED
 
-    open_article(other, an_article)
+    other.reload()  # within max-age the browser may show its own copy: a reload asks the site
     expect(comment_item(other, pk)).to_contain_text("Sei un idiota e un imbecille")
     screenshot(other, "5-approved-comment-on-the-article", "#comments")
 

@@ -281,7 +281,7 @@ def test_every_check_id_is_documented_with_its_fix():
     documented = set(
         re.findall(r"^\| `(moderation\.[EW]\d{3})` \|", (DOCS / "quickstart.md").read_text(), re.M)
     )
-    assert len(ids_in_code) == 12
+    assert len(ids_in_code) == 13
     assert documented == ids_in_code
 
 
@@ -293,3 +293,24 @@ def test_a_site_url_that_is_not_absolute_is_reported_by_the_deploy_check(site_ur
     with override_settings(MODERATION={"SITE_URL": site_url}):
         found = ids(moderation_checks.check_site_url())
     assert found == (["moderation.W011"] if warned else [])
+
+
+# W013: the page cache -----------------------------------------------------------------------
+
+REDIS_CACHE = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
+LOCMEM_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.mark.parametrize(
+    "caches, config, warned",
+    [
+        (REDIS_CACHE, {}, False),
+        (LOCMEM_CACHE, {}, True),
+        (LOCMEM_CACHE, {"PAGE_CACHE": False}, False),
+        (REDIS_CACHE, {"PAGE_CACHE_ALIAS": "pages"}, True),
+    ],
+)
+def test_a_page_cache_of_one_process_is_reported_by_the_deploy_check(caches, config, warned):
+    with override_settings(CACHES=caches, MODERATION=config):
+        found = ids(moderation_checks.check_page_cache())
+    assert found == (["moderation.W013"] if warned else [])

@@ -108,10 +108,11 @@ def test_the_api_refuses_a_comment_on_a_closed_article(an_article, a_moderator, 
 
 @pytest.mark.parametrize(("language", "notice"), [("", PREMODERATED_IT), ("/en", PREMODERATED_EN)])
 def test_readers_are_told_an_article_is_pre_moderated(
-    client, an_article, a_moderator, language, notice
+    client, an_article, a_moderator, language, notice, django_capture_on_commit_callbacks
 ):
     assert notice not in client.get(language + _path(an_article)).content.decode()
-    services.set_discussion_mode(an_article, DiscussionMode.PREMODERATED, by=a_moderator)
+    with django_capture_on_commit_callbacks(execute=True):  # the cached page is dropped
+        services.set_discussion_mode(an_article, DiscussionMode.PREMODERATED, by=a_moderator)
     html = client.get(language + _path(an_article)).content.decode()
     assert notice in html
     assert html.index(notice) < html.index('id="commentform"')

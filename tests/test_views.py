@@ -309,9 +309,10 @@ def test_get_is_not_allowed(italian_client):
     assert italian_client.get("/comments/post/").status_code == 405
 
 
-def test_csrf_is_enforced(an_article):
+def test_csrf_is_enforced_for_a_reader_with_the_apps_cookies(an_article):
     client = Client(enforce_csrf_checks=True)
     page = client.get(an_article.get_absolute_url()).content.decode()
+    client.cookies[READER_COOKIE] = "a-reader"
     response = client.post(
         "/comments/post/",
         {

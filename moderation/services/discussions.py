@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from ..comment_versions import targets_changed
 from ..models import Comment, DiscussionMode, DiscussionSettings
 
 
@@ -32,6 +33,7 @@ def _set_mode(content_type_id: int, object_pk: str, mode: str, by: Any) -> None:
         object_pk=object_pk,
         defaults={"mode": mode, "changed_by": user},
     )
+    targets_changed([(content_type_id, object_pk)])  # cached pages show the new mode
 
 
 def set_discussion_mode(target: models.Model, mode: str, *, by: Any) -> None:

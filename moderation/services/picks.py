@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..comment_versions import comments_changed
 from ..models import Comment, ModerationEvent, Status
 from .errors import CommentError
 
@@ -16,6 +17,8 @@ FEATURED, UNFEATURED = "featured", "unfeatured"
 
 
 def _record(comment: Comment, action: str, by: Any) -> None:
+    """The pick's audit event; cached pages show the change once it commits."""
+    comments_changed([comment])
     ModerationEvent.objects.create(
         comment=comment,
         actor=ModerationEvent.Actor.MODERATOR,

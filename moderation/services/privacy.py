@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from ..comment_versions import comments_changed
 from ..conf import moderation_settings
 from ..models import AuthorRule, Comment, CommentReport, ModerationEvent, TrainingLabel
 from ..reader_keys import network_key_of
@@ -159,6 +160,7 @@ def erase_commenter_data(email: str, *, remove_text: bool = False) -> int:
             )
         reason = "personal data and text erased" if remove_text else "personal data erased"
         ModerationEvent.objects.bulk_create([_system_event(c, "erased", reason) for c in comments])
+        comments_changed(comments)
     return len(comments)
 
 

@@ -6,5 +6,5 @@ app_name = "articles"
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="list"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
-    path("articoli/<str:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("articoli/<str:slug>/", views.article_detail, name="detail"),
 ]

@@ -1,7 +1,9 @@
 """The article list and the article page, which carries the comment section."""
 
+from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 
+from moderation.caching import cache_comment_page
 from moderation.counts import with_comment_counts
 
 from .models import Article
@@ -18,6 +20,12 @@ class ArticleListView(ListView):
 
 class ArticleDetailView(DetailView):
     model = Article
+
+
+#: The article page: anonymous readers share a cached copy until its comments change.
+article_detail = cache_comment_page(lambda request, slug: get_object_or_404(Article, slug=slug))(
+    ArticleDetailView.as_view()
+)
 
 
 class PrivacyView(TemplateView):

@@ -1,0 +1,57 @@
+"""Each target's comments version, kept in Django's cache: a number of seconds that grows
+whenever a comment of the target changes in a way a reader may see. Cached pages and live
+answers are keyed by it, so invalidating them is one write."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from django.core.cache import BaseCache, caches
+from django.db import transaction
+
+from .conf import moderation_settings
+from .models import Comment
+
+
+def page_cache() -> BaseCache:
+    """The cache holding the versions and the rendered pages (``PAGE_CACHE_ALIAS``)."""
+    return caches[moderation_settings.PAGE_CACHE_ALIAS]
+
+
+def _key(content_type_id: int, object_pk: str) -> str:
+    return f"moderation:comments-version:{content_type_id}:{object_pk}"
+
+
+def comments_version(content_type_id: int, object_pk: str) -> int:
+    """The target's version; a target not seen yet (or evicted) starts at the current time,
+    so that a version never comes back to a value an older page was cached under."""
+    cache, key = page_cache(), _key(content_type_id, object_pk)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, int(time.time()), timeout=None)
+        version = cache.get(key, int(time.time()))
+    return version
+
+
+def bump(content_type_id: int, object_pk: str) -> None:
+    """Mark the target's comments as changed: a new version, at least a second later."""
+    cache, key = page_cache(), _key(content_type_id, object_pk)
+    cache.set(key, max(int(time.time()), (cache.get(key) or 0) + 1), timeout=None)
+
+
+def targets_changed(targets: Iterable[tuple[int, str]]) -> None:
+    """Bump the version of every ``(content_type_id, object_pk)`` once the transaction
+    commits (a comment, a pick or the target's discussion mode changed)."""
+    targets = set(targets)
+
+    def bump_all() -> None:
+        for content_type_id, object_pk in targets:
+            bump(content_type_id, object_pk)
+
+    transaction.on_commit(bump_all)
+
+
+def comments_changed(comments: Iterable[Comment]) -> None:
+    """Bump the version of every target of ``comments`` once the transaction commits."""
+    targets_changed((c.content_type_id, c.object_pk) for c in comments)

@@ -1,0 +1,112 @@
+"""Live updates: the signed address an open page polls, and the JSON answer listing the
+comments published on its target after a given one (docs/readers.md, "New comments")."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.db import models
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.views.decorators.http import require_GET
+
+from .caching import comments_state, shared_response
+from .conf import moderation_settings
+from .http import parse_id
+from .models import Comment, Status
+from .services import comments_open
+from .thread_html import (
+    COMMENT_TEMPLATE,
+    REPLY_PARAM,
+    Node,
+    render_threads,
+    uses_shipped_comment_template,
+)
+
+LIVE_SALT = "moderation.live"
+#: Comments sent in one answer at most; the page asks again for the next ones.
+MAX_COMMENTS = 50
+
+
+def live_url(target: models.Model) -> str:
+    """The address listing the target's new comments: signed, the same for every reader (so
+    that a cache can share it), and without an expiry (a page may stay open for days)."""
+    content_type = ContentType.objects.get_for_model(target)
+    token = signing.Signer(salt=LIVE_SALT).sign(f"{content_type.pk}.{target.pk}")
+    return reverse("moderation:live", args=[token])
+
+
+def _bad_request(message: str) -> JsonResponse:
+    return JsonResponse({"error": message}, status=400)
+
+
+def _comment_html(comment: Comment, *, open_: bool) -> str:
+    max_depth = moderation_settings.MAX_THREAD_DEPTH
+    node = Node(comment)
+    if uses_shipped_comment_template():
+        return render_threads([node], comments_open=open_, max_depth=max_depth, editable_ids=set())
+    context = {
+        "node": node,
+        "comments_open": open_,
+        "max_depth": max_depth,
+        "reply_param": REPLY_PARAM,
+        "editable_ids": set(),
+    }
+    return render_to_string(COMMENT_TEMPLATE, context)
+
+
+def _new_comments(target: models.Model, after: int, published: int) -> dict:
+    content_type_id, object_pk = ContentType.objects.get_for_model(target).pk, str(target.pk)
+    open_ = comments_open(target)
+    rows = list(
+        Comment.objects.filter(
+            content_type_id=content_type_id,
+            object_pk=object_pk,
+            status=Status.PUBLISHED,
+            pk__gt=after,
+        ).order_by("pk")[: MAX_COMMENTS + 1]
+    )
+    comments = rows[:MAX_COMMENTS]
+    count = len(comments)
+    return {
+        "count": count,
+        "more": len(rows) > MAX_COMMENTS,
+        "last_id": comments[-1].pk if comments else after,
+        "notice": ngettext("%(count)s new comment — show", "%(count)s new comments — show", count)
+        % {"count": count},
+        "title": ngettext("%(counter)s comment", "%(counter)s comments", published)
+        % {"counter": published},
+        "comments": [
+            {"id": c.pk, "parent": c.parent_id, "html": _comment_html(c, open_=open_)}
+            for c in comments
+        ],
+    }
+
+
+@require_GET
+def new_comments(request: HttpRequest, token: str) -> HttpResponse:
+    """``?after=<id>``: the target's comments published with a greater id, as JSON (the same
+    for every reader, so it is cached and answered 304 like the page)."""
+    try:
+        content_type_id, _dot, object_pk = (
+            signing.Signer(salt=LIVE_SALT).unsign(token).partition(".")
+        )
+    except signing.BadSignature:
+        return _bad_request(gettext("This address is not valid."))
+    after = parse_id(request.GET.get("after", ""))
+    if after is None:
+        return _bad_request(gettext("“after” must be the number of a comment."))
+    if not moderation_settings.LIVE_UPDATES:
+        return JsonResponse({"error": gettext("Live updates are off.")}, status=404)
+    state = comments_state(int(content_type_id), object_pk)
+
+    def render() -> HttpResponse:
+        model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+        target = model._default_manager.filter(pk=object_pk).first() if model else None
+        if target is None:
+            return JsonResponse({"error": gettext("This page no longer exists.")}, status=404)
+        return JsonResponse(_new_comments(target, after, state.published))
+
+    return shared_response(request, state, render)

@@ -300,6 +300,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install wrk (Debian's package)")
     with tempfile.TemporaryDirectory() as tmp:
         texts = Path(tmp) / "texts.txt"
         texts.write_text("\n".join(t.replace("\n", " ") for t in commentdata.TEXTS) + "\n")

@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "CLOSE_AFTER_DAYS": None,  # close comments N days after the target's publication date
     "TARGET_DATE_FIELD": "published_at",  # the target's attribute holding its publication date
     "TARGET_SIGNATURE_MAX_AGE": 2 * 24 * 3600,  # seconds a rendered form stays valid
+    "TARGET_CACHE_SECONDS": 10,  # a process reads a commented object at most this often; 0: always
     "FLOOD_INTERVAL": 15,  # seconds between two comments from one network or reader; 0 disables
     "FLOOD_KEYS": ("ip", "reader"),  # "ip" and the reader's own comments (cookie, account)
     "REMEMBER_COOKIE_AGE": 365 * 24 * 3600,  # "save my name, email and website" cookie

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 import unicodedata
 
 from django import forms
 from django.apps import apps
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -31,17 +33,41 @@ def sign_target(target: models.Model) -> str:
     return signing.TimestampSigner(salt=TARGET_SALT).sign(ref)
 
 
+#: Targets read lately by this process, by reference: ``(when, object)``. A reader's POST
+#: needs the object (its date, its URL); whether it still exists is checked again, in the
+#: same statement that stores the comment (``services.submission``).
+_recent_targets: dict[str, tuple[float, models.Model]] = {}
+_RECENT_TARGETS_MAX = 256
+
+
+def forget_recent_targets(**kwargs: object) -> None:
+    _recent_targets.clear()
+
+
 def resolve_target(ref: str) -> models.Model | None:
-    """The object named by ``app_label.model:pk``, or None when there is no such object."""
+    """The object named by ``app_label.model:pk``, or None when there is no such object; read
+    at most once per ``TARGET_CACHE_SECONDS`` by this process."""
+    now, max_age = time.monotonic(), moderation_settings.TARGET_CACHE_SECONDS
+    recent = _recent_targets.get(ref)
+    if recent is not None and now - recent[0] < max_age:
+        return recent[1]
     label, _sep, pk = ref.rpartition(":")
     try:
         model = apps.get_model(label)
     except (LookupError, ValueError):
         return None
     try:
-        return model._default_manager.get(pk=pk)
+        target = model._default_manager.get(pk=pk)
     except (model.DoesNotExist, ValueError, ValidationError):
         return None
+    if max_age:
+        if len(_recent_targets) >= _RECENT_TARGETS_MAX:
+            _recent_targets.clear()
+        _recent_targets[ref] = (now, target)
+    return target
+
+
+setting_changed.connect(forget_recent_targets)
 
 
 def load_target(signed: str) -> models.Model:

@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import translation
 from playwright.sync_api import Browser, sync_playwright
 
+from moderation.forms import forget_recent_targets
 from moderation.second_thought import acknowledgement
 from project.articles.models import Article
 from project.embedded_redis import EmbeddedRedis
@@ -41,9 +42,11 @@ def _site_language():
 
 @pytest.fixture(autouse=True)
 def _empty_caches():
-    """Cached pages and comment versions outlive a test's database: each test starts without."""
+    """Cached pages, comment versions and the objects a process read lately outlive a test's
+    database: each test starts without."""
     for cache in caches.all():
         cache.clear()
+    forget_recent_targets()
 
 
 @pytest.fixture

@@ -527,6 +527,41 @@ def test_a_comment_post_makes_these_queries_and_no_more(
     assert Comment.objects.latest("pk").root_id == (parent.pk if parent else None)
 
 
+def _post_data(page, text: str) -> dict:
+    return {
+        "comment": text,
+        "author": "Anna",
+        "email": "anna@example.org",
+        "target": form_fields(page.content.decode())["target"],
+        "second_thought": acknowledgement(text),
+    }
+
+
+def test_a_process_reads_the_commented_object_once_per_target_cache_seconds(
+    an_article, django_assert_num_queries
+):
+    page = Client().get(an_article.get_absolute_url())
+    first = Client(REMOTE_ADDR="192.0.2.1").post("/comments/post/", _post_data(page, "Primo."))
+    assert first.status_code == 303
+    with django_assert_num_queries(len(_SUBMIT)) as queries:  # the article is not read again
+        response = Client(REMOTE_ADDR="192.0.2.2").post(
+            "/comments/post/", _post_data(page, "Secondo.")
+        )
+    assert response.status_code == 303
+    assert not any('"articles_article"' in q["sql"].split("WHERE")[0] for q in queries)
+
+
+def test_an_object_deleted_after_it_was_read_takes_no_comment(an_article):
+    page = Client().get(an_article.get_absolute_url())
+    first = Client(REMOTE_ADDR="192.0.2.1").post("/comments/post/", _post_data(page, "Primo."))
+    assert first.status_code == 303
+    an_article.delete()  # this process still holds the object it read
+    response = Client(REMOTE_ADDR="192.0.2.2").post("/comments/post/", _post_data(page, "Secondo."))
+    assert response.status_code == 404
+    assert "La pagina che stai commentando non esiste." in response.content.decode()
+    assert list(Comment.objects.values_list("text", flat=True)) == ["Primo."]
+
+
 def test_templates_can_be_overridden_per_target_model(
     italian_client, an_article, tmp_path, settings
 ):

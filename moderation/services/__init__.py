@@ -29,6 +29,7 @@ from .errors import (
     DuplicateComment,
     EditWindowClosed,
     InvalidParent,
+    TargetGone,
     TooFast,
 )
 from .picks import feature, unfeature
@@ -85,6 +86,7 @@ __all__ = [
     "EditWindowClosed",
     "InvalidParent",
     "Submission",
+    "TargetGone",
     "TooFast",
     "add_author_rule",
     "apply_decisions",

@@ -37,6 +37,12 @@ class InvalidParent(CommentError):
     status_code = 400
 
 
+class TargetGone(CommentError):
+    """The commented object was deleted since the page was shown."""
+
+    status_code = 404
+
+
 class EditWindowClosed(CommentError):
     status_code = 403
 

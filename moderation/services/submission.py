@@ -16,7 +16,14 @@ from .. import dispatch, signals
 from ..conf import moderation_settings
 from ..models import Comment, DiscussionMode, DiscussionSettings, ModerationEvent, Status
 from . import _sql as sql
-from .errors import TOO_FAST_MESSAGE, CommentsClosed, DuplicateComment, InvalidParent, TooFast
+from .errors import (
+    TOO_FAST_MESSAGE,
+    CommentsClosed,
+    DuplicateComment,
+    InvalidParent,
+    TargetGone,
+    TooFast,
+)
 
 
 @dataclass(frozen=True)
@@ -75,8 +82,9 @@ def _check_target_and_parent(sub: Submission) -> None:
 
 
 def _refusals(sub: Submission) -> dict[str, sql.Condition]:
-    """What refuses ``sub``, by check, in this order: the moderators closed the target
-    (``services.discussions``); a published comment or one of the reader's own with the
+    """What refuses ``sub``, by check, in this order: the target is gone (the object was read
+    up to ``TARGET_CACHE_SECONDS`` ago); the moderators closed it (``services.discussions``);
+    a published comment or one of the reader's own with the
     same text on the target; one of the reader's comments (by network or proven as theirs)
     within the flood interval. Nothing here reads the typed email or name: the answer is the
     same whoever's address it is."""
@@ -93,7 +101,10 @@ def _refusals(sub: Submission) -> dict[str, sql.Condition]:
         [content_type.pk, str(sub.target.pk), sub.text],
     )
     published = (f"{sql.column('status')} = %s", [Status.PUBLISHED])
+    target_meta = sub.target._meta
+    exists = sql.row_exists(type(sub.target), **{target_meta.pk.name: sub.target.pk})
     refusals = {
+        "gone": (f"NOT {exists[0]}", exists[1]),
         "closed": closed,
         "duplicate": sql.comment_exists(
             same_text_here, sql.any_of([published, *_own_comments(sub)])
@@ -117,6 +128,8 @@ def check_submission(sub: Submission) -> None:
     comment or one of the reader's own, or the reader posts too fast."""
     _check_target_and_parent(sub)
     found = sql.found(_refusals(sub))
+    if found["gone"]:
+        raise TargetGone(_("The page you are commenting on does not exist."))
     if found["closed"]:
         raise CommentsClosed(_("Comments are closed."))
     if found["duplicate"]:

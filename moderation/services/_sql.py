@@ -81,35 +81,38 @@ def found(checks: dict[str, Condition]) -> dict[str, bool]:
         return {name: bool(value) for name, value in zip(names, cursor.fetchone(), strict=True)}
 
 
-@functools.cache
-def _fields(model: type[models.Model], skip: str = "") -> list:
-    """The fields a new row of ``model`` is inserted with: all but its primary key (and
-    ``skip``)."""
-    return [f for f in model._meta.concrete_fields if not f.primary_key and f.attname != skip]
+def _given(obj: models.Model, connection, skip: str = "") -> tuple[tuple, list]:
+    """The fields a new row of ``obj`` is inserted with, and their values as the database
+    takes them (``auto_now_add`` and defaults applied, as ``save()`` would): all but its
+    primary key, ``skip`` and the nullable ones left NULL, which the database fills (fewer
+    parameters: psycopg then keeps the statement's parsed form)."""
+    fields, values = [], []
+    for field in obj._meta.concrete_fields:
+        if field.primary_key or field.attname == skip:
+            continue
+        value = field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+        if value is None and field.null:
+            continue
+        fields.append(field)
+        values.append(value)
+    return tuple(fields), values
 
 
-def _values(obj: models.Model, fields: list, connection) -> list:
-    """The values of ``fields`` of ``obj`` as the database takes them (``auto_now_add`` and
-    defaults applied, as ``save()`` would)."""
-    return [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
-
-
-def _select_list(fields: list, connection) -> str:
+def _select_list(fields: tuple, connection) -> str:
     """Placeholders for an ``INSERT ... SELECT``; typed on PostgreSQL, where a bare parameter
-    (a NULL above all) in a SELECT list would be taken as text."""
+    in a SELECT list would be taken as text."""
     if connection.vendor != "postgresql":
         return ", ".join("%s" for _ in fields)
     return ", ".join(f"CAST(%s AS {f.cast_db_type(connection)})" for f in fields)
 
 
-@functools.cache
-def _insert_statements(alias: str) -> tuple[str, str, str]:
-    """The SQL that inserts a comment and its event, built once per process: the parts
-    before and after the refusals' condition, and the event's own INSERT where the database
-    cannot insert inside a WITH ("" on PostgreSQL)."""
+@functools.lru_cache(maxsize=64)
+def _insert_statements(alias: str, fields: tuple, event_fields: tuple) -> tuple[str, str, str]:
+    """The SQL that inserts a comment and its event with these fields, built once per
+    process: the parts before and after the refusals' condition, and the event's own INSERT
+    where the database cannot insert inside a WITH ("" on PostgreSQL)."""
     connection = connections[alias]
     qn = connection.ops.quote_name
-    fields, event_fields = _fields(Comment), _fields(ModerationEvent, skip="comment_id")
     comments, events = qn(Comment._meta.db_table), qn(ModerationEvent._meta.db_table)
     pk = column("id")
     columns = ", ".join(qn(f.column) for f in fields)
@@ -131,10 +134,10 @@ def insert_unless(comment: Comment, event: ModerationEvent, refusals: list[Condi
     """Save ``comment`` and ``event`` (whose comment it is) unless one of ``refusals`` holds;
     False, and nothing written, if one did."""
     connection = _connection()
-    head, tail, insert_event = _insert_statements(connection.alias)
+    fields, values = _given(comment, connection)
+    event_fields, event_values = _given(event, connection, skip="comment_id")
+    head, tail, insert_event = _insert_statements(connection.alias, fields, event_fields)
     blocked, blocked_params = any_of(refusals)
-    values = _values(comment, _fields(Comment), connection)
-    event_values = _values(event, _fields(ModerationEvent, skip="comment_id"), connection)
     if not insert_event:  # PostgreSQL: one statement
         with connection.cursor() as cursor:
             cursor.execute(head + blocked + tail, [*values, *blocked_params, *event_values])

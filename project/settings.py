@@ -123,6 +123,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if os.environ.get("DATABASE_TRANSACTION_POOLING") == "1":
+    # Behind PgBouncer in transaction mode (docs/deployment.md, "Scaling out"): a cursor may
+    # not outlive its transaction, and the pooler, not Django, keeps the connections.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so that a Celery worker in another process sees the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}

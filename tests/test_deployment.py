@@ -103,6 +103,33 @@ def test_workers_can_be_scaled(compose):
     assert "ports" not in worker
 
 
+def test_web_replicas_each_get_a_port_of_a_range(compose):
+    web = compose["services"]["web"]
+    assert "container_name" not in web
+    (published,) = web["ports"]  # "${WEB_PORT:-127.0.0.1:8000-8003}:8000"
+    first, last = re.fullmatch(r"\$\{WEB_PORT:-[\d.]+:(\d+)-(\d+)\}:8000", published).groups()
+    assert int(last) > int(first)  # a range: --scale web=N finds free ports
+
+
+def test_a_transaction_pooler_turns_off_server_side_cursors():
+    env = {**os.environ, "DATABASE_TRANSACTION_POOLING": "1", "DJANGO_DEBUG": "1"}
+    env["DATABASE_URL"] = "postgres://moderation@pgbouncer:6432/moderation"
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "d = settings.DATABASES['default']; "
+        "print(d['DISABLE_SERVER_SIDE_CURSORS'], d['CONN_MAX_AGE'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "DJANGO_SETTINGS_MODULE": "project.settings"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == ["True", "0"]
+
+
 def test_the_app_waits_for_healthy_services_and_migrations(compose):
     for name in ("web", "worker", "beat"):
         depends = compose["services"][name]["depends_on"]

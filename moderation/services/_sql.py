@@ -27,8 +27,8 @@ def _connection():
     return connections[Comment.objects.db]
 
 
-def _field(name: str) -> models.Field:
-    field = Comment._meta.get_field(name)
+def _field(name: str, model: type[models.Model] = Comment) -> models.Field:
+    field = model._meta.get_field(name)
     assert isinstance(field, models.Field)  # a column of the table, not a reverse relation
     return field
 
@@ -62,12 +62,7 @@ def comment_exists(*conditions: Condition) -> Condition:
 def row_exists(model: type[models.Model], **equal: object) -> Condition:
     """``EXISTS`` a row of ``model`` whose fields (by name) equal these values."""
     qn = _connection().ops.quote_name
-    columns = []
-    for name in equal:
-        field = model._meta.get_field(name)
-        assert isinstance(field, models.Field)  # a column of the table, not a reverse relation
-        columns.append(qn(field.column))
-    where = " AND ".join(f"{column} = %s" for column in columns)
+    where = " AND ".join(f"{qn(_field(name, model).column)} = %s" for name in equal)
     sql = f"EXISTS (SELECT 1 FROM {qn(model._meta.db_table)} WHERE {where})"  # noqa: S608 (quoted model names)
     return sql, list(equal.values())
 

@@ -178,7 +178,10 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
         """
         features = self.features
         if self.score_name:  # a name scored higher than its text is what gets explained
-            named = self.name_margins(items) > self.text_margins(items, *self._counted(items))
+            names = self.name_margins(items)
+            named = np.isfinite(names)  # most names hold no listed word: no text to score
+            if named.any():
+                named = names > self.text_margins(items, *self._counted(items))
             items = [
                 CommentInput(item.author_name) if by_name else item
                 for item, by_name in zip(items, named, strict=True)

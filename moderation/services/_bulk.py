@@ -58,13 +58,14 @@ def update(objs: Sequence[models.Model], names: Sequence[str]) -> None:
     fields: list[Any] = [model._meta.get_field(name) for name in names]
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
     if connection.vendor == "postgresql":
+        with_pk = [*fields, model._meta.pk]
         assignments = ", ".join(f"{quote(f.column)} = new.{quote(f.column)}" for f in fields)
         sql = (
-            f"UPDATE {table} SET {assignments} FROM {_recordset([*fields, model._meta.pk], connection)}"  # noqa: S608 (quoted model names)
+            f"UPDATE {table} SET {assignments} FROM {_recordset(with_pk, connection)}"  # noqa: S608 (quoted model names)
             f" WHERE {table}.{pk} = new.{pk}"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [_records(objs, [*fields, model._meta.pk])])
+            cursor.execute(sql, [_records(objs, with_pk)])
         return
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608 (quoted model names)

@@ -19,7 +19,7 @@ from ..conf import moderation_settings
 from ..learning import loaded_models, shadow
 from ..models import AuthorRule, Comment, ModerationEvent, Status
 from . import _bulk
-from ._common import announce_on_commit, author_keys
+from ._common import announce_all_on_commit, author_keys
 from .audit import audit_pick
 from .discussions import premoderated_targets
 from .submission import Submission
@@ -230,8 +230,7 @@ def apply_decisions(
             )
         _bulk.update(comments, _DECISION_FIELDS)
         _bulk.insert(events)
-        for comment, event in zip(comments, events, strict=True):
-            announce_on_commit(comment, event)
+        announce_all_on_commit(list(zip(comments, events, strict=True)))
     return len(comments)
 
 

@@ -210,6 +210,7 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
         char_range = tuple(features.char_ngram_range)
         words = normalised.split()
         grams_of = {word: _char_grams(word, char_range) for word in set(words)}
+        columns_of = {word: _gram_columns(word, char_range, n_features) for word in grams_of}
         scores: defaultdict[str, float] = defaultdict(float)
         for term in set(features.word_terms(words)):
             share = share_of.get(_term_column(term, n_features), 0.0)
@@ -221,9 +222,10 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
             for gram in grams_of[word]:
                 occurrences[gram] += count
         for word in words:
-            for gram in grams_of[word]:
-                share = share_of.get(_term_column(gram, n_features), 0.0)
-                scores[word] += share / occurrences[gram]
+            score = scores[word]
+            for gram, column in zip(grams_of[word], columns_of[word], strict=True):
+                score += share_of.get(column, 0.0) / occurrences[gram]
+            scores[word] = score
         counted_words = features.extra_words(normalised)
         for position, name in enumerate(features.extra_names):
             if not extras[position]:
@@ -251,6 +253,12 @@ def _top(scores: dict[str, float], top: int) -> list[tuple[str, float]]:
 @lru_cache(maxsize=100_000)
 def _char_grams(word: str, char_range: tuple[int, int]) -> tuple[str, ...]:
     return tuple(char_grams(word, char_range))
+
+
+@lru_cache(maxsize=100_000)
+def _gram_columns(word: str, char_range: tuple[int, int], n_features: int) -> tuple[int, ...]:
+    """The column of each of ``_char_grams(word)``, cached."""
+    return tuple(_column(gram, n_features) for gram in _char_grams(word, char_range))
 
 
 @lru_cache(maxsize=400_000)

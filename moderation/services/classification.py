@@ -111,7 +111,8 @@ def classify_comments(comment_ids: list[int]) -> int:
     Raises ``ModelError`` when the models cannot be loaded, so that the caller may retry.
     Returns how many comments were decided.
     """
-    comments = list(Comment.objects.filter(pk__in=comment_ids, status=Status.PENDING))
+    pending = Comment.objects.filter(pk__in=comment_ids, status=Status.PENDING)
+    comments = list(pending.defer("reasons", "explanation"))  # JSON the decision replaces
     if not comments:
         return 0
     scores = loaded_models.score([classifier_input(c) for c in comments])

@@ -11,9 +11,13 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from django.db import connections, models
+from django.db import connections, models, router
+
+
+def _pk_column(model: type[models.Model]) -> str:
+    return cast(str, model._meta.pk.column)
 
 
 def _json(value: object) -> object:
@@ -53,10 +57,10 @@ def update(objs: Sequence[models.Model], names: Sequence[str]) -> None:
     if not objs:
         return
     model = type(objs[0])
-    connection = connections[model.objects.db]
+    connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     fields: list[Any] = [model._meta.get_field(name) for name in names]
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    table, pk = quote(model._meta.db_table), quote(_pk_column(model))
     if connection.vendor == "postgresql":
         with_pk = [*fields, model._meta.pk]
         assignments = ", ".join(f"{quote(f.column)} = new.{quote(f.column)}" for f in fields)
@@ -83,17 +87,17 @@ def insert(objs: Sequence[models.Model]) -> None:
     if not objs:
         return
     model = type(objs[0])
-    connection = connections[model.objects.db]
+    connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs)
+        model._default_manager.bulk_create(objs)
         return
     quote = connection.ops.quote_name
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields: list[Any] = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(quote(field.column) for field in fields)
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} ({columns})"  # noqa: S608 (quoted model names)
         f" SELECT {columns} FROM {_recordset(fields, connection)} ORDER BY position"
-        f" RETURNING {quote(model._meta.pk.column)}"
+        f" RETURNING {quote(_pk_column(model))}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [_records(objs, fields, add=True)])

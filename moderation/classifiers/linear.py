@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import lru_cache, reduce
+from itertools import repeat
+from operator import add, truediv
 
 import numpy as np
 import scipy.sparse as sp
@@ -218,14 +220,12 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
             for word in term_words:
                 scores[word] += share / len(term_words)
         occurrences: Counter[str] = Counter()
-        for word, count in Counter(words).items():
-            for gram in grams_of[word]:
-                occurrences[gram] += count
         for word in words:
-            score = scores[word]
-            for gram, column in zip(grams_of[word], columns_of[word], strict=True):
-                score += share_of.get(column, 0.0) / occurrences[gram]
-            scores[word] = score
+            occurrences.update(grams_of[word])
+        for word in words:  # score += share / occurrences, gram by gram, looped in C
+            shares = map(share_of.get, columns_of[word], repeat(0.0))
+            divided = map(truediv, shares, map(occurrences.__getitem__, grams_of[word]))
+            scores[word] = reduce(add, divided, scores[word])
         counted_words = features.extra_words(normalised)
         for position, name in enumerate(features.extra_names):
             if not extras[position]:

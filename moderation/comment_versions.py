@@ -5,7 +5,9 @@ answers are keyed by it, so invalidating them is one write."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.cache import BaseCache, caches
 from django.db import transaction
@@ -40,10 +42,32 @@ def bump(content_type_id: int, object_pk: str) -> None:
     cache.set(key, max(int(time.time()), (cache.get(key) or 0) + 1), timeout=None)
 
 
+#: The targets changed within ``one_bump_per_target``, bumped when it ends.
+_collected: ContextVar[set[tuple[int, str]] | None] = ContextVar("collected", default=None)
+
+
+@contextmanager
+def one_bump_per_target() -> Iterator[None]:
+    """Within it, the targets changed are bumped once each, as it ends (a batch's signals,
+    sent after its transaction committed, would otherwise bump a target per comment)."""
+    collected: set[tuple[int, str]] = set()
+    token = _collected.set(collected)
+    try:
+        yield
+    finally:
+        _collected.reset(token)
+        for content_type_id, object_pk in collected:
+            bump(content_type_id, object_pk)
+
+
 def targets_changed(targets: Iterable[tuple[int, str]]) -> None:
     """Bump the version of every ``(content_type_id, object_pk)`` once the transaction
     commits (a comment, a pick or the target's discussion mode changed)."""
     targets = set(targets)
+    collected = _collected.get()
+    if collected is not None:
+        collected.update(targets)
+        return
 
     def bump_all() -> None:
         for content_type_id, object_pk in targets:

@@ -94,7 +94,7 @@ def test_a_decision_on_the_text_before_the_edit_is_not_applied(own_comment):
     services.edit_comment(own_comment, text=SECOND)
     decided = services.apply_decisions(
         {own_comment.pk: (policy.Decision(Status.PUBLISHED), None, {})},
-        scored_texts={own_comment.pk: FIRST},
+        scored=[own_comment],
     )
     own_comment.refresh_from_db()
     assert decided == 0 and own_comment.status == Status.PENDING

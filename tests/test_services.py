@@ -64,6 +64,48 @@ def test_a_decision_is_applied_only_to_a_still_pending_comment(an_article):
     assert comment.events.filter(action="classified").count() == 1
 
 
+def test_a_batch_stores_each_decision_with_its_own_event(an_article):
+    held = make_comment(an_article, status=Status.PENDING)
+    published = make_comment(an_article, status=Status.PENDING)
+    scores = mock.Mock(spam=0.25, toxicity=0.75, model_version="s1+t1")
+    decisions = {
+        held.pk: (Decision(Status.HELD, ["toxicity"]), scores, {"toxicity": [("idiota", 0.5)]}),
+        published.pk: (Decision(Status.PUBLISHED, []), None, {}),
+    }
+    assert services.apply_decisions(decisions, scored=[held, published]) == 2
+    held.refresh_from_db()
+    published.refresh_from_db()
+    assert (held.status, held.reasons, held.explanation) == (
+        Status.HELD,
+        ["toxicity"],
+        {"toxicity": [["idiota", 0.5]]},
+    )
+    assert (held.spam_score, held.toxicity_score, held.model_version) == (0.25, 0.75, "s1+t1")
+    assert published.status == Status.PUBLISHED and published.spam_score is None
+    assert held.decided_at == published.decided_at is not None
+    events = {e.comment_id: e for e in ModerationEvent.objects.filter(action="classified")}
+    assert (events[held.pk].to_status, events[held.pk].reasons) == (Status.HELD, ["toxicity"])
+    assert events[held.pk].toxicity_score == 0.75
+    assert (events[published.pk].to_status, events[published.pk].reason) == (Status.PUBLISHED, "")
+
+
+def test_a_batch_announces_every_comment_and_bumps_its_target_once(
+    an_article, django_capture_on_commit_callbacks
+):
+    comments = [make_comment(an_article, status=Status.PENDING) for _ in range(3)]
+    received = []
+    signals.comment_published.connect(lambda **kw: received.append(kw["event"].pk), weak=False)
+    decisions = {c.pk: (Decision(Status.PUBLISHED, []), None, {}) for c in comments}
+    with (
+        mock.patch("moderation.comment_versions.bump") as bump,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.apply_decisions(decisions)
+    events = ModerationEvent.objects.filter(action="classified")
+    assert sorted(received) == sorted(events.values_list("pk", flat=True))
+    bump.assert_called_once_with(comments[0].content_type_id, str(an_article.pk))
+
+
 def test_unclassified_comments_are_held_unless_the_owner_opted_in(an_article, settings):
     held = make_comment(an_article, status=Status.PENDING)
     services.decide_unclassified([held.pk])

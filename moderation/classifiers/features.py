@@ -303,8 +303,9 @@ def _share(count: int, total: int) -> float:
     return count / total if total else 0.0
 
 
+@lru_cache(maxsize=4096)
 def capital_share(text: str) -> float:
-    """Share of the letters that are capitals."""
+    """Share of the letters that are capitals (cached: both models' features ask)."""
     letters = len(_LETTER.findall(text))
     return len(_CAPITAL.findall(text)) / letters if letters else 0.0
 

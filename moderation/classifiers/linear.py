@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import lru_cache, reduce
+from itertools import repeat
+from operator import add, truediv
 
 import numpy as np
 import scipy.sparse as sp
@@ -178,7 +180,10 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
         """
         features = self.features
         if self.score_name:  # a name scored higher than its text is what gets explained
-            named = self.name_margins(items) > self.text_margins(items, *self._counted(items))
+            names = self.name_margins(items)
+            named = np.isfinite(names)  # most names hold no listed word: no text to score
+            if named.any():
+                named = names > self.text_margins(items, *self._counted(items))
             items = [
                 CommentInput(item.author_name) if by_name else item
                 for item, by_name in zip(items, named, strict=True)
@@ -207,6 +212,7 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
         char_range = tuple(features.char_ngram_range)
         words = normalised.split()
         grams_of = {word: _char_grams(word, char_range) for word in set(words)}
+        columns_of = {word: _gram_columns(word, char_range, n_features) for word in grams_of}
         scores: defaultdict[str, float] = defaultdict(float)
         for term in set(features.word_terms(words)):
             share = share_of.get(_term_column(term, n_features), 0.0)
@@ -214,13 +220,12 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
             for word in term_words:
                 scores[word] += share / len(term_words)
         occurrences: Counter[str] = Counter()
-        for word, count in Counter(words).items():
-            for gram in grams_of[word]:
-                occurrences[gram] += count
         for word in words:
-            for gram in grams_of[word]:
-                share = share_of.get(_term_column(gram, n_features), 0.0)
-                scores[word] += share / occurrences[gram]
+            occurrences.update(grams_of[word])
+        for word in words:  # score += share / occurrences, gram by gram, looped in C
+            shares = map(share_of.get, columns_of[word], repeat(0.0))
+            divided = map(truediv, shares, map(occurrences.__getitem__, grams_of[word]))
+            scores[word] = reduce(add, divided, scores[word])
         counted_words = features.extra_words(normalised)
         for position, name in enumerate(features.extra_names):
             if not extras[position]:
@@ -248,6 +253,12 @@ def _top(scores: dict[str, float], top: int) -> list[tuple[str, float]]:
 @lru_cache(maxsize=100_000)
 def _char_grams(word: str, char_range: tuple[int, int]) -> tuple[str, ...]:
     return tuple(char_grams(word, char_range))
+
+
+@lru_cache(maxsize=100_000)
+def _gram_columns(word: str, char_range: tuple[int, int], n_features: int) -> tuple[int, ...]:
+    """The column of each of ``_char_grams(word)``, cached."""
+    return tuple(_column(gram, n_features) for gram in _char_grams(word, char_range))
 
 
 @lru_cache(maxsize=400_000)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _LEET = str.maketrans(
     {"1": "i", "0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "€": "e"}
@@ -47,8 +48,10 @@ def _deobfuscate_run(match: re.Match[str]) -> str:
     return _OBFUSCATED.sub(_translate_leet, match.group(0))
 
 
+@lru_cache(maxsize=2048)
 def normalize(text: str) -> str:
-    """Lower-case, accent-free, de-obfuscated words separated by single spaces.
+    """Lower-case, accent-free, de-obfuscated words separated by single spaces (the last
+    2,048 cached: a batch's texts and names are read by both models, held ones explained).
 
     Apostrophes split elisions ("dell'articolo" → "dell articolo"); letters repeated three
     times or more are squeezed to one ("cretinooo" → "cretino").

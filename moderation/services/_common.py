@@ -1,12 +1,12 @@
-"""Private helpers shared by the services modules: the after-commit announcement of a
-status change, and the keys an author rule can match."""
+"""Private helpers shared by the services modules: the after-commit announcement of
+status changes, and the keys an author rule can match."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.dispatch import Signal
 
-from .. import signals
+from .. import comment_versions, signals
 from ..models import AuthorRule, Comment, ModerationEvent, Status
 
 _SIGNAL_FOR_STATUS: dict[str, Signal] = {
@@ -19,14 +19,22 @@ _SIGNAL_FOR_STATUS: dict[str, Signal] = {
 
 def announce_on_commit(comment: Comment, event: ModerationEvent) -> None:
     """Send the status-change signals once the transaction commits."""
+    announce_all_on_commit([(comment, event)])
 
-    def send() -> None:
-        signals.comment_status_changed.send(sender=Comment, comment=comment, event=event)
-        specific = _SIGNAL_FOR_STATUS.get(comment.status)
-        if specific is not None:
-            specific.send(sender=Comment, comment=comment, event=event)
 
-    transaction.on_commit(send)
+def announce_all_on_commit(changes: list[tuple[Comment, ModerationEvent]]) -> None:
+    """Send the status-change signals of many comments once the transaction commits; a
+    target's cached pages are marked out of date once, however many of its comments changed."""
+
+    def send_all() -> None:
+        with comment_versions.one_bump_per_target():
+            for comment, event in changes:
+                signals.comment_status_changed.send(sender=Comment, comment=comment, event=event)
+                specific = _SIGNAL_FOR_STATUS.get(comment.status)
+                if specific is not None:
+                    specific.send(sender=Comment, comment=comment, event=event)
+
+    transaction.on_commit(send_all)
 
 
 def author_keys(comment: Comment) -> list[tuple[str, str]]:

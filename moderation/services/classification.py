@@ -7,9 +7,9 @@ from __future__ import annotations
 import functools
 import logging
 import operator
-from typing import cast
+from collections.abc import Sequence
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -18,7 +18,8 @@ from ..classifiers import CommentInput
 from ..conf import moderation_settings
 from ..learning import loaded_models, shadow
 from ..models import AuthorRule, Comment, ModerationEvent, Status
-from ._common import announce_on_commit, author_keys
+from . import _bulk
+from ._common import announce_all_on_commit, author_keys
 from .audit import audit_pick
 from .discussions import premoderated_targets
 from .submission import Submission
@@ -110,7 +111,8 @@ def classify_comments(comment_ids: list[int]) -> int:
     Raises ``ModelError`` when the models cannot be loaded, so that the caller may retry.
     Returns how many comments were decided.
     """
-    comments = list(Comment.objects.filter(pk__in=comment_ids, status=Status.PENDING))
+    pending = Comment.objects.filter(pk__in=comment_ids, status=Status.PENDING)
+    comments = list(pending.defer("reasons", "explanation"))  # JSON the decision replaces
     if not comments:
         return 0
     scores = loaded_models.score([classifier_input(c) for c in comments])
@@ -147,9 +149,7 @@ def classify_comments(comment_ids: list[int]) -> int:
     for comment, explanation in zip(held, explanations, strict=True):
         decision, comment_scores, _none = decisions[comment.pk]
         decisions[comment.pk] = (decision, comment_scores, explanation)
-    decided = apply_decisions(
-        decisions, scored_texts={c.pk: c.text for c in comments}, audit_picks=picks
-    )
+    decided = apply_decisions(decisions, scored=comments, audit_picks=picks)
     statuses = {pk: d.status for pk, (d, _s, _e) in decisions.items()}
     _shadow_score(comments, facts_by_pk, statuses, rules)
     return decided
@@ -169,6 +169,7 @@ def _shadow_score(
         logger.exception("shadow scoring failed")
 
 
+#: What a decision writes on its comment.
 _DECISION_FIELDS = (
     "status",
     "reasons",
@@ -181,45 +182,28 @@ _DECISION_FIELDS = (
 )
 
 
-def _store_decisions(comments: list[Comment]) -> None:
-    """Write the decision fields of many rows with one statement sent many times.
-
-    ``executemany`` pipelines the rows (psycopg) instead of a round trip each, and skips the
-    CASE expressions that make ``bulk_update`` slow; each field adapts its own values.
-    """
-    fields = [cast("models.Field", Comment._meta.get_field(name)) for name in _DECISION_FIELDS]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(cast(str, field.column))} = %s" for field in fields)
-    table, pk = quote(Comment._meta.db_table), quote(cast(str, Comment._meta.pk.column))
-    sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608 (quoted model names)
-    rows = [
-        [field.get_db_prep_save(getattr(c, field.attname), connection) for field in fields] + [c.pk]
-        for c in comments
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
 def apply_decisions(
     decisions: dict[int, Verdict],
-    scored_texts: dict[int, str] | None = None,
+    scored: Sequence[Comment] | None = None,
     audit_picks: dict[int, str] | None = None,
 ) -> int:
     """Store the classifier's decisions for comments still pending, exactly once each.
 
-    With ``scored_texts``, a comment whose text changed since it was scored (its author
-    edited it meanwhile) is left pending for the classification its edit enqueued.
+    With ``scored`` (the comments as they were scored), a comment whose text changed since
+    (its author edited it meanwhile) is left pending for the classification its edit
+    enqueued; the others are locked without being read again.
     ``audit_picks`` says which published comments go before the moderators to confirm.
     """
     now = timezone.now()
     with transaction.atomic():
-        comments = [
-            c
-            for c in Comment.objects.select_for_update(skip_locked=True).filter(
-                pk__in=decisions, status=Status.PENDING
-            )
-            if scored_texts is None or scored_texts.get(c.pk) == c.text
-        ]
+        pending = Comment.objects.select_for_update(skip_locked=True).filter(
+            pk__in=decisions, status=Status.PENDING
+        )
+        if scored is None:
+            comments = list(pending)
+        else:
+            texts = dict(pending.values_list("pk", "text"))
+            comments = [c for c in scored if c.pk in texts and texts[c.pk] == c.text]
         events = []
         for comment in comments:
             decision, scores, explanation = decisions[comment.pk]
@@ -245,10 +229,9 @@ def apply_decisions(
                     model_version=comment.model_version,
                 )
             )
-        _store_decisions(comments)
-        ModerationEvent.objects.bulk_create(events)
-        for comment, event in zip(comments, events, strict=True):
-            announce_on_commit(comment, event)
+        _bulk.update(comments, _DECISION_FIELDS)
+        _bulk.insert(events)
+        announce_all_on_commit(list(zip(comments, events, strict=True)))
     return len(comments)
 
 

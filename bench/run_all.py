@@ -36,7 +36,8 @@ def main() -> None:
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     quick = args.quick
     run("bench/render.py", "--repeat", "5" if quick else "30")
-    run("bench/ingest.py", *(["--seconds", "3", "--rounds", "1"] if quick else []))
+    run("bench/ingest.py", *(["--seconds", "3", "--rounds", "1"] if quick else ["--rounds", "3"]))
+    run("bench/scale.py", "--layouts", "1x1,2x1,2x2", *(["--seconds", "3"] if quick else []))
     env = {**os.environ, "DATABASE_URL": pg.fresh_database("bench_ours_pipeline")}
     pipeline = ["--comments", "100", "--backlog", "1000"] if quick else ["--comments", "3000"]
     run("bench/pipeline.py", "--rate", "50", *pipeline, env=env)

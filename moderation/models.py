@@ -104,6 +104,9 @@ class Comment(models.Model):
     author_url = models.URLField(_("website"), max_length=200, blank=True)
     text = models.TextField(_("comment"), max_length=65525)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    # What tells one client from another (``client_ip.client_network``): the IPv4 address or
+    # the IPv6 /64, so that flood control holds when a reader rotates addresses in their /64.
+    network = models.CharField(_("network"), max_length=43, blank=True, editable=False)
     user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
     # The random token of the posting browser's signed reader cookie: what a moderator's
     # trust rule binds to when the author has no account (never the typed email).
@@ -153,6 +156,7 @@ class Comment(models.Model):
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["author_email", "created_at"]),
             models.Index(fields=["ip_address", "created_at"]),
+            models.Index(fields=["network", "created_at"]),
         ]
 
     def __str__(self) -> str:

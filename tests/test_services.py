@@ -8,6 +8,7 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from moderation import dispatch, services, signals, tasks
+from moderation.conf import moderation_settings
 from moderation.models import AuthorRule, Comment, DigestLog, ModerationEvent, Status
 from moderation.notifications import send_held_digest
 from moderation.policy import Decision
@@ -349,6 +350,33 @@ def test_flood_control_keys_on_the_ip_address(an_article, settings):
     services.check_submission(  # another address: not flooding
         _submission(an_article, text="Altro", author_email="b@example.org", ip_address="192.0.2.1")
     )
+
+
+def test_flood_control_holds_when_a_reader_rotates_addresses_in_their_ipv6_64(an_article, settings):
+    settings.MODERATION = {"FLOOD_KEYS": ("ip",)}
+    services.submit_comment(_submission(an_article, ip_address="2001:db8:1:2::10"))
+    with pytest.raises(services.TooFast):  # another address of the same /64
+        services.submit_comment(
+            _submission(an_article, text="Altro", ip_address="2001:db8:1:2:ffff:1:2:3")
+        )
+    services.submit_comment(  # another subscriber's /64: not flooding
+        _submission(an_article, text="Altro", ip_address="2001:db8:1:3::10")
+    )
+    assert sorted(Comment.objects.values_list("network", flat=True)) == [
+        "2001:db8:1:2::/64",
+        "2001:db8:1:3::/64",
+    ]
+
+
+def test_the_network_is_erased_with_the_address(an_article):
+    comment = services.submit_comment(_submission(an_article, ip_address="2001:db8:1:2::10"))
+    days = moderation_settings.IP_RETENTION_DAYS
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=timezone.now() - timedelta(days=days + 1)
+    )
+    services.erase_expired_personal_data()
+    comment.refresh_from_db()
+    assert (comment.ip_address, comment.network) == (None, "")
 
 
 def test_the_checks_answer_the_same_whatever_email_is_typed(an_article):

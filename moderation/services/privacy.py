@@ -19,14 +19,15 @@ from ..reader_keys import network_key_of
 
 
 def erase_expired_personal_data() -> int:
-    """Blank the IP address and user agent of comments older than ``IP_RETENTION_DAYS`` and
-    the network key of reports older than ``REPORT_NETWORK_RETENTION_DAYS``; how many rows."""
+    """Blank the IP address (and its network) and user agent of comments older than
+    ``IP_RETENTION_DAYS`` and the network key of reports older than
+    ``REPORT_NETWORK_RETENTION_DAYS``; how many rows."""
     now = timezone.now()
     cutoff = now - timedelta(days=moderation_settings.IP_RETENTION_DAYS)
     comments = (
         Comment.objects.filter(created_at__lt=cutoff)
-        .exclude(ip_address=None, user_agent="")
-        .update(ip_address=None, user_agent="")
+        .exclude(ip_address=None, network="", user_agent="")
+        .update(ip_address=None, network="", user_agent="")
     )
     report_cutoff = now - timedelta(days=moderation_settings.REPORT_NETWORK_RETENTION_DAYS)
     reports = (
@@ -130,6 +131,7 @@ def erase_commenter_data(email: str, *, remove_text: bool = False) -> int:
             comment.author_email = f"erased-{comment.pk}@{ERASED_EMAIL_DOMAIN}"
             comment.author_url = ""
             comment.ip_address = None
+            comment.network = ""
             comment.user_agent = ""
             comment.reader_key = ""
             comment.user = None
@@ -142,6 +144,7 @@ def erase_commenter_data(email: str, *, remove_text: bool = False) -> int:
                 "author_email",
                 "author_url",
                 "ip_address",
+                "network",
                 "user_agent",
                 "reader_key",
                 "user",

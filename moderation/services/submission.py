@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import dispatch, signals
+from ..client_ip import client_network
 from ..conf import moderation_settings
 from ..models import Comment, DiscussionMode, DiscussionSettings, ModerationEvent, Status
 from . import _sql as sql
@@ -112,10 +113,8 @@ def _refusals(sub: Submission) -> dict[str, sql.Condition]:
     }
     interval, keys = moderation_settings.FLOOD_INTERVAL, moderation_settings.FLOOD_KEYS
     senders = _own_comments(sub) if "reader" in keys else []
-    if "ip" in keys and sub.ip_address:
-        senders.append(
-            (f"{sql.column('ip_address')} = %s", [sql.db_value("ip_address", sub.ip_address)])
-        )
+    if "ip" in keys and sub.ip_address:  # the same IPv4 address, or the same IPv6 /64
+        senders.append((f"{sql.column('network')} = %s", [client_network(sub.ip_address)]))
     if interval and senders:
         since = timezone.now() - timedelta(seconds=interval)
         recent = (f"{sql.column('created_at')} >= %s", [sql.db_value("created_at", since)])
@@ -158,6 +157,7 @@ def new_comment(sub: Submission, status: str) -> Comment:
         author_url=sub.author_url,
         text=sub.text,
         ip_address=sub.ip_address,
+        network=client_network(sub.ip_address) if sub.ip_address else "",
         user_agent=sub.user_agent[:255],
         reader_key=sub.reader_key,
         language=sub.language[:10],

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET
 from .caching import comments_state, shared_response
 from .conf import moderation_settings
 from .http import parse_id
-from .models import Comment, Status
-from .services import comments_open
+from .models import Comment, DiscussionMode, Status
+from .services import comments_open, discussion_mode
 from .thread_html import (
     COMMENT_TEMPLATE,
     REPLY_PARAM,
@@ -59,7 +59,8 @@ def _comment_html(comment: Comment, *, open_: bool) -> str:
 
 def _new_comments(target: models.Model, after: int, published: int) -> dict:
     content_type_id, object_pk = ContentType.objects.get_for_model(target).pk, str(target.pk)
-    open_ = comments_open(target)
+    # Reply links as on the page: not on an article closed by date or by the moderators.
+    open_ = comments_open(target) and discussion_mode(target) != DiscussionMode.CLOSED
     rows = list(
         Comment.objects.filter(
             content_type_id=content_type_id,

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from moderation import services
 from moderation.live import live_url
-from moderation.models import Status
+from moderation.models import DiscussionMode, Status
+from moderation.thread_html import REPLY_PARAM
 
 from .factories import make_comment
 
@@ -43,6 +44,15 @@ def test_only_comments_published_after_the_given_one_are_listed(an_article):
     body = response.content.decode()
     for hidden in ("In attesa.", "Trattenuto.", "new@example.org", "Già sulla pagina."):
         assert hidden not in body
+
+
+@pytest.mark.parametrize("mode", [DiscussionMode.OPEN, DiscussionMode.CLOSED])
+def test_new_comments_offer_a_reply_link_only_where_the_page_would(an_article, mode):
+    seen = make_comment(an_article)
+    services.set_discussion_mode(an_article, mode, by=None)
+    make_comment(an_article, text="Approvato dopo la chiusura.")
+    (new,) = new_comments(an_article, seen.pk).json()["comments"]
+    assert (f"{REPLY_PARAM}=" in new["html"]) == (mode == DiscussionMode.OPEN)
 
 
 def test_nothing_new_is_an_empty_list_that_keeps_the_given_id(an_article):

@@ -1,0 +1,43 @@
+"""The app's models: comments and what surrounds them (``comments``), and the learning
+loop's records (``learning``)."""
+
+from ..statuses import Status
+from .comments import (
+    TO_AUDIT,
+    AuditPick,
+    AuthorRule,
+    Comment,
+    CommentQuerySet,
+    CommentReport,
+    DigestLog,
+    DiscussionMode,
+    DiscussionSettings,
+    ModerationEvent,
+    RejectReason,
+    ReportReason,
+    awaiting_review_filter,
+    overdue_cutoff,
+)
+from .learning import ModelActivation, ModelVersion, ShadowScore, TrainingLabel
+
+__all__ = [
+    "TO_AUDIT",
+    "AuditPick",
+    "AuthorRule",
+    "Comment",
+    "CommentQuerySet",
+    "CommentReport",
+    "DigestLog",
+    "DiscussionMode",
+    "DiscussionSettings",
+    "ModelActivation",
+    "ModelVersion",
+    "ModerationEvent",
+    "RejectReason",
+    "ReportReason",
+    "ShadowScore",
+    "Status",
+    "TrainingLabel",
+    "awaiting_review_filter",
+    "overdue_cutoff",
+]

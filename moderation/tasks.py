@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 from celery.signals import worker_init
 
-from . import notifications, services
+from . import dispatch, notifications, services
 from .conf import moderation_settings
 from .learning import loaded_models
 
@@ -35,8 +35,14 @@ def _classify_or_retry(task, comment_ids: list[int]) -> int:
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
 def classify_comment(self, comment_id: int) -> int:
-    """Classify a pending comment, with the others waiting longest, and apply the decisions."""
-    return _classify_or_retry(self, services.pending_batch(comment_id))
+    """Classify a pending comment, with the others waiting longest, and apply the decisions;
+    if a whole batch was taken, more may wait: ask for another task."""
+    dispatch.no_task_waiting()
+    batch = services.pending_batch(comment_id)
+    decided = _classify_or_retry(self, batch)
+    if len(batch) >= moderation_settings.BATCH_SIZE:
+        dispatch.enqueue_classification(batch[-1:])
+    return decided
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)

@@ -1,10 +1,15 @@
-"""Tasks are sent by name: every name the dispatcher sends is a task the workers run."""
+"""Tasks are sent by name: every name the dispatcher sends is a task the workers run. While a
+classification task waits in the queue, new comments publish no message of their own."""
 
 from __future__ import annotations
 
+import pytest
 from celery import current_app
+from django.test import Client
 
 from moderation import dispatch, tasks
+
+from .conftest import TEST_QUEUE
 
 
 def test_each_name_the_dispatcher_sends_is_the_registered_task():
@@ -16,3 +21,33 @@ def test_each_name_the_dispatcher_sends_is_the_registered_task():
     }
     for name, task in sent.items():
         assert current_app.tasks[name] is task._get_current_object()
+
+
+def queued() -> int:
+    """How many messages wait in the tests' queue on the broker."""
+    with current_app.connection_for_write() as connection:
+        return connection.default_channel.queue_declare(TEST_QUEUE).message_count
+
+
+@pytest.mark.django_db
+def test_comments_posted_while_a_task_waits_publish_no_message_of_their_own(
+    broker, an_article, post_comment, django_capture_on_commit_callbacks, settings
+):
+    settings.MODERATION = {"FLOOD_INTERVAL": 0}
+
+    def post(n: int) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = post_comment(
+                Client(), an_article, comment=f"Commento numero {n}.", email=f"r{n}@example.org"
+            )
+        assert response.status_code == 303
+
+    dispatch.no_task_waiting()  # as a worker does when it starts the last task queued
+    before = queued()
+    for n in range(3):
+        post(n)
+    assert queued() == before + 1  # the first comment's task will take the other two
+
+    dispatch.no_task_waiting()  # a worker started that task: the next comment needs its own
+    post(3)
+    assert queued() == before + 2

@@ -6,10 +6,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from celery import current_app
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
-from moderation import tasks
+from moderation import dispatch, tasks
 from moderation.learning import versions
 from moderation.models import AuthorRule, Comment, ModerationEvent, Status
 
@@ -38,6 +39,21 @@ def posted(client: Client, article, post_comment, **fields) -> Comment:
     response = post_comment(client, article, **fields)
     assert response.status_code == 303, response.content.decode()[:500]
     return Comment.objects.latest("pk")
+
+
+def pending_comments(article, count: int) -> list[int]:
+    """``count`` pending comments on ``article``, each from its own reader; their ids in order."""
+    target = {
+        "content_type": ContentType.objects.get_for_model(article),
+        "object_pk": str(article.pk),
+    }
+    Comment.objects.bulk_create(
+        Comment(
+            **target, author_name=f"L{i}", author_email=f"l{i}@example.org", text=f"{CLEAN} ({i})"
+        )
+        for i in range(count)
+    )
+    return list(Comment.objects.order_by("pk").values_list("pk", flat=True))
 
 
 def test_posted_comments_are_classified_and_decided_by_the_worker(
@@ -71,17 +87,7 @@ def test_a_published_comment_appears_to_other_readers(worker, an_article, post_c
 
 
 def test_the_batch_task_decides_a_backlog(worker, an_article):
-    target = {
-        "content_type": ContentType.objects.get_for_model(an_article),
-        "object_pk": str(an_article.pk),
-    }
-    Comment.objects.bulk_create(
-        Comment(
-            **target, author_name=f"L{i}", author_email=f"l{i}@example.org", text=f"{CLEAN} ({i})"
-        )
-        for i in range(300)
-    )
-    ids = list(Comment.objects.values_list("pk", flat=True))
+    ids = pending_comments(an_article, 300)
     tasks.classify_batch.delay(ids)
     wait_for(lambda: not Comment.objects.filter(status=Status.PENDING).exists(), timeout=60)
     assert ModerationEvent.objects.filter(action="classified").count() == 300
@@ -113,20 +119,7 @@ def test_broker_down_at_submit_the_comment_waits_and_the_sweeper_decides_it(
 def test_a_worker_killed_mid_batch_leaves_every_comment_decided_exactly_once(
     broker, an_article, transactional_db
 ):
-    target = {
-        "content_type": ContentType.objects.get_for_model(an_article),
-        "object_pk": str(an_article.pk),
-    }
-    Comment.objects.bulk_create(
-        Comment(
-            **target,
-            author_name=f"L{i}",
-            author_email=f"l{i}@example.org",
-            text=f"{CLEAN} numero {i}",
-        )
-        for i in range(4000)
-    )
-    ids = list(Comment.objects.order_by("pk").values_list("pk", flat=True))
+    ids = pending_comments(an_article, 4000)
     worker = WorkerProcess(broker.url, TEST_QUEUE, database_url_for_subprocess()).start()
     try:
         for start in range(0, len(ids), 400):
@@ -208,3 +201,19 @@ def test_a_running_worker_picks_up_a_newly_activated_model_without_a_restart(
     assert second.status == Status.HELD
     assert second.toxicity_score > 0.5 > first.toxicity_score
     assert any(reason.startswith("toxicity") for reason in second.reasons)
+
+
+def test_one_task_decides_every_comment_waiting_even_beyond_a_batch(
+    broker, an_article, transactional_db
+):
+    ids = pending_comments(an_article, 1200)  # more than two batches of BATCH_SIZE (500)
+    with current_app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(TEST_QUEUE)  # no task of an earlier test
+    dispatch.no_task_waiting()
+    assert dispatch.enqueue_classification(ids[-1:])
+    worker = WorkerProcess(broker.url, TEST_QUEUE, database_url_for_subprocess()).start()
+    try:
+        wait_for(lambda: not Comment.objects.filter(status=Status.PENDING).exists(), timeout=90)
+    finally:
+        worker.stop()
+    assert ModerationEvent.objects.filter(action="classified").count() == 1200

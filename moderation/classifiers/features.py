@@ -13,6 +13,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -163,13 +164,23 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
     def text_counts(
         self, normalised: Sequence[str], words: Sequence[list[str]] | None = None
     ) -> sp.csr_matrix:
-        """How often each hashed n-gram occurs in each text (rows not yet scaled).
+        """How often each hashed n-gram occurs in each text (rows not yet scaled): the
+        matrix scikit-learn's ``FeatureHasher`` (non-alternating) builds from ``text_terms``,
+        made of ``counted_columns``."""
+        rows, columns, counts = self.counted_columns(normalised, words)
+        indptr = np.zeros(len(normalised) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=len(normalised)), out=indptr[1:])
+        return sp.csr_matrix((counts, columns, indptr), shape=(len(normalised), self.n_features))
 
-        The matrix scikit-learn's ``FeatureHasher`` (non-alternating) builds from
-        ``text_terms``, faster: a word's unigram and character n-gram columns are hashed
-        once per process and cached as packed int32; the word n-grams of all the texts are
-        hashed in one pass and turned into columns in one numpy operation; one sort of all
-        the (text, column) pairs counts them.
+    def counted_columns(
+        self, normalised: Sequence[str], words: Sequence[list[str]] | None = None
+    ) -> CountedColumns:
+        """Each text's hashed n-gram columns and how often each occurs.
+
+        Faster than hashing ``text_terms``: a word's unigram and character n-gram columns
+        are hashed once per process and cached as packed int32; the word n-grams of all the
+        texts are hashed in one pass and turned into columns in one numpy operation; one
+        sort of all the (text, column) pairs counts them.
         """
         word_range, char_range = _pair(self.word_ngram_range), _pair(self.char_ngram_range)
         n_features = self.n_features
@@ -191,10 +202,9 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
         gram_columns = np.abs(np.frombuffer(hashes, dtype=np.int32).astype(np.int64)) % n_features
         word_counts = np.fromiter(map(len, word_parts), dtype=np.int64, count=len(word_parts))
         rows = np.arange(len(word_parts), dtype=np.int64)
-        return _counts_matrix(
+        return _counted_pairs(
             np.concatenate([rows.repeat(word_counts // 4), rows.repeat(gram_counts)]),
             np.concatenate([np.frombuffer(b"".join(word_parts), dtype=np.int32), gram_columns]),
-            len(word_parts),
             n_features,
         )
 
@@ -275,28 +285,32 @@ def _word_columns(
     return tuple(_column(term, n_features) for term in terms)
 
 
-def _counts_matrix(
-    rows: np.ndarray, columns: np.ndarray, n_rows: int, n_features: int
-) -> sp.csr_matrix:
-    """The CSR matrix counting the (row, column) pairs, in any order.
+class CountedColumns(NamedTuple):
+    """The (text, column) pairs of some texts' n-grams, each once with how often it occurs,
+    ordered by text then column: a CSR matrix's rows, ``indices`` and ``data``."""
 
-    What ``sum_duplicates`` makes of a matrix with a 1 per pair (sorted indices, one entry
-    per column), faster: each pair becomes the key row × n_features + column, and one sort
-    of the keys and their run lengths give the sorted columns and their counts.
+    rows: np.ndarray
+    columns: np.ndarray
+    counts: np.ndarray
+
+
+def _counted_pairs(rows: np.ndarray, columns: np.ndarray, n_features: int) -> CountedColumns:
+    """The (row, column) pairs, given in any order, counted as ``sum_duplicates`` would.
+
+    Each pair becomes the key row × n_features + column; one sort of the keys and their
+    run lengths give the sorted pairs and their counts.
     """
     keys = rows * n_features + columns
     keys.sort()
-    first = np.empty(len(keys), dtype=bool)
-    first[:1] = True
-    np.not_equal(keys[1:], keys[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    unique = keys[starts]
-    counts = np.diff(starts, append=len(keys)).astype(np.float32)
+    # Where each run of equal keys starts, then the end of the last one.
+    bounds = np.empty(len(keys) + 1, dtype=bool)
+    bounds[0] = bounds[-1] = True
+    np.not_equal(keys[1:], keys[:-1], out=bounds[1:-1])
+    starts = np.flatnonzero(bounds)
+    unique = keys[starts[:-1]]
+    counts = (starts[1:] - starts[:-1]).astype(np.float32)
     key_rows = unique // n_features
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(key_rows, minlength=n_rows), out=indptr[1:])
-    indices = (unique - key_rows * n_features).astype(np.int32)
-    return sp.csr_matrix((counts, indices, indptr), shape=(n_rows, n_features))
+    return CountedColumns(key_rows, (unique - key_rows * n_features).astype(np.int32), counts)
 
 
 def _share(count: int, total: int) -> float:

@@ -172,6 +172,15 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
         np.cumsum(np.bincount(rows, minlength=len(normalised)), out=indptr[1:])
         return sp.csr_matrix((counts, columns, indptr), shape=(len(normalised), self.n_features))
 
+    def scoring_counts(
+        self, normalised: Sequence[str], words: Sequence[list[str]] | None = None
+    ) -> sp.csr_matrix | CountedColumns:
+        """What a classifier scores the texts from: ``text_counts``, or for a few texts
+        (a form's one comment) their ``counted_columns``, cheaper than building the matrix."""
+        if len(normalised) <= FEW_TEXTS:
+            return self.counted_columns(normalised, words)
+        return self.text_counts(normalised, words)
+
     def counted_columns(
         self, normalised: Sequence[str], words: Sequence[list[str]] | None = None
     ) -> CountedColumns:
@@ -292,6 +301,10 @@ class CountedColumns(NamedTuple):
     rows: np.ndarray
     columns: np.ndarray
     counts: np.ndarray
+
+
+#: Up to this many texts are scored from their ``CountedColumns``, without a sparse matrix.
+FEW_TEXTS = 8
 
 
 def _counted_pairs(rows: np.ndarray, columns: np.ndarray, n_features: int) -> CountedColumns:

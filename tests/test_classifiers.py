@@ -16,9 +16,9 @@ from sklearn.metrics import matthews_corrcoef
 
 from moderation.classifiers import CommentInput, ModelError, linear, load_model, training
 from moderation.classifiers import normalize as normalize_module
+from moderation.classifiers.counted import CountedColumns
 from moderation.classifiers.features import (
     AddressedToxicityFeatures,
-    CountedColumns,
     SelfPromotionSpamFeatures,
     SpamFeatures,
     ToxicityFeatures,

@@ -13,7 +13,6 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -22,6 +21,7 @@ from sklearn.preprocessing import normalize as normalize_rows
 from sklearn.utils import murmurhash3_32
 
 from .base import CommentInput
+from .counted import FEW_TEXTS, CountedColumns, count_pairs
 from .language import is_english
 from .lexicon import (
     ENGLISH_INSULTS_MATCHER,
@@ -211,7 +211,7 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
         gram_columns = np.abs(np.frombuffer(hashes, dtype=np.int32).astype(np.int64)) % n_features
         word_counts = np.fromiter(map(len, word_parts), dtype=np.int64, count=len(word_parts))
         rows = np.arange(len(word_parts), dtype=np.int64)
-        return _counted_pairs(
+        return count_pairs(
             np.concatenate([rows.repeat(word_counts // 4), rows.repeat(gram_counts)]),
             np.concatenate([np.frombuffer(b"".join(word_parts), dtype=np.int32), gram_columns]),
             n_features,
@@ -292,38 +292,6 @@ def _word_columns(
     if word_range[0] <= 1:
         terms.append(WORD_PREFIX + word)
     return tuple(_column(term, n_features) for term in terms)
-
-
-class CountedColumns(NamedTuple):
-    """The (text, column) pairs of some texts' n-grams, each once with how often it occurs,
-    ordered by text then column: a CSR matrix's rows, ``indices`` and ``data``."""
-
-    rows: np.ndarray
-    columns: np.ndarray
-    counts: np.ndarray
-
-
-#: Up to this many texts are scored from their ``CountedColumns``, without a sparse matrix.
-FEW_TEXTS = 8
-
-
-def _counted_pairs(rows: np.ndarray, columns: np.ndarray, n_features: int) -> CountedColumns:
-    """The (row, column) pairs, given in any order, counted as ``sum_duplicates`` would.
-
-    Each pair becomes the key row × n_features + column; one sort of the keys and their
-    run lengths give the sorted pairs and their counts.
-    """
-    keys = rows * n_features + columns
-    keys.sort()
-    # Where each run of equal keys starts, then the end of the last one.
-    bounds = np.empty(len(keys) + 1, dtype=bool)
-    bounds[0] = bounds[-1] = True
-    np.not_equal(keys[1:], keys[:-1], out=bounds[1:-1])
-    starts = np.flatnonzero(bounds)
-    unique = keys[starts[:-1]]
-    counts = (starts[1:] - starts[:-1]).astype(np.float32)
-    key_rows = unique // n_features
-    return CountedColumns(key_rows, (unique - key_rows * n_features).astype(np.int32), counts)
 
 
 def _share(count: int, total: int) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from functools import lru_cache, reduce
-from itertools import pairwise, repeat
+from itertools import repeat
 from operator import add, truediv
 
 import numpy as np
@@ -14,7 +14,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
 from .base import CommentInput
-from .features import WORD_PREFIX, CountedColumns, HashedTextFeatures, _column, char_grams
+from .counted import CountedColumns, text_parts
+from .features import WORD_PREFIX, HashedTextFeatures, _column, char_grams
 from .normalize import normalize
 
 
@@ -146,7 +147,7 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
         without building the scaled matrix: the row lengths scale the text part instead.
         """
         features = self.features
-        text_part = _text_parts(counts, self.coef_[: features.n_features], len(items))
+        text_part = text_parts(counts, self.coef_[: features.n_features], len(items))
         extras = features.extra_values(items, normalised, words)
         extra_part = extras @ self.coef_[features.n_features :]
         return text_part + extra_part + self.intercept_
@@ -243,29 +244,6 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
     ) -> list[list[tuple[str, float]]]:
         """Per item, the words that pushed its margin up most, strongest first."""
         return [_top(scores, top) for scores in self.contributions_many(items)]
-
-
-def _text_parts(
-    counts: sp.csr_matrix | CountedColumns, weights: np.ndarray, n_texts: int
-) -> np.ndarray:
-    """Each text's n-gram counts times ``weights``, over the length of its counts.
-
-    From ``CountedColumns``, a text's float32 sum is the last of its cumulative sums: numpy
-    adds them in column order, as scipy's matrix product does, so both give the same floats.
-    """
-    if isinstance(counts, CountedColumns):
-        rows, columns, values = counts
-        weighted = values * weights[columns]
-        bounds = np.searchsorted(rows, np.arange(n_texts + 1)).tolist()
-        sums = np.zeros(n_texts, dtype=np.float32)
-        for row, (start, end) in enumerate(pairwise(bounds)):
-            if end > start:
-                sums[row] = np.cumsum(weighted[start:end])[-1]
-    else:
-        rows, values = np.repeat(np.arange(n_texts), np.diff(counts.indptr)), counts.data
-        sums = counts @ weights
-    lengths = np.sqrt(np.bincount(rows, weights=values**2, minlength=n_texts))
-    return sums / np.maximum(lengths, 1e-12)
 
 
 def _top(scores: dict[str, float], top: int) -> list[tuple[str, float]]:

@@ -13,6 +13,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from itertools import compress
 
 import numpy as np
 import scipy.sparse as sp
@@ -535,8 +536,7 @@ class AddressedToxicityFeatures(ToxicityFeatures):
 
     def _listed_positions(self, words: list[str]) -> list[int]:
         """Positions of the words of any of the featuriser's word lists."""
-        matchers = self.word_matchers()
-        return [i for i, word in enumerate(words) if any(m.listed(word) for m in matchers)]
+        return list(compress(range(len(words)), map(_any_listed(self.word_matchers()), words)))
 
     def extras(
         self, item: CommentInput, normalised: str, words: list[str] | None = None
@@ -551,6 +551,12 @@ class AddressedToxicityFeatures(ToxicityFeatures):
             float(0 in listed),
             _share(len(listed), len(words)),
         ]
+
+
+@lru_cache(maxsize=8)
+def _any_listed(matchers: tuple[WordListMatcher, ...]) -> Callable[[str], bool]:
+    """Whether a word is listed by any of ``matchers``, cached per word."""
+    return lru_cache(maxsize=50_000)(lambda word: any(m.listed(word) for m in matchers))
 
 
 def _addressed(words: list[str], position: int) -> bool:

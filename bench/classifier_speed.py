@@ -6,10 +6,13 @@ Usage, from the project root:
 Each measurement runs in a fresh process on the comments ``bench/classifiers.py`` times
 (the first 1,000 of each compared set), each signed with an author name: the median of
 300 single calls, then the median of 5 batches of all of them (the first batch, whose
-words are mostly not yet in the per-word caches, is also shown). ``--against`` also
-times the code of another checkout (say ``git archive <commit> | tar -x -C DIR``),
-alternating the two so both see the same machine load; CPU time (``time.process_time``)
-is less affected by other jobs than wall time.
+words are mostly not yet in the per-word caches, is also shown). The second thought's
+call, the toxicity model alone on one comment, is timed on all of them, each text ending
+in a number of its own (``f"{text} [{row}]"``) so that a word misses the per-word caches:
+first before the batches (most rare words new too), then after them (the number alone).
+``--against`` also times the code of another checkout (say ``git archive <commit> | tar
+-x -C DIR``), alternating the two so both see the same machine load; CPU time
+(``time.process_time``) is less affected by other jobs than wall time.
 """
 
 from __future__ import annotations
@@ -50,6 +53,20 @@ def timing_items(data_dir: Path) -> list:
     ]
 
 
+def second_thought_cpu(toxicity, items: list, first_number: int) -> list[float]:
+    """CPU seconds of the toxicity model on each comment alone, its text numbered from
+    ``first_number`` on."""
+    from dataclasses import replace
+
+    seconds = []
+    for row, item in enumerate(items, start=first_number):
+        numbered = replace(item, text=f"{item.text} [{row}]")
+        cpu = time.process_time()
+        toxicity.predict_proba([numbered])
+        seconds.append(time.process_time() - cpu)
+    return seconds
+
+
 def measure(data_dir: Path, batches: int = 5) -> dict:
     from moderation.classifiers import load_model
     from moderation.classifiers.registry import model_path
@@ -64,6 +81,7 @@ def measure(data_dir: Path, batches: int = 5) -> dict:
         score_all(models, [item])
         single_cpu.append(time.process_time() - cpu)
         single_wall.append(time.perf_counter() - wall)
+    first_sight_cpu = second_thought_cpu(models[1], items, first_number=0)
     batch_wall, batch_cpu = [], []
     for _ in range(batches):
         gc.collect()  # so that a collection the batch triggers depends on the batch alone
@@ -71,10 +89,13 @@ def measure(data_dir: Path, batches: int = 5) -> dict:
         score_all(models, items)
         batch_cpu.append(time.process_time() - cpu)
         batch_wall.append(time.perf_counter() - wall)
+    seen_cpu = second_thought_cpu(models[1], items, first_number=len(items))
     return {
         "comments": len(items),
         "ms_single_wall": statistics.median(single_wall) * 1000,
         "ms_single_cpu": statistics.median(single_cpu) * 1000,
+        "ms_second_thought_new_words_cpu": statistics.median(first_sight_cpu) * 1000,
+        "ms_second_thought_cpu": statistics.median(seen_cpu) * 1000,
         "per_second_batch_wall": len(items) / statistics.median(batch_wall),
         "per_second_batch_cpu": len(items) / statistics.median(batch_cpu),
         "per_second_first_batch_cpu": len(items) / batch_cpu[0],
@@ -111,6 +132,8 @@ def main() -> None:
         for name, root in roots.items():
             runs[name].append(child(root, data_dir))
     keys = (
+        "ms_second_thought_cpu",
+        "ms_second_thought_new_words_cpu",
         "ms_single_cpu",
         "ms_single_wall",
         "per_second_batch_cpu",
@@ -119,14 +142,14 @@ def main() -> None:
     )
     print(f"{runs['this checkout'][0]['comments']} comments, median of {args.rounds} processes")
     print(
-        f"{'code':24} {'ms alone CPU':>12} {'wall':>6} {'per s batch CPU':>16} {'wall':>6} "
-        f"{'first batch CPU':>16}"
+        f"{'code':24} {'ms toxicity alone CPU':>21} {'new words':>9} {'ms both alone CPU':>17} "
+        f"{'wall':>6} {'per s batch CPU':>16} {'wall':>6} {'first batch CPU':>16}"
     )
     for name, results in runs.items():
         medians = [statistics.median(result[key] for result in results) for key in keys]
         print(
-            f"{name:24} {medians[0]:12.3f} {medians[1]:6.3f} {medians[2]:16.0f} {medians[3]:6.0f} "
-            f"{medians[4]:16.0f}"
+            f"{name:24} {medians[0]:21.3f} {medians[1]:9.3f} {medians[2]:17.3f} {medians[3]:6.3f} "
+            f"{medians[4]:16.0f} {medians[5]:6.0f} {medians[6]:16.0f}"
         )
 
 

@@ -16,6 +16,7 @@ from sklearn.metrics import matthews_corrcoef
 
 from moderation.classifiers import CommentInput, ModelError, linear, load_model, training
 from moderation.classifiers import normalize as normalize_module
+from moderation.classifiers.counted import CountedColumns
 from moderation.classifiers.features import (
     AddressedToxicityFeatures,
     SelfPromotionSpamFeatures,
@@ -551,6 +552,72 @@ def _normalize_as_first_written(text: str) -> str:
     text = re.sub(r"[^a-z0-9*]+", " ", text).strip()
     text = re.sub(r"\b(?:[a-z] ){2,}[a-z]\b", lambda m: m.group(0).replace(" ", ""), text)
     return re.sub(r"([a-z])\1{2,}", r"\1", text)
+
+
+def varied_comments(count: int, seed: int = 11) -> list[CommentInput]:
+    """Italian and English comments from empty to longer than ``max_chars``, with emoji,
+    masked words and links, each with a word of its own; some names hold a listed word."""
+    rng = random.Random(seed)
+    words = " ".join([*CLEAN, *TOXIC, *CLEAN_ITALIAN, *TOXIC_ITALIAN, *TRICKY_TEXTS]).split()
+    words += ["🙂", "😡😡", "str*nzo", "c0gl10ne", "IDIOTA", "http://bit.ly/x", "$$$"]
+    names = ["", "Marco Rossi", "giulia_88", "idiota", "Stronzo di merda", "cretino 🙂"]
+    items = [CommentInput(""), CommentInput("idiota " * 1000, author_name="idiota")]
+    for row in range(count):
+        text = " ".join(rng.choices(words, k=rng.choice([0, 1, 3, 10, 40, 200])))
+        items.append(
+            CommentInput(
+                f"{text} [{row}]",
+                author_name=rng.choice(names),
+                author_url=rng.choice(["", "http://x.example/a"]),
+            )
+        )
+    return items
+
+
+@pytest.mark.parametrize("task", ["spam", "toxicity"])
+def test_a_comment_scored_without_the_matrix_gets_the_same_floats(task: str) -> None:
+    pipeline = load_model(TRAINED_DIR / f"{task}.skops").pipeline
+    features = pipeline.features
+    for item in varied_comments(300):
+        normalised = features.normalised([item])
+        words = features.words(normalised)
+        counted = features.scoring_counts(normalised, words)
+        assert isinstance(counted, CountedColumns)
+        matrix = features.text_counts(normalised, words)
+        assert np.array_equal(
+            pipeline.text_margins([item], normalised, counted, words),
+            pipeline.text_margins([item], normalised, matrix, words),
+        ), item
+
+
+@pytest.mark.parametrize("task", ["spam", "toxicity"])
+def test_one_or_a_few_comments_score_as_in_a_batch(task: str) -> None:
+    model = load_model(TRAINED_DIR / f"{task}.skops")
+    items = varied_comments(300)
+    batch = model.pipeline.decision_function(items)
+    one_by_one = [model.pipeline.decision_function([item])[0] for item in items]
+    three_at_a_time = [
+        margin
+        for start in range(0, len(items), 3)
+        for margin in model.pipeline.decision_function(items[start : start + 3])
+    ]
+    # The named extras' float32 product is summed in another order for one row (BLAS).
+    np.testing.assert_allclose(one_by_one, batch, rtol=0, atol=1e-5)
+    np.testing.assert_allclose(three_at_a_time, batch, rtol=0, atol=1e-5)
+    np.testing.assert_allclose(
+        [model.predict_proba([item])[0] for item in items],
+        model.predict_proba(items),
+        rtol=1e-6,
+    )
+
+
+def test_scoring_both_shipped_models_on_one_comment_matches_scoring_each() -> None:
+    spam = load_model(TRAINED_DIR / "spam.skops")
+    toxicity = load_model(TRAINED_DIR / "toxicity.skops")
+    for item in varied_comments(40):
+        together = score_all([spam, toxicity], [item])
+        assert together["spam"] == spam.predict_proba([item])
+        assert together["toxicity"] == toxicity.predict_proba([item])
 
 
 def test_normalize_equals_its_first_writing_on_tricky_and_random_texts() -> None:

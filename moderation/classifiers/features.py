@@ -13,6 +13,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from itertools import compress
 
 import numpy as np
 import scipy.sparse as sp
@@ -21,6 +22,7 @@ from sklearn.preprocessing import normalize as normalize_rows
 from sklearn.utils import murmurhash3_32
 
 from .base import CommentInput
+from .counted import FEW_TEXTS, CountedColumns, count_pairs
 from .language import is_english
 from .lexicon import (
     ENGLISH_INSULTS_MATCHER,
@@ -163,13 +165,32 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
     def text_counts(
         self, normalised: Sequence[str], words: Sequence[list[str]] | None = None
     ) -> sp.csr_matrix:
-        """How often each hashed n-gram occurs in each text (rows not yet scaled).
+        """How often each hashed n-gram occurs in each text (rows not yet scaled): the
+        matrix scikit-learn's ``FeatureHasher`` (non-alternating) builds from ``text_terms``,
+        made of ``counted_columns``."""
+        rows, columns, counts = self.counted_columns(normalised, words)
+        indptr = np.zeros(len(normalised) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=len(normalised)), out=indptr[1:])
+        return sp.csr_matrix((counts, columns, indptr), shape=(len(normalised), self.n_features))
 
-        The matrix scikit-learn's ``FeatureHasher`` (non-alternating) builds from
-        ``text_terms``, faster: a word's unigram and character n-gram columns are hashed
-        once per process and cached as packed int32; the word n-grams of all the texts are
-        hashed in one pass and turned into columns in one numpy operation; one sort of all
-        the (text, column) pairs counts them.
+    def scoring_counts(
+        self, normalised: Sequence[str], words: Sequence[list[str]] | None = None
+    ) -> sp.csr_matrix | CountedColumns:
+        """What a classifier scores the texts from: ``text_counts``, or for a few texts
+        (a form's one comment) their ``counted_columns``, cheaper than building the matrix."""
+        if len(normalised) <= FEW_TEXTS:
+            return self.counted_columns(normalised, words)
+        return self.text_counts(normalised, words)
+
+    def counted_columns(
+        self, normalised: Sequence[str], words: Sequence[list[str]] | None = None
+    ) -> CountedColumns:
+        """Each text's hashed n-gram columns and how often each occurs.
+
+        Faster than hashing ``text_terms``: a word's unigram and character n-gram columns
+        are hashed once per process and cached as packed int32; the word n-grams of all the
+        texts are hashed in one pass and turned into columns in one numpy operation; one
+        sort of all the (text, column) pairs counts them.
         """
         word_range, char_range = _pair(self.word_ngram_range), _pair(self.char_ngram_range)
         n_features = self.n_features
@@ -191,10 +212,9 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
         gram_columns = np.abs(np.frombuffer(hashes, dtype=np.int32).astype(np.int64)) % n_features
         word_counts = np.fromiter(map(len, word_parts), dtype=np.int64, count=len(word_parts))
         rows = np.arange(len(word_parts), dtype=np.int64)
-        return _counts_matrix(
+        return count_pairs(
             np.concatenate([rows.repeat(word_counts // 4), rows.repeat(gram_counts)]),
             np.concatenate([np.frombuffer(b"".join(word_parts), dtype=np.int32), gram_columns]),
-            len(word_parts),
             n_features,
         )
 
@@ -273,30 +293,6 @@ def _word_columns(
     if word_range[0] <= 1:
         terms.append(WORD_PREFIX + word)
     return tuple(_column(term, n_features) for term in terms)
-
-
-def _counts_matrix(
-    rows: np.ndarray, columns: np.ndarray, n_rows: int, n_features: int
-) -> sp.csr_matrix:
-    """The CSR matrix counting the (row, column) pairs, in any order.
-
-    What ``sum_duplicates`` makes of a matrix with a 1 per pair (sorted indices, one entry
-    per column), faster: each pair becomes the key row × n_features + column, and one sort
-    of the keys and their run lengths give the sorted columns and their counts.
-    """
-    keys = rows * n_features + columns
-    keys.sort()
-    first = np.empty(len(keys), dtype=bool)
-    first[:1] = True
-    np.not_equal(keys[1:], keys[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    unique = keys[starts]
-    counts = np.diff(starts, append=len(keys)).astype(np.float32)
-    key_rows = unique // n_features
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(key_rows, minlength=n_rows), out=indptr[1:])
-    indices = (unique - key_rows * n_features).astype(np.int32)
-    return sp.csr_matrix((counts, indices, indptr), shape=(n_rows, n_features))
 
 
 def _share(count: int, total: int) -> float:
@@ -540,8 +536,7 @@ class AddressedToxicityFeatures(ToxicityFeatures):
 
     def _listed_positions(self, words: list[str]) -> list[int]:
         """Positions of the words of any of the featuriser's word lists."""
-        matchers = self.word_matchers()
-        return [i for i, word in enumerate(words) if any(m.listed(word) for m in matchers)]
+        return list(compress(range(len(words)), map(_any_listed(self.word_matchers()), words)))
 
     def extras(
         self, item: CommentInput, normalised: str, words: list[str] | None = None
@@ -556,6 +551,12 @@ class AddressedToxicityFeatures(ToxicityFeatures):
             float(0 in listed),
             _share(len(listed), len(words)),
         ]
+
+
+@lru_cache(maxsize=8)
+def _any_listed(matchers: tuple[WordListMatcher, ...]) -> Callable[[str], bool]:
+    """Whether a word is listed by any of ``matchers``, cached per word."""
+    return lru_cache(maxsize=50_000)(lambda word: any(m.listed(word) for m in matchers))
 
 
 def _addressed(words: list[str], position: int) -> bool:

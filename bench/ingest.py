@@ -6,13 +6,16 @@
 Both sites run under gunicorn on loopback with the same settings (``--workers`` sync workers),
 each on its own fresh PostgreSQL database of the same server (``BENCH_PG``) with persistent
 connections and DEBUG off. Ours runs with every shipped check on (bench/ingest_settings.py)
-and enqueues each comment on the real Redis (``REDIS_URL``; no worker consumes it here, the
-queue is deleted afterwards). wrk posts the real forms (CSRF, our signed target, the peer's
-security hash), text, name, email and reader address differing per request. Per round,
-alternating the sites: accepted posts/s at ``--connections`` and at 1 connection (wrk, with
-its p50 / p99), then POST latency at ``--rate`` posts/s, open loop. ``--profile`` samples
-our gunicorn workers with py-spy during one more round at ``--connections`` and writes
-where the time went to bench/results/ingest-profile.txt.
+and hands each comment to the workers through the real Redis (``REDIS_URL``; no worker
+consumes the queue here, it is deleted afterwards). wrk posts the real forms (CSRF, our
+signed target, the peer's security hash), text, name, email and reader address differing
+per request. Per round, alternating the sites, each starting from no comments: accepted
+posts/s at ``--connections`` and at 1 connection (wrk, with its p50 / p99), then POST
+latency at ``--rate`` posts/s, open loop; the ratio of posts/s is printed for the best
+rounds and for the median ones. CPU per accepted post is given for the site's gunicorn
+workers, its PostgreSQL backends and the whole machine (wrk and the kernel included).
+``--profile`` samples our gunicorn workers with py-spy during one more round at
+``--connections`` and writes where the time went to bench/results/ingest-profile.txt.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ class Site:
     forwarded: bool  # each request names its reader's address (ours trusts loopback)
     server_pid: int  # gunicorn's master: its workers' CPU time is measured
     database: str  # the name of its database: its PostgreSQL backends' CPU time is measured
+    comments_table: str  # emptied before each round, so every round starts from no comments
 
     def __post_init__(self) -> None:
         client = FormClient(self.base_url, self.path, self.action)
@@ -114,6 +118,23 @@ def cpu_seconds(site: Site) -> dict[int, float]:
     return times
 
 
+def busy_seconds() -> float:
+    """CPU seconds the whole machine has been busy: every process, wrk, PostgreSQL's
+    background writers and the kernel's disk flushes included."""
+    times = psutil.cpu_times()
+    return times.user + times.nice + times.system + times.irq + times.softirq
+
+
+def empty_comments(site: Site) -> None:
+    """Delete the site's comments and what refers to them: each round starts as the first did
+    (the peer's duplicate check reads every comment of the article by the same author, so
+    it slows down as they pile up; ours is indexed)."""
+    import psycopg
+
+    with psycopg.connect(f"{pg.SERVER}/{site.database}", autocommit=True) as conn:
+        conn.execute(f"TRUNCATE {site.comments_table} CASCADE")
+
+
 def cpu_ms_per_post(before: dict[int, float], after: dict[int, float], posts: int) -> dict:
     """CPU milliseconds per accepted post, in the web workers and in the database."""
     used = {pid: t - before.get(pid, 0.0) for pid, t in after.items()}
@@ -129,7 +150,7 @@ def cpu_ms_per_post(before: dict[int, float], after: dict[int, float], posts: in
 def wrk(site: Site, connections: int, seconds: float, texts: Path) -> dict:
     """Posts back to back over ``connections`` keep-alive connections; accepted posts/s and
     the web workers' CPU milliseconds per accepted post."""
-    cpu_before = cpu_seconds(site)
+    cpu_before, machine_before = cpu_seconds(site), busy_seconds()
     env = {
         "WRK_RUN": str(next(_runs)),
         **os.environ,
@@ -164,6 +185,8 @@ def wrk(site: Site, connections: int, seconds: float, texts: Path) -> dict:
     result = json.loads(re.search(r"^RESULT (.*)$", output, re.M).group(1))
     result["accepted_per_s"] = round(result["accepted"] / result["seconds"], 1)
     result.update(cpu_ms_per_post(cpu_before, cpu_seconds(site), result["accepted"]))
+    machine = busy_seconds() - machine_before
+    result["machine_cpu_ms_per_post"] = round(1000 * machine / max(result["accepted"], 1), 2)
     return result
 
 
@@ -203,7 +226,16 @@ def start_ours(workdir: Path, workers: int) -> tuple[Stack, Site]:
     path, pid = article.get_absolute_url(), stack.processes[-1].pid
     fields = ("comment", "author", "email")
     return stack, Site(
-        "ours", base_url, path, "/comments/post/", 303, fields, True, pid, "bench_ours_ingest"
+        "ours",
+        base_url,
+        path,
+        "/comments/post/",
+        303,
+        fields,
+        True,
+        pid,
+        "bench_ours_ingest",
+        "moderation_comment",
     )
 
 
@@ -243,6 +275,7 @@ def start_peer(workers: int) -> tuple[subprocess.Popen, Site]:
         False,
         process.pid,
         "bench_peer_ingest",
+        "django_comments",
     )
 
 
@@ -312,6 +345,7 @@ def main() -> None:
         try:
             for _ in range(args.rounds):
                 for site in (ours, peer):
+                    empty_comments(site)
                     rounds[site.name].append(
                         {
                             "many": wrk(site, args.connections, args.seconds, texts),
@@ -340,7 +374,7 @@ def main() -> None:
             "one_connection_p99_ms": statistics.median(r["one"]["p99_ms"] for r in runs),
             **{
                 key: statistics.median(r[k][key] for r in runs for k in ("many", "one"))
-                for key in ("web_cpu_ms_per_post", "db_cpu_ms_per_post")
+                for key in ("web_cpu_ms_per_post", "db_cpu_ms_per_post", "machine_cpu_ms_per_post")
             },
             "p50_ms_at_rate": statistics.median(r["at_rate"]["median_ms"] for r in runs),
             "p99_ms_at_rate": statistics.median(r["at_rate"]["p99_ms"] for r in runs),
@@ -348,24 +382,32 @@ def main() -> None:
                 r["many"]["refused"] + r["one"]["refused"] + r["at_rate"]["refused"] for r in runs
             ),
         }
-    result["ratio_ours_to_peer"] = round(
-        result["ours"]["best_accepted_per_s"] / result["peer"]["best_accepted_per_s"], 2
-    )
+    for kind in ("best", "median"):
+        result[f"{kind}_ratio_ours_to_peer"] = round(
+            result["ours"][f"{kind}_accepted_per_s"] / result["peer"][f"{kind}_accepted_per_s"], 2
+        )
     print(
         f"gunicorn {args.workers} sync workers; wrk {args.connections} connections and 1, "
         f"{args.seconds:g} s; {args.rounds} rounds (best posts/s, median latencies)"
     )
     header = f"{'site':30} {'posts/s':>8} {'1 conn/s':>8} {'p50':>6} {'p99':>6}"
-    print(f"{header} {'p50@rate':>9} {'p99@rate':>9} {'web CPU':>8} {'db CPU':>7} {'refused':>8}")
+    print(
+        f"{header} {'p50@rate':>9} {'p99@rate':>9} {'web CPU':>8} {'db CPU':>7} {'machine':>8} "
+        f"{'refused':>8}"
+    )
     for label, key in (("ours", "ours"), ("django-contrib-comments 2.2.0", "peer")):
         row = result[key]
         print(
             f"{label:30} {row['best_accepted_per_s']:8.1f} {row['one_connection_per_s']:8.1f} "
             f"{row['one_connection_p50_ms']:6.1f} {row['one_connection_p99_ms']:6.1f} "
             f"{row['p50_ms_at_rate']:9.1f} {row['p99_ms_at_rate']:9.1f} "
-            f"{row['web_cpu_ms_per_post']:8.2f} {row['db_cpu_ms_per_post']:7.2f} {row['refused']:8}"
+            f"{row['web_cpu_ms_per_post']:8.2f} {row['db_cpu_ms_per_post']:7.2f} "
+            f"{row['machine_cpu_ms_per_post']:8.2f} {row['refused']:8}"
         )
-    print(f"(latency in ms; @rate: {args.rate:g} posts/s)  ratio: {result['ratio_ours_to_peer']}")
+    print(
+        f"(latency in ms; @rate: {args.rate:g} posts/s)  ratio of posts/s: best "
+        f"{result['best_ratio_ours_to_peer']}, median {result['median_ratio_ours_to_peer']}"
+    )
     print("written to", write_result("ingest", result))
 
 

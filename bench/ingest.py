@@ -9,10 +9,11 @@ connections and DEBUG off. Ours runs with every shipped check on (bench/ingest_s
 and hands each comment to the workers through the real Redis (``REDIS_URL``; no worker
 consumes the queue here, it is deleted afterwards). wrk posts the real forms (CSRF, our
 signed target, the peer's security hash), text, name, email and reader address differing
-per request. Per round, alternating the sites, each starting from no comments: accepted
-posts/s at ``--connections`` and at 1 connection (wrk, with its p50 / p99), then POST
-latency at ``--rate`` posts/s, open loop; the ratio of posts/s is printed for the best
-rounds and for the median ones. CPU per accepted post is given for the site's gunicorn
+per request. Per round, both sites starting from no comments, each measure taken of one
+site then the other (which goes first alternates): accepted posts/s at ``--connections``
+and at 1 connection (wrk, with its p50 / p99), then POST latency at ``--rate`` posts/s,
+open loop. The ratio of posts/s is printed for the best rounds, the median ones, and as
+the median of each round's own ratio. CPU per accepted post is given for the site's gunicorn
 workers, its PostgreSQL backends and the whole machine (wrk and the kernel included).
 ``--profile`` samples our gunicorn workers with py-spy during one more round at
 ``--connections`` and writes where the time went to bench/results/ingest-profile.txt.
@@ -343,16 +344,22 @@ def main() -> None:
         rounds: dict[str, list] = {"ours": [], "peer": []}
         posted = 0
         try:
-            for _ in range(args.rounds):
-                for site in (ours, peer):
+            for number in range(args.rounds):
+                # Each measure taken of both sites in turn, the first site alternating: a
+                # change of the machine's speed falls on both.
+                pair = (ours, peer) if number % 2 == 0 else (peer, ours)
+                first = 15_000_000 + posted
+                for site in pair:
                     empty_comments(site)
-                    rounds[site.name].append(
-                        {
-                            "many": wrk(site, args.connections, args.seconds, texts),
-                            "one": wrk(site, 1, args.seconds, texts),
-                            "at_rate": at_rate(site, args.rate, args.seconds, 15_000_000 + posted),
-                        }
-                    )
+                taken: dict[str, dict] = {site.name: {} for site in pair}
+                for site in pair:
+                    taken[site.name]["many"] = wrk(site, args.connections, args.seconds, texts)
+                for site in pair:
+                    taken[site.name]["one"] = wrk(site, 1, args.seconds, texts)
+                for site in pair:
+                    taken[site.name]["at_rate"] = at_rate(site, args.rate, args.seconds, first)
+                for name, runs in taken.items():
+                    rounds[name].append(runs)
                 posted += int(args.rate * args.seconds)
             if args.profile:
                 print(
@@ -386,6 +393,13 @@ def main() -> None:
         result[f"{kind}_ratio_ours_to_peer"] = round(
             result["ours"][f"{kind}_accepted_per_s"] / result["peer"][f"{kind}_accepted_per_s"], 2
         )
+    result["paired_ratio_ours_to_peer"] = round(
+        statistics.median(
+            o["many"]["accepted_per_s"] / p["many"]["accepted_per_s"]
+            for o, p in zip(rounds["ours"], rounds["peer"], strict=True)
+        ),
+        2,
+    )
     print(
         f"gunicorn {args.workers} sync workers; wrk {args.connections} connections and 1, "
         f"{args.seconds:g} s; {args.rounds} rounds (best posts/s, median latencies)"
@@ -406,7 +420,8 @@ def main() -> None:
         )
     print(
         f"(latency in ms; @rate: {args.rate:g} posts/s)  ratio of posts/s: best "
-        f"{result['best_ratio_ours_to_peer']}, median {result['median_ratio_ours_to_peer']}"
+        f"{result['best_ratio_ours_to_peer']}, median {result['median_ratio_ours_to_peer']}, "
+        f"paired (median of the rounds' own) {result['paired_ratio_ours_to_peer']}"
     )
     print("written to", write_result("ingest", result))
 

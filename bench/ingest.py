@@ -14,7 +14,7 @@ site then the other (which goes first alternates): accepted posts/s at ``--conne
 and at 1 connection (wrk, with its p50 / p99), then POST latency at ``--rate`` posts/s,
 open loop. The ratio of posts/s is printed for the best rounds, the median ones, and as
 the median of each round's own ratio. CPU per accepted post is given for the site's gunicorn
-workers, its PostgreSQL backends and the whole machine (wrk and the kernel included).
+workers, PostgreSQL (all its processes) and the whole machine (wrk and the kernel included).
 ``--profile`` samples our gunicorn workers with py-spy during one more round at
 ``--connections`` and writes where the time went to bench/results/ingest-profile.txt.
 """
@@ -43,6 +43,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import contextlib
+import functools
 
 import psutil
 
@@ -65,7 +66,7 @@ class Site:
     field_names: tuple[str, str, str]  # text, name, email
     forwarded: bool  # each request names its reader's address (ours trusts loopback)
     server_pid: int  # gunicorn's master: its workers' CPU time is measured
-    database: str  # the name of its database: its PostgreSQL backends' CPU time is measured
+    database: str  # the name of its database
     comments_table: str  # emptied before each round, so every round starts from no comments
 
     def __post_init__(self) -> None:
@@ -105,18 +106,31 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _runs = itertools.count()
 
 
-def cpu_seconds(site: Site) -> dict[int, float]:
-    """User and system CPU time so far of each of the site's processes: its gunicorn
-    workers and the PostgreSQL backends serving its database (negative pids)."""
+def tree_cpu_seconds(root: psutil.Process) -> float:
+    """CPU seconds used so far by ``root``'s child processes, the live ones and those it has
+    reaped: a worker or a database backend replaced during a run is not lost."""
+    times = root.cpu_times()
+    live = 0.0
+    for child in root.children():
+        with contextlib.suppress(psutil.NoSuchProcess):
+            live += sum(child.cpu_times()[:2])
+    return times.children_user + times.children_system + live
+
+
+@functools.cache
+def postmaster() -> psutil.Process:
+    """PostgreSQL's main process, the parent of every backend."""
     import psycopg
 
-    times = {p.pid: sum(p.cpu_times()[:2]) for p in psutil.Process(site.server_pid).children()}
-    with psycopg.connect(f"{pg.SERVER}/postgres", autocommit=True) as conn:
-        query = "SELECT pid FROM pg_stat_activity WHERE datname = %s"
-        for (pid,) in conn.execute(query, [site.database]):
-            with contextlib.suppress(psutil.NoSuchProcess):
-                times[-pid] = sum(psutil.Process(pid).cpu_times()[:2])
-    return times
+    with psycopg.connect(f"{pg.SERVER}/postgres") as conn:
+        (pid,) = conn.execute("SELECT pg_backend_pid()").fetchone()
+    return psutil.Process(pid).parent()
+
+
+def cpu_seconds(site: Site) -> tuple[float, float]:
+    """CPU seconds used so far by the site's gunicorn workers and by PostgreSQL (every
+    backend and background process; the other site's, idle meanwhile, cost nothing)."""
+    return tree_cpu_seconds(psutil.Process(site.server_pid)), tree_cpu_seconds(postmaster())
 
 
 def busy_seconds() -> float:
@@ -136,15 +150,12 @@ def empty_comments(site: Site) -> None:
         conn.execute(f"TRUNCATE {site.comments_table} CASCADE")
 
 
-def cpu_ms_per_post(before: dict[int, float], after: dict[int, float], posts: int) -> dict:
-    """CPU milliseconds per accepted post, in the web workers and in the database."""
-    used = {pid: t - before.get(pid, 0.0) for pid, t in after.items()}
-    web = sum(t for pid, t in used.items() if pid > 0)
-    database = sum(t for pid, t in used.items() if pid < 0)
+def cpu_ms_per_post(before: tuple[float, float], after: tuple[float, float], posts: int) -> dict:
+    """CPU milliseconds per accepted post, in the web workers and in PostgreSQL."""
     posts = max(posts, 1)
     return {
-        "web_cpu_ms_per_post": round(1000 * web / posts, 2),
-        "db_cpu_ms_per_post": round(1000 * database / posts, 2),
+        "web_cpu_ms_per_post": round(1000 * (after[0] - before[0]) / posts, 2),
+        "db_cpu_ms_per_post": round(1000 * (after[1] - before[1]) / posts, 2),
     }
 
 

@@ -19,12 +19,11 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import BinaryIO
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import urlsplit
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from . import services
@@ -33,6 +32,7 @@ from .forms import CommentForm
 from .html_text import text_from_html
 from .models import Comment, ModerationEvent, Status, TrainingLabel
 from .wordpress_export import ExportError, WordPressComment, WordPressExport, WordPressPost
+from .wordpress_posts import PostMatcher, names_another_post
 from .wordpress_repair import Repairs
 
 IMPORT_ACTION = "imported"
@@ -64,90 +64,6 @@ READER_COMMENT_TYPES = {"", "comment"}
 #: Links from other sites, counted apart; other types (WordPress 6.9's editorial "note"s,
 #: plugins' own) are counted by type.
 LINK_COMMENT_TYPES = {"pingback", "trackback"}
-
-#: Finds the site's object for a WordPress post, or None.
-PostMatcher = Callable[[WordPressPost], models.Model | None]
-
-
-#: Query parameters of WordPress's plain permalinks, which name the post by its id.
-_PLAIN_PERMALINK_PARAMS = ("p", "page_id")
-
-
-def _plain_permalink_id(url: str) -> int | None:
-    """The post id of a plain permalink (``/?p=2002``, ``/?page_id=7``), else None."""
-    query = parse_qs(urlsplit(url).query)
-    for name in _PLAIN_PERMALINK_PARAMS:
-        value = query.get(name, [""])[0]
-        if value.isdigit():
-            return int(value)
-    return None
-
-
-def _address_key(url: str) -> str:
-    """What identifies a page by its URL: the decoded path, and the post id of a plain
-    permalink (whose path is only ``/``)."""
-    key = unquote(urlsplit(url).path).rstrip("/")
-    post_id = _plain_permalink_id(url)
-    return f"{key}?p={post_id}" if post_id is not None else key
-
-
-def field_matcher(
-    model: type[models.Model], field_name: str, value: Callable[[WordPressPost], object]
-) -> PostMatcher:
-    """Match a post by ``value(post)`` against ``model.<field_name>``."""
-
-    def match(post: WordPressPost) -> models.Model | None:
-        wanted = value(post)
-        if not wanted:
-            return None
-        return model._default_manager.filter(**{field_name: wanted}).first()
-
-    return match
-
-
-def slug_matcher(model: type[models.Model], field_name: str = "slug") -> PostMatcher:
-    """Match a post by its slug (``post_name``) against ``model.<field_name>``."""
-    return field_matcher(model, field_name, lambda post: post.slug)
-
-
-def id_matcher(model: type[models.Model], field_name: str) -> PostMatcher:
-    """Match a post by its WordPress id (``post_id``) against ``model.<field_name>``."""
-    return field_matcher(model, field_name, lambda post: post.id)
-
-
-def _object_url(obj: models.Model, field_name: str | None) -> str:
-    if field_name:
-        return str(getattr(obj, field_name) or "")
-    try:
-        return obj.get_absolute_url()  # type: ignore[attr-defined]
-    except NoReverseMatch:
-        return ""  # an address the site cannot write matches no post
-
-
-def url_matcher(model: type[models.Model], field_name: str | None = None) -> PostMatcher:
-    """Match a post by its URL's path (with the id of a plain permalink) against each
-    object's ``get_absolute_url()``, or ``model.<field_name>`` holding the old URL."""
-    by_address: dict[str, models.Model] | None = None
-
-    def match(post: WordPressPost) -> models.Model | None:
-        nonlocal by_address
-        if by_address is None:
-            by_address = {}
-            for obj in model._default_manager.iterator():
-                url = _object_url(obj, field_name)
-                if url:
-                    by_address.setdefault(_address_key(url), obj)
-        return by_address.get(_address_key(post.link)) if post.link else None
-
-    return match
-
-
-def _names_another_post(post: WordPressPost) -> str:
-    """Why the post's own link contradicts its id ("" if it does not)."""
-    linked = _plain_permalink_id(post.link)
-    if linked is not None and post.id and linked != post.id:
-        return f"its link names post {linked}, not {post.id}"
-    return ""
 
 
 @dataclass(frozen=True)
@@ -422,7 +338,7 @@ class _ImportRun:
         if not wanted:
             return
         summary = PostSummary(post.id, post.slug, post.link, len(post.comments))
-        contradiction = _names_another_post(post)
+        contradiction = names_another_post(post)
         if contradiction:
             report.contradicting_posts.append((summary, contradiction))
             return

@@ -8,7 +8,6 @@ so skops can load them by name. ``SpamFeatures`` adds the metadata Akismet looks
 from __future__ import annotations
 
 import math
-import re
 from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -21,8 +20,10 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import normalize as normalize_rows
 from sklearn.utils import murmurhash3_32
 
+from . import cues
 from .base import CommentInput
 from .counted import FEW_TEXTS, CountedColumns, count_pairs
+from .hashing import WORD_PREFIX, char_grams, term_column, word_columns_function
 from .language import is_english
 from .lexicon import (
     ENGLISH_INSULTS_MATCHER,
@@ -32,52 +33,6 @@ from .lexicon import (
     WordListMatcher,
 )
 from .normalize import normalize
-
-#: Keeps word n-grams apart from character n-grams in the hashed space.
-WORD_PREFIX = "\x01"
-_URL = re.compile(
-    r"https?://|www\.|\b[\w-]+\.(?:com|net|org|info|biz|it|ly|me|tk|ru|co|io|tv)\b",
-    re.IGNORECASE,
-)
-_REPEATED_CHARS = re.compile(r"(.)\1{3,}")
-_PHONE = re.compile(r"(?:\+?\d[\s.-]?){8,}")
-_CURRENCY = re.compile(r"[$€£]|\b(?:usd|eur|euro|dollars?)\b", re.IGNORECASE)
-_LETTER = re.compile(r"[^\W\d_]")
-_CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")
-_DIGITS = re.compile(r"\d")
-_KEYWORD_NAME = re.compile(
-    r"\b(?:cheap|buy|best|free|online|loan|casino|seo|shop|store|sale|deal|pills?|"
-    r"marketing|bitcoin|crypto|official|music|channel|tv)\b",
-    re.IGNORECASE,
-)
-_FREE_MAIL = frozenset(
-    (
-        "gmail.com",
-        "yahoo.com",
-        "hotmail.com",
-        "outlook.com",
-        "libero.it",
-        "virgilio.it",
-        "alice.it",
-        "tiscali.it",
-        "icloud.com",
-        "live.com",
-        "hotmail.it",
-        "yahoo.it",
-    )
-)
-_DISPOSABLE_MAIL = frozenset(
-    (
-        "mailinator.com",
-        "guerrillamail.com",
-        "10minutemail.com",
-        "yopmail.com",
-        "trashmail.com",
-        "tempmail.com",
-        "sharklasers.com",
-        "getnada.com",
-    )
-)
 
 
 def _pair(ngram_range: Sequence[int]) -> tuple[int, int]:
@@ -194,7 +149,7 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
         """
         word_range, char_range = _pair(self.word_ngram_range), _pair(self.char_ngram_range)
         n_features = self.n_features
-        word_columns = _word_columns_function(n_features, word_range, char_range)
+        word_columns = word_columns_function(n_features, word_range, char_range)
         sizes = range(max(word_range[0], 2), word_range[1] + 1)
         # Each text's words' columns; the raw hashes of all word n-grams, and how many a text has.
         word_parts: list[bytes] = []
@@ -208,7 +163,7 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
                 grams = map(" ".join, zip(*shifted, strict=False))  # stops at the last n-gram
                 hashes.extend(map(murmurhash3_32, map(WORD_PREFIX.__add__, grams)))
             gram_counts.append(len(hashes) - before)
-        # ``_column`` of every hash at once.
+        # ``term_column`` of every hash at once.
         gram_columns = np.abs(np.frombuffer(hashes, dtype=np.int32).astype(np.int64)) % n_features
         word_counts = np.fromiter(map(len, word_parts), dtype=np.int64, count=len(word_parts))
         rows = np.arange(len(word_parts), dtype=np.int64)
@@ -243,76 +198,11 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
 
     def columns(self, terms: Sequence[str]) -> np.ndarray:
         """The hashed column of each text term, as ``text_counts`` places it."""
-        return np.asarray([_column(term, self.n_features) for term in terms], dtype=np.int64)
-
-
-def char_grams(word: str, char_range: tuple[int, int]) -> list[str]:
-    """Character n-grams of one word padded with spaces (like scikit-learn's char_wb)."""
-    padded = f" {word} "
-    low, high = char_range
-    return [
-        padded[start : start + size]
-        for size in range(low, min(high, len(padded)) + 1)
-        for start in range(len(padded) - size + 1)
-    ]
-
-
-def _column(term: str, n_features: int) -> int:
-    """The column ``FeatureHasher`` (non-alternating) gives ``term``."""
-    return abs(murmurhash3_32(term, seed=0)) % n_features
-
-
-def _word_columns_function(
-    n_features: int, word_range: tuple[int, int], char_range: tuple[int, int]
-) -> Callable[[str], bytes]:
-    """``_word_columns`` for these settings as a function of the word alone, cached.
-
-    Called once per word of every text, so it takes one argument (the cheapest call of an
-    ``lru_cache``) and keeps its own cache of up to 200,000 words; it returns the columns
-    packed as int32, which ``bytes.join`` concatenates without making an int of each.
-    """
-    key = (n_features, word_range, char_range)
-    if key not in _WORD_COLUMNS:
-
-        @lru_cache(maxsize=200_000)
-        def columns(word: str) -> bytes:
-            return array("i", _word_columns(word, n_features, word_range, char_range)).tobytes()
-
-        _WORD_COLUMNS[key] = columns
-    return _WORD_COLUMNS[key]
-
-
-_WORD_COLUMNS: dict[tuple, Callable[[str], bytes]] = {}
-
-
-def _word_columns(
-    word: str, n_features: int, word_range: tuple[int, int], char_range: tuple[int, int]
-) -> tuple[int, ...]:
-    """Columns of one word's character n-grams, and of the word itself if unigrams count."""
-    terms = char_grams(word, char_range)
-    if word_range[0] <= 1:
-        terms.append(WORD_PREFIX + word)
-    return tuple(_column(term, n_features) for term in terms)
+        return np.asarray([term_column(term, self.n_features) for term in terms], dtype=np.int64)
 
 
 def _share(count: int, total: int) -> float:
     return count / total if total else 0.0
-
-
-@lru_cache(maxsize=4096)
-def capital_share(text: str) -> float:
-    """Share of the letters that are capitals (cached: both models' features ask)."""
-    letters = len(_LETTER.findall(text))
-    return len(_CAPITAL.findall(text)) / letters if letters else 0.0
-
-
-_SCHEME = re.compile(r"^[a-z]+://")
-_DIGIT_OR_HYPHEN = re.compile(r"[\d-]")
-
-
-def _host(url: str) -> str:
-    url = _SCHEME.sub("", url.strip().lower())
-    return url.split("/", 1)[0].split("@")[-1].split(":", 1)[0]
 
 
 class SpamFeatures(HashedTextFeatures):
@@ -350,40 +240,27 @@ class SpamFeatures(HashedTextFeatures):
     ) -> list[float]:
         text, name, url = item.text, item.author_name.strip(), item.author_url.strip()
         email = item.author_email.strip().lower()
-        host = _host(url) if url else ""
+        host = cues.host(url) if url else ""
         email_domain = email.rsplit("@", 1)[-1] if "@" in email else ""
         return [
-            math.log1p(len(_URL.findall(text))),
+            math.log1p(len(cues.URL.findall(text))),
             float(bool(url)),
-            float(bool(host) and bool(_DIGIT_OR_HYPHEN.search(host))),
-            float(bool(url) and "/" in _SCHEME.sub("", url.lower()).rstrip("/")),
-            float(bool(_URL.search(name))),
-            float(bool(_KEYWORD_NAME.search(name)) or len(name.split()) >= 4),
-            float(bool(_DIGITS.search(name))),
+            float(bool(host) and bool(cues.DIGIT_OR_HYPHEN.search(host))),
+            float(bool(url) and "/" in cues.SCHEME.sub("", url.lower()).rstrip("/")),
+            float(bool(cues.URL.search(name))),
+            float(bool(cues.KEYWORD_NAME.search(name)) or len(name.split()) >= 4),
+            float(bool(cues.DIGITS.search(name))),
             float(bool(email)),
-            float(email_domain in _FREE_MAIL),
-            float(email_domain in _DISPOSABLE_MAIL),
+            float(email_domain in cues.FREE_MAIL),
+            float(email_domain in cues.DISPOSABLE_MAIL),
             float(bool(host) and bool(email_domain) and host.endswith(email_domain)),
-            math.log1p(len(_REPEATED_CHARS.findall(text))),
-            capital_share(item.text),
-            float(bool(_PHONE.search(text))),
-            float(bool(_CURRENCY.search(text))),
+            math.log1p(len(cues.REPEATED_CHARS.findall(text))),
+            cues.capital_share(item.text),
+            float(bool(cues.PHONE.search(text))),
+            float(bool(cues.CURRENCY.search(text))),
             math.log1p(SPAM_WORDS_MATCHER.count(normalised, words)),
             math.log1p(len(text)) / 8,
         ]
-
-
-#: Self-promotion, the phrasing of comment spam whatever the video: "check out my
-#: channel", "please subscribe", "sub to me", "thumbs up", "like this comment".
-_SELF_PROMOTION = re.compile(
-    r"\b(?:my|our)\s+(?:new\s+)?(?:channel|videos?|vids?|music|page|songs?|youtube|cover|"
-    r"blog|website|site)\b|\bcheck\s+(?:out\s+)?(?:my|this|our)\b|"
-    r"\bsub(?:scribe)?\s+(?:to|me|back)\b|\bplease\s+(?:like|share|subscribe|check|visit|"
-    r"watch|help)\b|\bthumbs\s+up\b|\blike\s+this\s+comment\b|\bfollow\s+me\b",
-    re.IGNORECASE,
-)
-_CAPITAL_WORD = re.compile(r"\b[A-Z]{2,}\b")
-_LETTER_WORD = re.compile(r"\b[^\W\d_]{2,}\b")
 
 
 class SelfPromotionSpamFeatures(SpamFeatures):
@@ -403,9 +280,9 @@ class SelfPromotionSpamFeatures(SpamFeatures):
         text = item.text
         return [
             *super().extras(item, normalised, words),
-            math.log1p(len(_SELF_PROMOTION.findall(text))),
+            math.log1p(len(cues.SELF_PROMOTION.findall(text))),
             math.log1p(text.count("!")),
-            _share(len(_CAPITAL_WORD.findall(text)), len(_LETTER_WORD.findall(text))),
+            _share(len(cues.CAPITAL_WORD.findall(text)), len(cues.LETTER_WORD.findall(text))),
         ]
 
 
@@ -471,7 +348,7 @@ class ToxicityFeatures(HashedTextFeatures):
             math.log1p(italian),
             math.log1p(english),
             _share(italian + english, len(words)),
-            capital_share(item.text),
+            cues.capital_share(item.text),
             math.log1p(listed),
             float(listed > 0),
             float(is_english(words)),

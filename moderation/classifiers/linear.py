@@ -15,7 +15,8 @@ from sklearn.linear_model import LogisticRegression
 
 from .base import CommentInput
 from .counted import CountedColumns, text_parts
-from .features import WORD_PREFIX, HashedTextFeatures, _column, char_grams
+from .features import HashedTextFeatures
+from .hashing import WORD_PREFIX, char_grams, term_column
 from .normalize import normalize
 
 
@@ -259,10 +260,10 @@ def _char_grams(word: str, char_range: tuple[int, int]) -> tuple[str, ...]:
 @lru_cache(maxsize=100_000)
 def _gram_columns(word: str, char_range: tuple[int, int], n_features: int) -> tuple[int, ...]:
     """The column of each of ``_char_grams(word)``, cached."""
-    return tuple(_column(gram, n_features) for gram in _char_grams(word, char_range))
+    return tuple(term_column(gram, n_features) for gram in _char_grams(word, char_range))
 
 
 @lru_cache(maxsize=400_000)
 def _term_column(term: str, n_features: int) -> int:
     """``features.columns`` for one term, cached (explanations hash the same words often)."""
-    return _column(term, n_features)
+    return term_column(term, n_features)

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.core.management.base import BaseCommand, CommandError
 
-from moderation import wordpress
+from moderation import wordpress, wordpress_posts
 
 
 class Command(BaseCommand):
@@ -70,11 +70,11 @@ class Command(BaseCommand):
             except FieldDoesNotExist as exc:
                 raise CommandError(f"{options['model']} has no field {field_name!r}") from exc
         if options["match"] == "slug":
-            match = wordpress.slug_matcher(model, field_name or "slug")
+            match = wordpress_posts.slug_matcher(model, field_name or "slug")
         elif options["match"] == "id":
-            match = wordpress.id_matcher(model, field_name or "")
+            match = wordpress_posts.id_matcher(model, field_name or "")
         else:
-            match = wordpress.url_matcher(model, field_name)
+            match = wordpress_posts.url_matcher(model, field_name)
         if options["batch_size"] < 1 or options["old_held_days"] < 0:
             raise CommandError("--batch-size must be positive and --old-held-days not negative")
         import_options = wordpress.ImportOptions(

@@ -124,7 +124,7 @@ def postmaster() -> psutil.Process:
 
     with psycopg.connect(f"{pg.SERVER}/postgres") as conn:
         (pid,) = conn.execute("SELECT pg_backend_pid()").fetchone()
-    return psutil.Process(pid).parent()
+        return psutil.Process(psutil.Process(pid).ppid())  # while the backend is alive
 
 
 def cpu_seconds(site: Site) -> tuple[float, float]:

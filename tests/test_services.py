@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.utils import timezone, translation
 
 from moderation import dispatch, services, signals, tasks
@@ -12,6 +13,7 @@ from moderation.conf import moderation_settings
 from moderation.models import AuthorRule, Comment, DigestLog, ModerationEvent, Status
 from moderation.notifications import send_held_digest
 from moderation.policy import Decision
+from moderation.services import submission
 from project.celery import app as celery_app
 
 from .factories import make_comment
@@ -338,6 +340,35 @@ def test_without_flood_control_only_duplicates_are_refused(
         services.check_submission(_submission(an_article, text="Altro testo", **again))
     with pytest.raises(services.DuplicateComment):
         services.check_submission(_submission(an_article, **again))
+
+
+def test_a_long_text_posted_again_is_a_duplicate_and_one_letter_more_is_not(an_article, settings):
+    settings.MODERATION = {"FLOOD_INTERVAL": 0}
+    text = "Un commento lungo, " * 2000  # 38,000 characters: beyond what a B-tree key holds
+    own = (services.submit_comment(_submission(an_article, text=text, ip_address=None)).pk,)
+    again = {"ip_address": None, "own_comment_ids": own}
+    with pytest.raises(services.DuplicateComment):
+        services.check_submission(_submission(an_article, text=text, **again))
+    services.check_submission(_submission(an_article, text=text + "!", **again))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the digest index is PostgreSQL's")
+def test_the_duplicate_check_reads_no_other_comment_of_the_target(an_article):
+    """An article's published comments are not read one by one to find a copy."""
+    for _ in range(300):
+        make_comment(an_article)
+    condition, params = submission._refusals(_submission(an_article, text="Nuovo"))["duplicate"]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE moderation_comment")
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) SELECT {condition}", params)
+        (plan,) = cursor.fetchone()[0]
+
+    def rows_read(node: dict) -> int:
+        own = node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)
+        scans = node.get("Relation Name") == "moderation_comment"
+        return (own if scans else 0) + sum(rows_read(n) for n in node.get("Plans", []))
+
+    assert rows_read(plan["Plan"]) == 0
 
 
 def test_flood_control_keys_on_the_ip_address(an_article, settings):

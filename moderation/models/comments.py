@@ -78,7 +78,10 @@ def awaiting_review_filter(now: datetime | None = None) -> Q:
 class Comment(models.Model):
     """A reader's comment on any model instance (the target), with its moderation state."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the first column of the (content type, object, ...) indexes.
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     object_pk = models.CharField(_("object ID"), max_length=64)
     target = GenericForeignKey("content_type", "object_pk")
     parent = models.ForeignKey(

@@ -51,6 +51,15 @@ def any_of(conditions: list[Condition]) -> Condition:
     return f"({sql})", [p for _sql, params in conditions for p in params]
 
 
+def same_text(text: str) -> Condition:
+    """The comment's text is ``text``; on PostgreSQL asked by its digest as well, which
+    migration 0012 indexes with the target: the duplicate check reads no other comment."""
+    exact = f"{column('text')} = %s"
+    if _connection().vendor != "postgresql":
+        return exact, [text]
+    return f"md5({column('text')}) = md5(%s) AND {exact}", [text, text]
+
+
 def comment_exists(*conditions: Condition) -> Condition:
     """``EXISTS`` a comment matching every one of ``conditions``."""
     table = _connection().ops.quote_name(Comment._meta.db_table)

@@ -96,10 +96,9 @@ def _refusals(sub: Submission) -> dict[str, sql.Condition]:
         object_pk=str(sub.target.pk),
         mode=DiscussionMode.CLOSED,
     )
-    same_text_here = (
-        f"{sql.column('content_type')} = %s AND {sql.column('object_pk')} = %s"
-        f" AND {sql.column('text')} = %s",
-        [content_type.pk, str(sub.target.pk), sub.text],
+    here = (
+        f"{sql.column('content_type')} = %s AND {sql.column('object_pk')} = %s",
+        [content_type.pk, str(sub.target.pk)],
     )
     published = (f"{sql.column('status')} = %s", [Status.PUBLISHED])
     target_meta = sub.target._meta
@@ -108,7 +107,7 @@ def _refusals(sub: Submission) -> dict[str, sql.Condition]:
         "gone": (f"NOT {exists[0]}", exists[1]),
         "closed": closed,
         "duplicate": sql.comment_exists(
-            same_text_here, sql.any_of([published, *_own_comments(sub)])
+            here, sql.same_text(sub.text), sql.any_of([published, *_own_comments(sub)])
         ),
     }
     interval, keys = moderation_settings.FLOOD_INTERVAL, moderation_settings.FLOOD_KEYS

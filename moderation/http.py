@@ -31,9 +31,21 @@ def target_url(target) -> str:
     return get_url() if get_url else "/"
 
 
+#: Names a comment in a link to its object's page: the section opens on the page listing it.
+COMMENT_PARAM = "commento"
+
+
+def link_to_comment(page_url: str, comment_id: int, order_query: str = "") -> str:
+    """``page_url`` opened where the comment is: on the page of comments that lists it (or its
+    thread), scrolled to it; ``order_query`` (``ordering.query``) keeps the reader's order."""
+    separator = "&" if "?" in page_url else "?"
+    query = f"{order_query}{COMMENT_PARAM}={comment_id}"
+    return f"{page_url}{separator}{query}#comment-{comment_id}"
+
+
 def comment_url(comment: Comment) -> str:
-    """The comment's anchor on the page of its object."""
-    return f"{target_url(comment.target)}#comment-{comment.pk}"
+    """The comment on the page of its object."""
+    return link_to_comment(target_url(comment.target), comment.pk)
 
 
 def parse_id(value: str) -> int | None:

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .conf import moderation_settings
+from .http import link_to_comment
 from .models import Comment, DigestLog, ModerationEvent, Status
 
 
@@ -125,7 +126,7 @@ def send_reply_confirmation(comment_id: int) -> bool:
         link = reverse("moderation:confirm_replies", args=[confirmation_token(comment)])
         context = {
             "comment": comment,
-            "comment_url": f"{_absolute(_target_url(comment))}#comment-{comment.pk}",
+            "comment_url": link_to_comment(_absolute(_target_url(comment)), comment.pk),
             "confirm_url": _absolute(link),
         }
         subject = render_to_string("moderation/email/confirm_replies_subject.txt", context)
@@ -185,8 +186,8 @@ def _mail_replies(parent: Comment, replies: list[Comment]) -> None:
         )
         context = {
             "comment": parent,
-            "replies": [(reply, f"{page}#comment-{reply.pk}") for reply in replies],
-            "comment_url": f"{page}#comment-{parent.pk}",
+            "replies": [(reply, link_to_comment(page, reply.pk)) for reply in replies],
+            "comment_url": link_to_comment(page, parent.pk),
             "unsubscribe_url": unsubscribe,
         }
         subject = render_to_string("moderation/email/replies_subject.txt", context)

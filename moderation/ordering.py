@@ -30,3 +30,16 @@ def chosen_order(request: HttpRequest, *, has_picks: bool) -> str:
         return asked
     default = default_order()
     return OLDEST if default == PICKS and not has_picks else default
+
+
+def query(order: str) -> str:
+    """The part of a query string that asks for ``order``, ending in "&" ("" for the default)."""
+    return "" if order == default_order() else f"{ORDER_PARAM}={SLUGS[order]}&"
+
+
+def order_for_new_comment(request: HttpRequest) -> str:
+    """The order a reader is shown their new comment in: the one they were reading (named on
+    the form's action), but not the editors' picks, where a new comment is not (then oldest
+    first)."""
+    asked = _BY_SLUG.get(request.GET.get(ORDER_PARAM, "")) or default_order()
+    return OLDEST if asked == PICKS else asked

@@ -51,7 +51,7 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             return SeeOther(comment_url(comment))
-    context = {"comment": comment, "form": form, "target_url": target_url(comment.target)}
+    context = {"comment": comment, "form": form, "comment_url": comment_url(comment)}
     status = 429 if too_fast else 400 if form.errors else 200
     response = render(request, "moderation/edit.html", context, status=status)
     if too_fast:
@@ -72,7 +72,7 @@ def delete_comment(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment, pk=pk, status=Status.PUBLISHED)
-    context = {"comment": comment, "target_url": target_url(comment.target)}
+    context = {"comment": comment, "comment_url": comment_url(comment)}
     if request.method == "GET" and request.GET.get("sent"):
         return render(request, "moderation/report.html", {**context, "sent": True})
     form = ReportForm(request.POST or None)
@@ -121,7 +121,7 @@ def _mailed_link_page(
     done = request.method == "POST"
     if done:
         act(comment)
-    context = {"comment": comment, "done": done, "target_url": target_url(comment.target)}
+    context = {"comment": comment, "done": done, "comment_url": comment_url(comment)}
     return render(request, template, context)
 
 

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from . import ordering
 from .conf import moderation_settings
 from .forms import CommentForm
-from .http import parse_id
+from .http import COMMENT_PARAM, parse_id
 from .live import live_url
 from .models import Comment, DiscussionMode, Status
 from .reader_cookies import is_private_reader, own_comment_ids, remembered_author
@@ -21,8 +21,31 @@ from .thread_html import REPLY_PARAM, build_threads, render_threads, uses_shippe
 PAGE_PARAM = "cpage"
 
 
-def _page_number(request: HttpRequest) -> str:
-    return request.GET.get(PAGE_PARAM, "1")
+def _page_number(request: HttpRequest, visible: models.QuerySet, listed: models.QuerySet) -> str:
+    """The page asked for; else, for a link to a comment (``?commento=``), the page listing it
+    or its thread; else the first."""
+    if PAGE_PARAM in request.GET:
+        return request.GET[PAGE_PARAM]
+    comment_id = parse_id(request.GET.get(COMMENT_PARAM, ""))
+    return str(_page_listing(visible, listed, comment_id)) if comment_id else "1"
+
+
+def _page_listing(visible: models.QuerySet, listed: models.QuerySet, comment_id: int) -> int:
+    """The page of ``listed`` (ordered by date, either way) holding the comment, else its
+    thread's first comment; the first page for a comment this reader may not see, so that no
+    link tells where one is."""
+    comment = visible.filter(pk=comment_id).values("pk", "root_id").first()
+    ids = [comment["pk"], comment["root_id"] or comment["pk"]] if comment else []
+    found = {c.pk: c for c in listed.filter(pk__in=ids)}
+    shown = next((found[pk] for pk in ids if pk in found), None)
+    if shown is None:
+        return 1
+    earlier = "gt" if listed.query.order_by[0].startswith("-") else "lt"  # newest first or not
+    before = listed.filter(
+        models.Q(**{f"created_at__{earlier}": shown.created_at})
+        | models.Q(created_at=shown.created_at, **{f"pk__{earlier}": shown.pk})
+    ).count()
+    return before // moderation_settings.COMMENTS_PER_PAGE + 1
 
 
 def _order_links(order: str, picks: int) -> list[dict]:
@@ -54,14 +77,13 @@ def section_context(
     # The editors' picks stand alone, replies too, without their threads (docs/readers.md).
     listed = comments.featured() if order == ordering.PICKS else visible.filter(parent=None)
     newest_first = order == ordering.NEWEST
-    paginator = Paginator(
-        listed.order_by(*(("-created_at", "-pk") if newest_first else ("created_at", "pk"))),
-        moderation_settings.COMMENTS_PER_PAGE,
-    )
+    listed = listed.order_by(*(("-created_at", "-pk") if newest_first else ("created_at", "pk")))
+    paginator = Paginator(listed, moderation_settings.COMMENTS_PER_PAGE)
+    asked = _page_number(request, visible, listed)
     try:
-        page = paginator.page(_page_number(request))
+        page = paginator.page(asked)
     except (EmptyPage, PageNotAnInteger):
-        page = paginator.page(paginator.num_pages if _page_number(request).isdecimal() else 1)
+        page = paginator.page(paginator.num_pages if asked.isdecimal() else 1)
     top_level = list(page.object_list)
     replies = (
         list(
@@ -93,11 +115,7 @@ def section_context(
     max_depth = moderation_settings.MAX_THREAD_DEPTH
     # Links keep the reader's order (the default one leaves the URL as it was); reply and
     # cancel links also keep the page.
-    order_query = (
-        ""
-        if order == ordering.default_order()
-        else f"{ordering.ORDER_PARAM}={ordering.SLUGS[order]}&"
-    )
+    order_query = ordering.query(order)
     view_query = order_query + (f"{PAGE_PARAM}={page.number}&" if page.number > 1 else "")
     # The reader's own comments still in their edit window (docs/readers.md).
     editable_ids = {c.pk for c in (*top_level, *replies) if c.pk in own_ids and can_edit(c)}

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from . import second_thought, services
+from . import ordering, second_thought, services
 from .caching import csrf_for_private_readers
 from .forms import CommentForm, TargetError, load_target, sign_target, target_of_expired
 from .http import (
@@ -19,6 +19,7 @@ from .http import (
     SeeOther,
     build_submission,
     drop_connection,
+    link_to_comment,
     target_url,
 )
 from .reader_cookies import (
@@ -125,7 +126,8 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         form.add_error(None, error.message)
         return _form_again(request, target, form, status=error.status_code)
 
-    response = SeeOther(f"{target_url(target)}#comment-{comment.pk}")
+    order = ordering.query(ordering.order_for_new_comment(request))
+    response = SeeOther(link_to_comment(target_url(target), comment.pk, order))
     remember_own_comment(request, response, comment)
     if new_reader:
         remember_reader(request, response, reader_key)

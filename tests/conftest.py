@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -100,9 +101,14 @@ def post_comment():
     prompt pass ``acknowledge=False``.
     """
 
-    def post(client: Client, article: Article, *, acknowledge: bool = True, **fields):
-        page = client.get(article.get_absolute_url())
-        hidden = form_fields(page.content.decode())
+    def post(
+        client: Client, article: Article, *, acknowledge: bool = True, query: str = "", **fields
+    ):
+        page = client.get(article.get_absolute_url() + query).content.decode()
+        hidden = form_fields(page)
+        # The form's action, as the page wrote it (a closed discussion shows no form).
+        form = re.search(r'<form action="([^"]+)" method="post" id="commentform"', page)
+        action = html.unescape(form[1]) if form else "/comments/post/"
         data = {
             "comment": "Bella iniziativa, finalmente una pista sicura.",
             "author": "Anna",
@@ -113,7 +119,7 @@ def post_comment():
         }
         if acknowledge and isinstance(data["comment"], str):
             data.setdefault("second_thought", acknowledgement(data["comment"]))
-        return client.post("/comments/post/", {k: v for k, v in data.items() if v is not None})
+        return client.post(action, {k: v for k, v in data.items() if v is not None})
 
     return post
 

@@ -219,7 +219,9 @@ def test_a_reader_posts_a_comment_that_waits_for_moderation(no_worker, reader, a
         url="https://anna.example.org",
         save=True,
     )
-    expect(page).to_have_url(re.compile(rf"{an_article.get_absolute_url()}#comment-{pk}$"))
+    expect(page).to_have_url(
+        re.compile(rf"{an_article.get_absolute_url()}\?commento={pk}#comment-{pk}$")
+    )
     mine = comment_item(page, pk)
     expect(mine).to_be_in_viewport()
     expect(mine).to_contain_text(AWAITING)

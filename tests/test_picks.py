@@ -1,5 +1,6 @@
 """Editors' picks and the reader's order: featuring through services, admin and API, the
-badge, the picks view, ``?ordine=`` kept in every link, and a constant number of queries."""
+badge, the picks view, ``?ordine=`` kept in every link, links to a comment opening the page
+that lists it, and a constant number of queries."""
 
 from __future__ import annotations
 
@@ -248,6 +249,57 @@ def test_the_order_is_kept_in_the_pagination_and_reply_links(italian_client, an_
         'id="cancel-comment-reply-link" href="?ordine=recenti&amp;cpage=2&amp;#respond"' in replying
     )
     assert f'name="parent" value="{comments[2].pk}"' in replying
+
+
+def test_a_reader_who_posts_is_sent_to_the_page_showing_their_comment_in_their_order(
+    italian_client, an_article, post_comment, settings, a_moderator
+):
+    settings.MODERATION = {"COMMENTS_PER_PAGE": 2, "FLOOD_INTERVAL": 0}
+    for i in range(5):
+        make_comment(an_article, text=f"Commento n{i}.")
+    url = an_article.get_absolute_url()
+
+    posted = post_comment(italian_client, an_article, comment="Commento mio.")
+    own = Comment.objects.get(text="Commento mio.")
+    assert posted["Location"] == f"{url}?commento={own.pk}#comment-{own.pk}"
+    assert _texts(_page(italian_client, an_article, posted["Location"][len(url) :])) == [
+        "Commento n4",
+        "Commento mio",
+    ]
+
+    posted = post_comment(
+        italian_client, an_article, query="?ordine=recenti&cpage=3", comment="Commento nuovo."
+    )
+    new = Comment.objects.get(text="Commento nuovo.")
+    assert posted["Location"] == f"{url}?ordine=recenti&commento={new.pk}#comment-{new.pk}"
+    shown = _page(italian_client, an_article, posted["Location"][len(url) :])
+    assert _texts(shown) == ["Commento nuovo", "Commento mio"]
+
+    # The picks hold no new comment: the reader is sent to the default order.
+    services.feature(Comment.objects.get(text="Commento n0."), by=a_moderator)
+    posted = post_comment(italian_client, an_article, query="?ordine=scelti", comment="Ultimo.")
+    assert posted["Location"].startswith(f"{url}?commento=")
+
+
+def test_a_link_to_a_comment_opens_the_page_of_its_thread_and_tells_nothing_hidden(
+    italian_client, an_article, another_article, settings
+):
+    settings.MODERATION = {"COMMENTS_PER_PAGE": 2}
+    threads = [make_comment(an_article, text=f"Commento n{i}.") for i in range(5)]
+    late = make_comment(an_article, parent=threads[4], text="Commento risposta.")
+    early = make_comment(an_article, parent=threads[0], text="Commento prima.")
+    assert _texts(_page(italian_client, an_article, f"?commento={late.pk}")) == [
+        "Commento n4",
+        "Commento risposta",
+    ]
+    newest = _page(italian_client, an_article, f"?ordine=recenti&commento={early.pk}")
+    assert _texts(newest) == ["Commento n0", "Commento prima"]
+
+    first_page = _texts(_page(italian_client, an_article))
+    pending = make_comment(an_article, parent=threads[4], status=Status.PENDING)
+    elsewhere = make_comment(another_article)
+    for comment_id in (pending.pk, elsewhere.pk, 10**9, "abc"):
+        assert _texts(_page(italian_client, an_article, f"?commento={comment_id}")) == first_page
 
 
 def test_the_default_order_is_a_setting_and_leaves_the_links_bare(

@@ -93,7 +93,8 @@ def test_the_task_mails_the_author_a_link_to_the_reply_and_to_unsubscribe(
     [message] = mail.outbox
     assert message.to == ["anna@example.org"]
     assert message.subject == "1 nuova risposta al tuo commento"
-    url = f"https://giornale.example{reply.target.get_absolute_url()}#comment-{reply.pk}"
+    page = f"https://giornale.example{reply.target.get_absolute_url()}"
+    url = f"{page}?commento={reply.pk}#comment-{reply.pk}"
     assert url in message.body
     assert "bruno@example.org" not in message.body
     unsubscribe = re.search(r"https://giornale.example(/comments/unsubscribe/\S+/)", message.body)

@@ -28,7 +28,9 @@ def test_a_comment_is_saved_pending_and_the_reader_is_sent_to_it(
     response = post_comment(italian_client, an_article)
     comment = Comment.objects.get()
     assert response.status_code == 303
-    assert response["Location"] == f"{an_article.get_absolute_url()}#comment-{comment.pk}"
+    assert response["Location"] == (
+        f"{an_article.get_absolute_url()}?commento={comment.pk}#comment-{comment.pk}"
+    )
     assert comment.status == Status.PENDING
     assert comment.target == an_article
     assert comment.ip_address == "127.0.0.1"

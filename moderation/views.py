@@ -87,6 +87,12 @@ def _ask_second_thought(
     return render(request, template_names(target, "second_thought.html"), context)
 
 
+def _link_after_posting(request: HttpRequest, target, comment) -> str:
+    """Where the reader goes once the comment is stored: to it, in the order they were reading."""
+    order = ordering.query(ordering.order_for_new_comment(request))
+    return link_to_comment(target_url(target), comment.pk, order)
+
+
 @csrf_for_private_readers
 @require_POST
 @_database_errors_answered
@@ -110,8 +116,8 @@ def post_comment(request: HttpRequest) -> HttpResponse:
     submission = build_submission(request, target, form.cleaned_data, reader_key=reader_key)
     try:
         if form.is_trapped:  # answered as any post: the bot learns nothing
-            services.submit_trapped_spam(submission, HONEYPOT_REASON)
-            return SeeOther(target_url(target))
+            trapped = services.submit_trapped_spam(submission, HONEYPOT_REASON)
+            return SeeOther(_link_after_posting(request, target, trapped))
         acknowledged = second_thought.is_acknowledged(
             request.POST.get(second_thought.ACK_FIELD, ""), submission.text
         )
@@ -126,8 +132,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         form.add_error(None, error.message)
         return _form_again(request, target, form, status=error.status_code)
 
-    order = ordering.query(ordering.order_for_new_comment(request))
-    response = SeeOther(link_to_comment(target_url(target), comment.pk, order))
+    response = SeeOther(_link_after_posting(request, target, comment))
     remember_own_comment(request, response, comment)
     if new_reader:
         remember_reader(request, response, reader_key)

@@ -273,6 +273,9 @@ def test_the_honeypot_quietly_keeps_the_comment_as_spam(italian_client, an_artic
     assert response.status_code == 303
     comment = Comment.objects.get()
     assert comment.status == Status.SPAM
+    assert response["Location"] == (  # the same answer as an accepted comment's
+        f"{an_article.get_absolute_url()}?commento={comment.pk}#comment-{comment.pk}"
+    )
     assert comment.events.get().reason == "honeypot field filled"
 
 

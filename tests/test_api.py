@@ -17,10 +17,18 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from moderation import reader_keys
+from moderation import reader_keys, services
 from moderation.api.serializers import PUBLIC_STATUS
 from moderation.api.tokens import status_token
-from moderation.models import AuthorRule, Comment, CommentReport, ModerationEvent, Status
+from moderation.models import (
+    AuthorRule,
+    Comment,
+    CommentReport,
+    DiscussionMode,
+    DiscussionSettings,
+    ModerationEvent,
+    Status,
+)
 
 from .factories import make_comment
 
@@ -752,14 +760,21 @@ MODERATION_REQUESTS = [
     ("post", "/api/moderation/comments/{id}/decision/", {"action": "approve"}),
     ("post", "/api/moderation/decisions/", {"action": "approve", "ids": ["{id}"]}),
     ("post", "/api/moderation/comments/{id}/author-rule/", {"kind": "block", "field": "email"}),
+    ("get", "/api/moderation/discussion/?target={target}", None),
+    ("put", "/api/moderation/discussion/", {"target": "{target}", "mode": "closed"}),
 ]
 
 
 def _request(client: APIClient, method: str, path: str, data, comment: Comment):
-    url = path.format(id=comment.pk)
+    target = f"articles.article:{comment.object_pk}"
+    url = path.format(id=comment.pk, target=target)
     if data is None:
         return getattr(client, method)(url)
-    body = {k: [comment.pk] if v == ["{id}"] else v for k, v in data.items()}
+    placeholders = {"{target}": target}
+    body = {
+        k: [comment.pk] if v == ["{id}"] else placeholders.get(v, v) if isinstance(v, str) else v
+        for k, v in data.items()
+    }
     return getattr(client, method)(url, body, format="json")
 
 
@@ -1028,3 +1043,36 @@ def test_a_body_over_the_upload_limit_gets_a_json_413(an_article, settings):
     assert response.status_code == 413
     assert "detail" in response.json()
     assert not Comment.objects.exists()
+
+
+def test_moderators_read_and_set_an_articles_discussion_mode(
+    api, a_moderators_client, a_moderator, an_article, another_article
+):
+    url, ref = "/api/moderation/discussion/", f"articles.article:{an_article.pk}"
+    assert a_moderators_client.get(url, {"target": ref}).json() == {"target": ref, "mode": "open"}
+    response = a_moderators_client.put(url, {"target": ref, "mode": "closed"}, format="json")
+    assert (response.status_code, response.json()) == (200, {"target": ref, "mode": "closed"})
+    assert DiscussionSettings.objects.get().changed_by == a_moderator
+    assert services.discussion_mode(another_article) == DiscussionMode.OPEN
+    assert a_moderators_client.get(url, {"target": ref}).json()["mode"] == "closed"
+    assert post(api, an_article).status_code == 403  # closed: readers' comments are refused
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"target": "articles.article:{pk}", "mode": "sometimes"}, "mode"),
+        ({"target": "articles.article:999999", "mode": "closed"}, "target"),
+        ({"target": "auth.user:1", "mode": "closed"}, "target"),
+        ({"target": "nonsense", "mode": "closed"}, "target"),
+        ({"mode": "closed"}, "target"),
+    ],
+)
+def test_a_discussion_mode_request_that_names_no_article_or_mode_is_a_400(
+    a_moderators_client, an_article, body, field
+):
+    body = {k: v.format(pk=an_article.pk) for k, v in body.items()}
+    response = a_moderators_client.put("/api/moderation/discussion/", body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not DiscussionSettings.objects.exists()

@@ -79,6 +79,8 @@ def test_the_schema_describes_every_endpoint_and_method(schema):
         ("/api/moderation/comments/{id}/featured/", "post"),
         ("/api/moderation/decisions/", "post"),
         ("/api/moderation/comments/{id}/author-rule/", "post"),
+        ("/api/moderation/discussion/", "get"),
+        ("/api/moderation/discussion/", "put"),
     }
 
 

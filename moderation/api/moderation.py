@@ -21,7 +21,7 @@ from .base import APIView
 from .pagination import CommentCursorPagination
 from .parsers import BoundedJSONParser
 from .permissions import CanModerate
-from .schema import ERROR, ID_PARAMETER, MODERATOR_ERRORS, QUERY_ERRORS
+from .schema import ERROR, ID_PARAMETER, MODERATOR_ERRORS, QUERY_ERRORS, TARGET_PARAMETER
 
 
 def _confirm(comment: Comment, *, by: object, reason: str = "") -> Comment:
@@ -194,6 +194,36 @@ class FeaturedView(_ModeratorsWriteView):
             except services.CommentError as error:
                 raise ValidationError({"featured": [error.message]}) from None
         return Response(s.ModerationCommentDetailSerializer(_detail(pk)).data)
+
+
+class DiscussionView(_ModeratorsWriteView):
+    serializer_class = s.DiscussionSerializer
+
+    @extend_schema(
+        summary="Whether an object's comments are open, pre-moderated or closed",
+        parameters=[TARGET_PARAMETER],
+        responses={200: s.DiscussionSerializer, 400: QUERY_ERRORS, **MODERATOR_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        target = s.query_target(request)
+        mode = services.discussion_mode(target)
+        return Response(s.DiscussionSerializer({"target": target, "mode": mode}).data)
+
+    @extend_schema(
+        summary="Open, pre-moderate or close an object's comments",
+        request=s.DiscussionSerializer,
+        responses={
+            200: s.DiscussionSerializer,
+            400: s.ValidationErrorsSerializer,
+            **MODERATOR_ERRORS,
+        },
+    )
+    def put(self, request: Request) -> Response:
+        body = s.DiscussionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        target, mode = body.validated_data["target"], body.validated_data["mode"]
+        services.set_discussion_mode(target, mode, by=request.user)
+        return Response(body.data)
 
 
 class AuthorRuleView(_ModeratorsWriteView):

@@ -27,12 +27,6 @@ from .tokens import status_token
 REPORT_THANKS = _("Thank you. The moderators will look at this comment.")
 
 
-def _target(request: Request):
-    query = s.TargetQuerySerializer(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return query.validated_data["target"]
-
-
 class CommentListCreateView(APIView):
     """Published comments of one target; a reader's new comment."""
 
@@ -52,7 +46,7 @@ class CommentListCreateView(APIView):
         responses={200: s.PublicCommentSerializer(many=True), 400: QUERY_ERRORS},
     )
     def get(self, request: Request) -> Response:
-        comments = Comment.objects.for_target(_target(request)).published()
+        comments = Comment.objects.for_target(s.query_target(request)).published()
         page = self.paginate_queryset(comments)
         return self.get_paginated_response(s.PublicCommentSerializer(page, many=True).data)
 
@@ -95,7 +89,7 @@ class CommentCountView(APIView):
         responses={200: s.CommentCountSerializer, 400: QUERY_ERRORS},
     )
     def get(self, request: Request) -> Response:
-        count = Comment.objects.for_target(_target(request)).published().count()
+        count = Comment.objects.for_target(s.query_target(request)).published().count()
         return Response({"count": count})
 
 

@@ -20,7 +20,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from ..forms import CommentForm, EditCommentForm, ReportForm, sign_target
-from ..models import AuthorRule, Comment, ModerationEvent, ReportReason, Status
+from ..models import AuthorRule, Comment, DiscussionMode, ModerationEvent, ReportReason, Status
 from . import targets
 
 _FORM_FIELDS = CommentForm.base_fields
@@ -75,6 +75,13 @@ class TargetField(serializers.Field):
 
 class TargetQuerySerializer(serializers.Serializer):
     target = TargetField(help_text=_("The commented object, as app_label.model:pk."))
+
+
+def query_target(request: Any) -> Any:
+    """The object the request names in ``?target=``; a 400 saying what is wrong otherwise."""
+    query = TargetQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data["target"]
 
 
 # Readers ------------------------------------------------------------------------------------
@@ -412,6 +419,15 @@ class BulkDecisionSerializer(DecisionSerializer):
 class FeaturedSerializer(serializers.Serializer):
     featured = serializers.BooleanField(
         help_text="true: make the published comment an editors' pick; false: take it out."
+    )
+
+
+class DiscussionSerializer(serializers.Serializer):
+    target = TargetField(help_text=_("The commented object, as app_label.model:pk."))
+    mode = serializers.ChoiceField(
+        choices=DiscussionMode.choices,
+        help_text="open: the policy decides; premoderated: every new comment waits for a "
+        "moderator; closed: no new comments.",
     )
 
 

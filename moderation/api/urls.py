@@ -28,6 +28,7 @@ urlpatterns = [
         name="featured",
     ),
     path("moderation/decisions/", moderation.BulkDecisionView.as_view(), name="decisions"),
+    path("moderation/discussion/", moderation.DiscussionView.as_view(), name="discussion"),
     path(
         "moderation/comments/<int:pk>/author-rule/",
         moderation.AuthorRuleView.as_view(),

@@ -119,9 +119,10 @@ def section_context(
     view_query = order_query + (f"{PAGE_PARAM}={page.number}&" if page.number > 1 else "")
     # The reader's own comments still in their edit window (docs/readers.md).
     editable_ids = {c.pk for c in (*top_level, *replies) if c.pk in own_ids and can_edit(c)}
-    # New comments arrive on the last page of the oldest-first order: the one an open page
-    # keeps up to date (docs/readers.md).
-    live = moderation_settings.LIVE_UPDATES and order == ordering.OLDEST and not page.has_next()
+    # New comments arrive on the last page of the oldest-first order and the first of the
+    # newest-first one: the pages an open page keeps up to date (docs/readers.md).
+    arrive_here = not page.has_previous() if newest_first else not page.has_next()
+    live = moderation_settings.LIVE_UPDATES and order != ordering.PICKS and arrive_here
     return {
         "target": target,
         "threads": threads,

@@ -373,6 +373,23 @@ def test_new_comments_are_offered_while_the_page_is_open_and_inserted_in_place(
     screenshot(page, "8-new-comments-inserted", "#comments")
 
 
+def test_newest_first_new_threads_are_inserted_at_the_top(
+    no_worker, reader, an_article, moderator, settings
+):
+    settings.MODERATION = {**settings.MODERATION, "LIVE_POLL_SECONDS": 1}
+    make_comment(an_article, text="Il primo commento della discussione.")
+    newer = make_comment(an_article, status=Status.HELD, text="Appena pubblicato.")
+    page = reader()
+    open_article(page, an_article, "?ordine=recenti")
+    services.approve(newer, by=moderator)
+    page.locator(".mod-live").get_by_role("button", name="1 nuovo commento — mostra").click(
+        timeout=15_000
+    )
+    top = page.locator("#comments > ol > li").first
+    expect(top).to_have_id(f"comment-{newer.pk}")
+    expect(top).to_be_focused()
+
+
 # Scenarios with the worker: comments are classified, then published or held -----------------
 
 

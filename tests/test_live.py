@@ -167,3 +167,18 @@ def test_an_earlier_page_of_comments_does_not_poll(an_article, settings):
     url = an_article.get_absolute_url()
     assert 'class="mod-live"' not in Client().get(f"{url}?cpage=1").content.decode()
     assert live_region(Client().get(f"{url}?cpage=2").content.decode())
+
+
+def test_newest_first_polls_on_its_first_page_and_the_picks_never(
+    an_article, a_moderator, settings
+):
+    settings.MODERATION = {"COMMENTS_PER_PAGE": 1}
+    services.feature(make_comment(an_article), by=a_moderator)
+    last = make_comment(an_article)
+    url = an_article.get_absolute_url()
+    first = Client().get(f"{url}?ordine=recenti").content.decode()
+    assert live_region(first)["after"] == str(last.pk)
+    assert re.search(r'<div class="mod-live"[^>]* data-newest-first>', first)
+    assert "data-newest-first" not in Client().get(f"{url}?cpage=2").content.decode()
+    for query in ("?ordine=recenti&cpage=2", "?ordine=scelti"):
+        assert 'class="mod-live"' not in Client().get(url + query).content.decode()

@@ -44,7 +44,8 @@
 
 // New comments while the page is open: ask the section's live address now and then (less
 // often while nothing changes or the site does not answer, never in a hidden tab), offer
-// "N new comments — show" in a polite live region, and insert them in place when asked.
+// "N new comments — show" in a polite live region, and insert them in place when asked:
+// replies under their parent, new threads at the end (at the top, newest first).
 (function () {
   "use strict";
   var region = document.querySelector(".mod-live[data-url]");
@@ -55,6 +56,7 @@
   var after = region.dataset.after;
   var waiting = null;
   var timer = null;
+  var newestFirst = region.hasAttribute("data-newest-first");
 
   function later() {
     clearTimeout(timer);
@@ -129,7 +131,9 @@
       var holder = document.createElement("ol");
       holder.innerHTML = item.html;
       var comment = holder.querySelector("li");
-      listUnder(parent).appendChild(comment);
+      var list = listUnder(parent);
+      if (newestFirst && !item.parent) list.insertBefore(comment, list.firstChild);
+      else list.appendChild(comment);
       inserted.push(comment);
     });
     var title = document.getElementById("comments-title");
@@ -141,8 +145,11 @@
     waiting = null;
     region.textContent = "";
     if (inserted.length) {
-      inserted[0].tabIndex = -1;
-      inserted[0].focus();
+      var top = inserted.reduce(function (a, b) {
+        return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_PRECEDING ? b : a;
+      });
+      top.tabIndex = -1;
+      top.focus();
     }
     delay = first;
     later();

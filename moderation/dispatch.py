@@ -74,6 +74,14 @@ def _broker_redis() -> Any:
     return found and found[1]
 
 
+def warm_up() -> None:
+    """Import the broker's transport and build Celery's producer pool (a tenth of a second)
+    where a web process starts, not in its first reader's post. Nothing connects: a server
+    that forks after this (gunicorn --preload) shares no socket between its workers."""
+    current_app.connection_for_write().transport  # noqa: B018 (imports the transport)
+    current_app.amqp.producer_pool  # noqa: B018 (finalizes the app, builds the pool)
+
+
 def _task_waiting_key() -> str:
     return f"moderation:classification-waiting:{current_app.conf.task_default_queue}"
 

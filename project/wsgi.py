@@ -7,8 +7,10 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 application = get_wsgi_application()
 
-# Pay scikit-learn's import and the models' loading (a second or more) at start-up, not on
-# the first comment a reader posts.
+# Pay scikit-learn's import, the models' loading (a second or more) and the broker client's
+# imports at start-up, not on the first comment a reader posts.
+from moderation import dispatch  # noqa: E402
 from moderation.learning import loaded_models  # noqa: E402
 
 loaded_models.warm_up()
+dispatch.warm_up()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 from importlib.util import find_spec
@@ -78,6 +79,29 @@ def run_manage(args: list[str], env: dict[str, str]) -> subprocess.CompletedProc
         text=True,
         timeout=180,
     )
+
+
+def test_the_wsgi_module_readies_the_broker_client_without_connecting(tmp_path):
+    """The first post does not import the broker's transport; and nothing is connected before
+    gunicorn forks its workers (--preload), which would share the socket."""
+    with socket.socket() as broker:
+        broker.bind(("127.0.0.1", 0))
+        broker.listen()
+        broker.setblocking(False)
+        clean = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+        env = {
+            **clean,
+            "DJANGO_DEBUG": "1",
+            "REDIS_URL": f"redis://127.0.0.1:{broker.getsockname()[1]}/0",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        }
+        code = "import sys, project.wsgi; print('kombu.transport.redis' in sys.modules)"
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        assert result.stdout.split()[-1:] == ["True"], result.stderr
+        with pytest.raises(BlockingIOError):  # no client ever knocked
+            broker.accept()
 
 
 # The compose file ---------------------------------------------------------------------------

@@ -31,7 +31,7 @@ def _page_number(request: HttpRequest, visible: models.QuerySet, listed: models.
 
 
 def _page_listing(visible: models.QuerySet, listed: models.QuerySet, comment_id: int) -> int:
-    """The page of ``listed`` (ordered by date, either way) holding the comment, else its
+    """The page of ``listed`` (by date, oldest or newest first) holding the comment, else its
     thread's first comment; the first page for a comment this reader may not see, so that no
     link tells where one is."""
     comment = visible.filter(pk=comment_id).values("pk", "root_id").first()
@@ -40,7 +40,7 @@ def _page_listing(visible: models.QuerySet, listed: models.QuerySet, comment_id:
     shown = next((found[pk] for pk in ids if pk in found), None)
     if shown is None:
         return 1
-    earlier = "gt" if listed.query.order_by[0].startswith("-") else "lt"  # newest first or not
+    earlier = "gt" if listed.query.order_by[0] == "-created_at" else "lt"
     before = listed.filter(
         models.Q(**{f"created_at__{earlier}": shown.created_at})
         | models.Q(created_at=shown.created_at, **{f"pk__{earlier}": shown.pk})

@@ -77,7 +77,8 @@ def update_remembered_author(
 ) -> None:
     """Store name, email and website with consent; without it, forget what was stored."""
     if not consent:
-        response.delete_cookie(REMEMBER_COOKIE, samesite="Lax")
+        if REMEMBER_COOKIE in request.COOKIES:
+            response.delete_cookie(REMEMBER_COOKIE, samesite="Lax")
         return
     value = json.dumps({k: cleaned.get(k) or "" for k in ("author", "email", "url")})
     _set(

@@ -354,6 +354,8 @@ def test_without_consent_nothing_is_remembered_and_old_values_are_cleared(
     italian_client, an_article, post_comment, settings
 ):
     settings.MODERATION = {"FLOOD_INTERVAL": 0}
+    first = post_comment(italian_client, an_article, author="Bruno", comment="Primo")
+    assert REMEMBER_COOKIE not in first.cookies  # nothing stored, nothing to clear
     post_comment(italian_client, an_article, author="Bruno", save_info="on")
     assert italian_client.cookies[REMEMBER_COOKIE].value
     post_comment(italian_client, an_article, author="Bruno", comment="Altro", save_info=None)

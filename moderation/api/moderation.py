@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from .. import services
 from ..models import TO_AUDIT, Comment, Status
+from . import moderator_serializers as ms
 from . import serializers as s
 from .base import APIView
 from .pagination import CommentCursorPagination
@@ -46,7 +47,7 @@ def _for_moderators() -> QuerySet[Comment]:
 
 #: The responses of a moderators' list of comments, for the schema.
 LIST_RESPONSES = {
-    200: s.ModerationCommentSerializer(many=True),
+    200: ms.ModerationCommentSerializer(many=True),
     **MODERATOR_ERRORS,
     400: QUERY_ERRORS,
 }
@@ -57,11 +58,11 @@ class _ModeratorsListView(APIView):
 
     permission_classes = [CanModerate]
     pagination_class = CommentCursorPagination
-    serializer_class = s.ModerationCommentSerializer
+    serializer_class = ms.ModerationCommentSerializer
 
     def listing(self, comments: QuerySet[Comment]) -> Response:
         page = self.paginate_queryset(comments)
-        return self.get_paginated_response(s.ModerationCommentSerializer(page, many=True).data)
+        return self.get_paginated_response(ms.ModerationCommentSerializer(page, many=True).data)
 
 
 class QueueView(_ModeratorsListView):
@@ -83,7 +84,7 @@ class AuditQueueView(_ModeratorsListView):
 
 #: The responses of a moderator's action on one comment, for the schema.
 ACTION_RESPONSES = {
-    200: s.ModerationCommentDetailSerializer,
+    200: ms.ModerationCommentDetailSerializer,
     400: s.ValidationErrorsSerializer,
     **MODERATOR_ERRORS,
     404: ERROR,
@@ -106,15 +107,15 @@ def _detail(pk: int) -> Comment:
 
 class ModerationCommentView(APIView):
     permission_classes = [CanModerate]
-    serializer_class = s.ModerationCommentDetailSerializer
+    serializer_class = ms.ModerationCommentDetailSerializer
 
     @extend_schema(
         summary="A comment with its scores, explanation and audit trail",
         parameters=[ID_PARAMETER],
-        responses={200: s.ModerationCommentDetailSerializer, **MODERATOR_ERRORS, 404: ERROR},
+        responses={200: ms.ModerationCommentDetailSerializer, **MODERATOR_ERRORS, 404: ERROR},
     )
     def get(self, request: Request, pk: int) -> Response:
-        return Response(s.ModerationCommentDetailSerializer(_detail(pk)).data)
+        return Response(ms.ModerationCommentDetailSerializer(_detail(pk)).data)
 
 
 class _ModeratorsWriteView(APIView):
@@ -125,35 +126,35 @@ class _ModeratorsWriteView(APIView):
 
 
 class DecisionView(_ModeratorsWriteView):
-    serializer_class = s.DecisionSerializer
+    serializer_class = ms.DecisionSerializer
 
     @extend_schema(
         summary="Approve, reject, mark as spam or ham, restore to the queue, or confirm an "
         "audit pick",
         parameters=[ID_PARAMETER],
-        request=s.DecisionSerializer,
+        request=ms.DecisionSerializer,
         responses=ACTION_RESPONSES,
     )
     def post(self, request: Request, pk: int) -> Response:
-        comment, decision = _comment_and_body(request, pk, s.DecisionSerializer)
+        comment, decision = _comment_and_body(request, pk, ms.DecisionSerializer)
         DECISIONS[decision["action"]](comment, by=request.user, reason=decision["reason"])
-        return Response(s.ModerationCommentDetailSerializer(_detail(pk)).data)
+        return Response(ms.ModerationCommentDetailSerializer(_detail(pk)).data)
 
 
 class BulkDecisionView(_ModeratorsWriteView):
-    serializer_class = s.BulkDecisionSerializer
+    serializer_class = ms.BulkDecisionSerializer
 
     @extend_schema(
         summary="One decision on many comments, all or none",
-        request=s.BulkDecisionSerializer,
+        request=ms.BulkDecisionSerializer,
         responses={
-            200: s.BulkDecisionResultSerializer,
+            200: ms.BulkDecisionResultSerializer,
             400: s.ValidationErrorsSerializer,
             **MODERATOR_ERRORS,
         },
     )
     def post(self, request: Request) -> Response:
-        decision = s.BulkDecisionSerializer(data=request.data)
+        decision = ms.BulkDecisionSerializer(data=request.data)
         decision.is_valid(raise_exception=True)
         action, reason = decision.validated_data["action"], decision.validated_data["reason"]
         ids = list(dict.fromkeys(decision.validated_data["ids"]))
@@ -172,20 +173,20 @@ class BulkDecisionView(_ModeratorsWriteView):
                 DECISIONS[action](comments[pk], by=request.user, reason=reason) for pk in ids
             ]
         result = {"action": action, "comments": [{"id": c.pk, "status": c.status} for c in decided]}
-        return Response(s.BulkDecisionResultSerializer(result).data)
+        return Response(ms.BulkDecisionResultSerializer(result).data)
 
 
 class FeaturedView(_ModeratorsWriteView):
-    serializer_class = s.FeaturedSerializer
+    serializer_class = ms.FeaturedSerializer
 
     @extend_schema(
         summary="Make a published comment an editors' pick, or take it out of the picks",
         parameters=[ID_PARAMETER],
-        request=s.FeaturedSerializer,
+        request=ms.FeaturedSerializer,
         responses=ACTION_RESPONSES,
     )
     def post(self, request: Request, pk: int) -> Response:
-        comment, choice = _comment_and_body(request, pk, s.FeaturedSerializer)
+        comment, choice = _comment_and_body(request, pk, ms.FeaturedSerializer)
         if not choice["featured"]:
             services.unfeature(comment, by=request.user)
         else:
@@ -193,33 +194,33 @@ class FeaturedView(_ModeratorsWriteView):
                 services.feature(comment, by=request.user)
             except services.CommentError as error:
                 raise ValidationError({"featured": [error.message]}) from None
-        return Response(s.ModerationCommentDetailSerializer(_detail(pk)).data)
+        return Response(ms.ModerationCommentDetailSerializer(_detail(pk)).data)
 
 
 class DiscussionView(_ModeratorsWriteView):
-    serializer_class = s.DiscussionSerializer
+    serializer_class = ms.DiscussionSerializer
 
     @extend_schema(
         summary="Whether an object's comments are open, pre-moderated or closed",
         parameters=[TARGET_PARAMETER],
-        responses={200: s.DiscussionSerializer, 400: QUERY_ERRORS, **MODERATOR_ERRORS},
+        responses={200: ms.DiscussionSerializer, 400: QUERY_ERRORS, **MODERATOR_ERRORS},
     )
     def get(self, request: Request) -> Response:
         target = s.query_target(request)
         mode = services.discussion_mode(target)
-        return Response(s.DiscussionSerializer({"target": target, "mode": mode}).data)
+        return Response(ms.DiscussionSerializer({"target": target, "mode": mode}).data)
 
     @extend_schema(
         summary="Open, pre-moderate or close an object's comments",
-        request=s.DiscussionSerializer,
+        request=ms.DiscussionSerializer,
         responses={
-            200: s.DiscussionSerializer,
+            200: ms.DiscussionSerializer,
             400: s.ValidationErrorsSerializer,
             **MODERATOR_ERRORS,
         },
     )
     def put(self, request: Request) -> Response:
-        body = s.DiscussionSerializer(data=request.data)
+        body = ms.DiscussionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         target, mode = body.validated_data["target"], body.validated_data["mode"]
         services.set_discussion_mode(target, mode, by=request.user)
@@ -227,26 +228,26 @@ class DiscussionView(_ModeratorsWriteView):
 
 
 class AuthorRuleView(_ModeratorsWriteView):
-    serializer_class = s.AuthorRuleRequestSerializer
+    serializer_class = ms.AuthorRuleRequestSerializer
 
     @extend_schema(
         summary="Block the comment's author by email, email domain or IP address, or trust "
         "their account or browser",
         parameters=[ID_PARAMETER],
-        request=s.AuthorRuleRequestSerializer,
+        request=ms.AuthorRuleRequestSerializer,
         responses={
-            200: s.AuthorRuleSerializer,
+            200: ms.AuthorRuleSerializer,
             400: s.ValidationErrorsSerializer,
             **MODERATOR_ERRORS,
             404: ERROR,
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        comment, rule_request = _comment_and_body(request, pk, s.AuthorRuleRequestSerializer)
+        comment, rule_request = _comment_and_body(request, pk, ms.AuthorRuleRequestSerializer)
         try:
             rule = services.add_author_rule(comment, **rule_request, by=request.user)
         except ValueError:
             raise ValidationError(
                 {"field": [_("This comment has no value for this field.")]}
             ) from None
-        return Response(s.AuthorRuleSerializer(rule).data)
+        return Response(ms.AuthorRuleSerializer(rule).data)

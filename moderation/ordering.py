@@ -41,5 +41,5 @@ def order_for_new_comment(request: HttpRequest) -> str:
     """The order a reader is shown their new comment in: the one they were reading (named on
     the form's action), but not the editors' picks, where a new comment is not (then oldest
     first)."""
-    asked = _BY_SLUG.get(request.GET.get(ORDER_PARAM, "")) or default_order()
-    return OLDEST if asked == PICKS else asked
+    order = chosen_order(request, has_picks=False)
+    return OLDEST if order == PICKS else order

@@ -26,13 +26,14 @@ class CountedColumns(NamedTuple):
 FEW_TEXTS = 8
 
 
-def count_pairs(rows: np.ndarray, columns: np.ndarray, n_features: int) -> CountedColumns:
+def count_pairs(rows: np.ndarray | None, columns: np.ndarray, n_features: int) -> CountedColumns:
     """The (row, column) pairs, given in any order, counted as ``sum_duplicates`` would.
 
     Each pair becomes the key row × n_features + column; one sort of the keys and their
-    run lengths give the sorted pairs and their counts.
+    run lengths give the sorted pairs and their counts. ``rows`` None: the columns are all
+    of one text (a form's comment), the keys the columns themselves.
     """
-    keys = rows * n_features + columns
+    keys = columns.copy() if rows is None else rows * n_features + columns
     keys.sort()
     # Where each run of equal keys starts, then the end of the last one.
     bounds = np.empty(len(keys) + 1, dtype=bool)
@@ -41,6 +42,9 @@ def count_pairs(rows: np.ndarray, columns: np.ndarray, n_features: int) -> Count
     starts = np.flatnonzero(bounds)
     unique = keys[starts[:-1]]
     counts = (starts[1:] - starts[:-1]).astype(np.float32)
+    if rows is None:
+        one_row = np.zeros(len(unique), dtype=np.int64)
+        return CountedColumns(one_row, unique.astype(np.int32), counts)
     key_rows = unique // n_features
     return CountedColumns(key_rows, (unique - key_rows * n_features).astype(np.int32), counts)
 
@@ -56,11 +60,14 @@ def text_parts(
     if isinstance(counts, CountedColumns):
         rows, columns, values = counts
         weighted = values * weights[columns]
-        bounds = np.searchsorted(rows, np.arange(n_texts + 1)).tolist()
-        sums = np.zeros(n_texts, dtype=np.float32)
-        for row, (start, end) in enumerate(pairwise(bounds)):
-            if end > start:
-                sums[row] = np.cumsum(weighted[start:end])[-1]
+        if n_texts == 1:  # a form's comment: no rows to find
+            sums = np.cumsum(weighted)[-1:] if len(weighted) else np.zeros(1, dtype=np.float32)
+        else:
+            bounds = np.searchsorted(rows, np.arange(n_texts + 1)).tolist()
+            sums = np.zeros(n_texts, dtype=np.float32)
+            for row, (start, end) in enumerate(pairwise(bounds)):
+                if end > start:
+                    sums[row] = np.cumsum(weighted[start:end])[-1]
     else:
         rows, values = np.repeat(np.arange(n_texts), np.diff(counts.indptr)), counts.data
         sums = counts @ weights

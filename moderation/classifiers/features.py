@@ -165,6 +165,9 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
             gram_counts.append(len(hashes) - before)
         # ``term_column`` of every hash at once.
         gram_columns = np.abs(np.frombuffer(hashes, dtype=np.int32).astype(np.int64)) % n_features
+        if len(word_parts) == 1:  # a form's comment: its columns alone, no rows
+            own = np.frombuffer(word_parts[0], dtype=np.int32)
+            return count_pairs(None, np.concatenate([own, gram_columns]), n_features)
         word_counts = np.fromiter(map(len, word_parts), dtype=np.int64, count=len(word_parts))
         rows = np.arange(len(word_parts), dtype=np.int64)
         return count_pairs(

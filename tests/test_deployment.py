@@ -88,20 +88,37 @@ def test_the_wsgi_module_readies_the_broker_client_without_connecting(tmp_path):
         broker.bind(("127.0.0.1", 0))
         broker.listen()
         broker.setblocking(False)
-        clean = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
-        env = {
-            **clean,
-            "DJANGO_DEBUG": "1",
-            "REDIS_URL": f"redis://127.0.0.1:{broker.getsockname()[1]}/0",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        }
+        redis_url = f"redis://127.0.0.1:{broker.getsockname()[1]}/0"
         code = "import sys, project.wsgi; print('kombu.transport.redis' in sys.modules)"
-        result = subprocess.run(
-            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
-        )
-        assert result.stdout.split()[-1:] == ["True"], result.stderr
+        assert _run_with_the_wsgi_module(code, tmp_path, redis_url) == "True"
         with pytest.raises(BlockingIOError):  # no client ever knocked
             broker.accept()
+
+
+def test_the_wsgi_module_leaves_the_loaded_models_out_of_full_collections(tmp_path):
+    """What start-up loaded is frozen: the garbage collector's full passes skip the models."""
+    code = (
+        "import gc, project.wsgi; from moderation.learning import loaded_models; "
+        "model = loaded_models.get_models()['toxicity'].pipeline; "
+        "print(not any(o is model for o in gc.get_objects()))"
+    )
+    assert _run_with_the_wsgi_module(code, tmp_path, "redis://127.0.0.1:1/0") == "True"
+
+
+def _run_with_the_wsgi_module(code: str, tmp_path, redis_url: str) -> str:
+    """The last word ``code`` prints, run in a new demo-site process on SQLite."""
+    clean = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+    env = {
+        **clean,
+        "DJANGO_DEBUG": "1",
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.stdout.split(), result.stderr
+    return result.stdout.split()[-1]
 
 
 # The compose file ---------------------------------------------------------------------------

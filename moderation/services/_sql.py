@@ -33,9 +33,17 @@ def _field(name: str, model: type[models.Model] = Comment) -> models.Field:
     return field
 
 
+@functools.lru_cache(maxsize=256)
+def _quoted(alias: str, model: type[models.Model], name: str = "") -> str:
+    """The table of ``model`` or its field ``name``'s column, quoted for the database
+    ``alias`` (the same for every query: built once per process)."""
+    quote = connections[alias].ops.quote_name
+    return quote(_field(name, model).column if name else model._meta.db_table)
+
+
 def column(name: str) -> str:
     """A column of the comments' table, quoted."""
-    return _connection().ops.quote_name(_field(name).column)
+    return _quoted(Comment.objects.db, Comment, name)
 
 
 def db_value(name: str, value: object) -> object:
@@ -62,7 +70,7 @@ def same_text(text: str) -> Condition:
 
 def comment_exists(*conditions: Condition) -> Condition:
     """``EXISTS`` a comment matching every one of ``conditions``."""
-    table = _connection().ops.quote_name(Comment._meta.db_table)
+    table = _quoted(Comment.objects.db, Comment)
     where = " AND ".join(f"({c})" for c, _params in conditions)
     sql = f"EXISTS (SELECT 1 FROM {table} WHERE {where})"  # noqa: S608 (quoted model names)
     return sql, [p for _sql, params in conditions for p in params]
@@ -70,9 +78,9 @@ def comment_exists(*conditions: Condition) -> Condition:
 
 def row_exists(model: type[models.Model], **equal: object) -> Condition:
     """``EXISTS`` a row of ``model`` whose fields (by name) equal these values."""
-    qn = _connection().ops.quote_name
-    where = " AND ".join(f"{qn(_field(name, model).column)} = %s" for name in equal)
-    sql = f"EXISTS (SELECT 1 FROM {qn(model._meta.db_table)} WHERE {where})"  # noqa: S608 (quoted model names)
+    alias = Comment.objects.db
+    where = " AND ".join(f"{_quoted(alias, model, name)} = %s" for name in equal)
+    sql = f"EXISTS (SELECT 1 FROM {_quoted(alias, model)} WHERE {where})"  # noqa: S608 (quoted model names)
     return sql, list(equal.values())
 
 

@@ -15,12 +15,14 @@ instead of a published message.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from celery import current_app
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 logger = logging.getLogger(__name__)
 
@@ -86,13 +88,37 @@ def _task_waiting_key() -> str:
     return f"moderation:classification-waiting:{current_app.conf.task_default_queue}"
 
 
+def _mark_connection(client: Any) -> Any:
+    """This thread's own connection to the broker's Redis for the waiting mark, made on its
+    first use in this process, outside the client's pool: one command on it costs half the
+    client's call, which takes a pooled connection and checks it each time."""
+    kept = getattr(_local, "mark_connection", None)
+    if kept is None or kept[0] is not client or kept[1] != os.getpid():  # new broker, or forked
+        pool = client.connection_pool
+        kept = _local.mark_connection = (
+            client,
+            os.getpid(),
+            pool.connection_class(**pool.connection_kwargs),
+        )
+    return kept[2]
+
+
 def _mark_task_waiting() -> bool:
     """Mark a classification task as waiting; False if one already was (raises if the
-    broker is down)."""
+    broker is down; the connection then reconnects on its next command)."""
     client = _broker_redis()
-    return client is None or bool(
-        client.set(_task_waiting_key(), 1, nx=True, ex=TASK_WAITING_SECONDS)
-    )
+    if client is None:
+        return True
+    connection = _mark_connection(client)
+    try:
+        return _set_mark(connection)
+    except RedisConnectionError:  # closed by the broker (a restart): once more, connected anew
+        return _set_mark(connection)
+
+
+def _set_mark(connection: Any) -> bool:
+    connection.send_command("SET", _task_waiting_key(), 1, "NX", "EX", TASK_WAITING_SECONDS)
+    return connection.read_response() is not None
 
 
 def no_task_waiting() -> None:

@@ -51,3 +51,30 @@ def test_comments_posted_while_a_task_waits_publish_no_message_of_their_own(
     dispatch.no_task_waiting()  # a worker started that task: the next comment needs its own
     post(3)
     assert queued() == before + 2
+
+
+@pytest.mark.django_db
+def test_after_the_broker_restarts_new_comments_are_handed_over_again(
+    own_redis, an_article, post_comment, django_capture_on_commit_callbacks, settings
+):
+    """The connection each process keeps for the waiting mark is made again after it broke:
+    the first comment after a restart is handed over as usual."""
+    settings.MODERATION = {"FLOOD_INTERVAL": 0}
+
+    def post(n: int) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = post_comment(
+                Client(), an_article, comment=f"Commento {n}.", email=f"r{n}@example.org"
+            )
+        assert response.status_code == 303
+
+    dispatch.no_task_waiting()
+    post(0)  # marks on the kept connection
+    own_redis.stop()
+    own_redis.start()
+    dispatch.no_task_waiting()  # the restarted broker holds no mark
+    before = queued()
+    post(1)
+    assert queued() == before + 1
+    post(2)
+    assert queued() == before + 1

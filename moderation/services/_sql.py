@@ -37,8 +37,9 @@ def _field(name: str, model: type[models.Model] = Comment) -> models.Field:
 def _quoted(alias: str, model: type[models.Model], name: str = "") -> str:
     """The table of ``model`` or its field ``name``'s column, quoted for the database
     ``alias`` (the same for every query: built once per process)."""
-    quote = connections[alias].ops.quote_name
-    return quote(_field(name, model).column if name else model._meta.db_table)
+    in_db = _field(name, model).column if name else model._meta.db_table
+    assert in_db is not None  # a concrete field has its column once its model is ready
+    return connections[alias].ops.quote_name(in_db)
 
 
 def column(name: str) -> str:

@@ -371,6 +371,32 @@ def test_the_duplicate_check_reads_no_other_comment_of_the_target(an_article):
     assert rows_read(plan["Plan"]) == 0
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="index statistics: PostgreSQL's")
+def test_top_level_comments_take_no_entry_in_the_indexes_of_replies(an_article, django_user_model):
+    """A top-level comment by a reader without an account writes nothing into the indexes of
+    the parent, the thread and the account (NULL there), which still find the rest."""
+    top = [make_comment(an_article) for _ in range(40)]
+    reply = make_comment(an_article, parent=top[0])
+    make_comment(an_article, parent=reply)
+    make_comment(an_article, user=django_user_model.objects.create(username="abbonato"))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE moderation_comment")  # counts each index's entries
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s)",
+            [["moderation_comment_parent", "moderation_comment_root", "moderation_comment_user"]],
+        )
+        entries = dict(cursor.fetchall())
+    assert entries == {
+        "moderation_comment_parent": 2,
+        "moderation_comment_root": 2,
+        "moderation_comment_user": 1,
+    }
+    assert list(Comment.objects.filter(root=top[0]).order_by("pk")) == [
+        reply,
+        *Comment.objects.filter(parent=reply),
+    ]
+
+
 def test_flood_control_keys_on_the_ip_address(an_article, settings):
     settings.MODERATION = {"FLOOD_KEYS": ("ip",)}
     services.submit_comment(_submission(an_article))

@@ -85,14 +85,19 @@ class Comment(models.Model):
     object_pk = models.CharField(_("object ID"), max_length=64)
     target = GenericForeignKey("content_type", "object_pk")
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        db_index=False,  # a partial index (Meta): top-level comments take no entry
     )
     # The top-level comment of the thread, NULL for top-level comments themselves (so that
     # a comment is written with one INSERT): a page's replies are fetched with one query on
     # it (section.section_context, which excludes top-level comments). Code older than
     # migration 0007 set it to the comment itself on top-level ones; readers accept both.
     root = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     depth = models.PositiveSmallIntegerField(default=0)
 
@@ -102,6 +107,7 @@ class Comment(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="moderation_comments",
+        db_index=False,
     )
     author_name = models.CharField(_("name"), max_length=245)
     author_email = models.EmailField(_("email"), max_length=100)  # private: moderators only
@@ -114,7 +120,7 @@ class Comment(models.Model):
     user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
     # The random token of the posting browser's signed reader cookie: what a moderator's
     # trust rule binds to when the author has no account (never the typed email).
-    reader_key = models.CharField(_("reader key"), max_length=64, blank=True, db_index=True)
+    reader_key = models.CharField(_("reader key"), max_length=64, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
 
     status = models.CharField(
@@ -161,6 +167,22 @@ class Comment(models.Model):
             models.Index(fields=["author_email", "created_at"]),
             models.Index(fields=["ip_address", "created_at"]),
             models.Index(fields=["network", "created_at"]),
+            # Most comments are top-level and anonymous: their NULLs take no index entries
+            # (a write fewer per index and per comment; migration 0013).
+            models.Index(
+                fields=["parent"],
+                condition=Q(parent__isnull=False),
+                name="moderation_comment_parent",
+            ),
+            models.Index(
+                fields=["root"], condition=Q(root__isnull=False), name="moderation_comment_root"
+            ),
+            models.Index(
+                fields=["user"], condition=Q(user__isnull=False), name="moderation_comment_user"
+            ),
+            # Looked up by equality: no pattern-matching copy (``db_index`` adds one on
+            # PostgreSQL).
+            models.Index(fields=["reader_key"], name="moderation_comment_reader"),
         ]
 
     def __str__(self) -> str:
@@ -235,6 +257,7 @@ class ModerationEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # a partial index (Meta): the readers' and the system's events have none
     )
     action = models.CharField(_("action"), max_length=30)
     from_status = models.CharField(_("from"), max_length=10, blank=True)
@@ -251,6 +274,11 @@ class ModerationEvent(models.Model):
         verbose_name = _("moderation event")
         verbose_name_plural = _("moderation events")
         ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["user"], condition=Q(user__isnull=False), name="moderation_event_user"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_status or '-'} → {self.to_status}"

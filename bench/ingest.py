@@ -14,7 +14,8 @@ site then the other (which goes first alternates): accepted posts/s at ``--conne
 and at 1 connection (wrk, with its p50 / p99), then POST latency at ``--rate`` posts/s,
 open loop. The ratio of posts/s is printed for the best rounds, the median ones, and as
 the median of each round's own ratio. CPU per accepted post is given for the site's gunicorn
-workers, PostgreSQL (all its processes) and the whole machine (wrk and the kernel included).
+workers, PostgreSQL (all its processes) and the whole machine (wrk and the kernel included);
+so is the WAL PostgreSQL wrote (what each commit waits to reach the disk).
 ``--profile`` samples our gunicorn workers with py-spy during one more round at
 ``--connections`` and writes where the time went to bench/results/ingest-profile.txt.
 """
@@ -140,6 +141,15 @@ def busy_seconds() -> float:
     return times.user + times.nice + times.system + times.irq + times.softirq
 
 
+def wal_bytes() -> int:
+    """Bytes of WAL the PostgreSQL server has written so far (every database)."""
+    import psycopg
+
+    with psycopg.connect(f"{pg.SERVER}/postgres", autocommit=True) as conn:
+        query = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint"
+        return conn.execute(query).fetchone()[0]
+
+
 def empty_comments(site: Site) -> None:
     """Delete the site's comments and what refers to them: each round starts as the first did
     (the peer's duplicate check reads every comment of the article by the same author, so
@@ -162,7 +172,7 @@ def cpu_ms_per_post(before: tuple[float, float], after: tuple[float, float], pos
 def wrk(site: Site, connections: int, seconds: float, texts: Path) -> dict:
     """Posts back to back over ``connections`` keep-alive connections; accepted posts/s and
     the web workers' CPU milliseconds per accepted post."""
-    cpu_before, machine_before = cpu_seconds(site), busy_seconds()
+    cpu_before, machine_before, wal_before = cpu_seconds(site), busy_seconds(), wal_bytes()
     env = {
         "WRK_RUN": str(next(_runs)),
         **os.environ,
@@ -199,6 +209,7 @@ def wrk(site: Site, connections: int, seconds: float, texts: Path) -> dict:
     result.update(cpu_ms_per_post(cpu_before, cpu_seconds(site), result["accepted"]))
     machine = busy_seconds() - machine_before
     result["machine_cpu_ms_per_post"] = round(1000 * machine / max(result["accepted"], 1), 2)
+    result["wal_bytes_per_post"] = round((wal_bytes() - wal_before) / max(result["accepted"], 1))
     return result
 
 
@@ -392,7 +403,12 @@ def main() -> None:
             "one_connection_p99_ms": statistics.median(r["one"]["p99_ms"] for r in runs),
             **{
                 key: statistics.median(r[k][key] for r in runs for k in ("many", "one"))
-                for key in ("web_cpu_ms_per_post", "db_cpu_ms_per_post", "machine_cpu_ms_per_post")
+                for key in (
+                    "web_cpu_ms_per_post",
+                    "db_cpu_ms_per_post",
+                    "machine_cpu_ms_per_post",
+                    "wal_bytes_per_post",
+                )
             },
             "p50_ms_at_rate": statistics.median(r["at_rate"]["median_ms"] for r in runs),
             "p99_ms_at_rate": statistics.median(r["at_rate"]["p99_ms"] for r in runs),
@@ -418,7 +434,7 @@ def main() -> None:
     header = f"{'site':30} {'posts/s':>8} {'1 conn/s':>8} {'p50':>6} {'p99':>6}"
     print(
         f"{header} {'p50@rate':>9} {'p99@rate':>9} {'web CPU':>8} {'db CPU':>7} {'machine':>8} "
-        f"{'refused':>8}"
+        f"{'WAL B':>6} {'refused':>8}"
     )
     for label, key in (("ours", "ours"), ("django-contrib-comments 2.2.0", "peer")):
         row = result[key]
@@ -427,7 +443,8 @@ def main() -> None:
             f"{row['one_connection_p50_ms']:6.1f} {row['one_connection_p99_ms']:6.1f} "
             f"{row['p50_ms_at_rate']:9.1f} {row['p99_ms_at_rate']:9.1f} "
             f"{row['web_cpu_ms_per_post']:8.2f} {row['db_cpu_ms_per_post']:7.2f} "
-            f"{row['machine_cpu_ms_per_post']:8.2f} {row['refused']:8}"
+            f"{row['machine_cpu_ms_per_post']:8.2f} {row['wal_bytes_per_post']:6.0f} "
+            f"{row['refused']:8}"
         )
     print(
         f"(latency in ms; @rate: {args.rate:g} posts/s)  ratio of posts/s: best "

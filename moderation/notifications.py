@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .conf import moderation_settings
-from .http import link_to_comment
+from .http import link_to_comment, target_url
 from .models import Comment, DigestLog, ModerationEvent, Status
 
 
@@ -126,7 +126,7 @@ def send_reply_confirmation(comment_id: int) -> bool:
         link = reverse("moderation:confirm_replies", args=[confirmation_token(comment)])
         context = {
             "comment": comment,
-            "comment_url": link_to_comment(_absolute(_target_url(comment)), comment.pk),
+            "comment_url": link_to_comment(_absolute(target_url(comment.target)), comment.pk),
             "confirm_url": _absolute(link),
         }
         subject = render_to_string("moderation/email/confirm_replies_subject.txt", context)
@@ -137,11 +137,6 @@ def send_reply_confirmation(comment_id: int) -> bool:
 
 def _absolute(url: str) -> str:
     return moderation_settings.SITE_URL.rstrip("/") + url
-
-
-def _target_url(comment: Comment) -> str:
-    get_url = getattr(comment.target, "get_absolute_url", None)
-    return get_url() if get_url else "/"
 
 
 def send_reply_digest(comment_id: int) -> tuple[int, float | None]:
@@ -180,7 +175,7 @@ def send_reply_digest(comment_id: int) -> tuple[int, float | None]:
 
 def _mail_replies(parent: Comment, replies: list[Comment]) -> None:
     with translation.override(parent.language or settings.LANGUAGE_CODE):
-        page = _absolute(_target_url(parent))
+        page = _absolute(target_url(parent.target))
         unsubscribe = _absolute(
             reverse("moderation:unsubscribe_replies", args=[unsubscribe_token(parent)])
         )

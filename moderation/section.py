@@ -21,26 +21,32 @@ from .thread_html import REPLY_PARAM, build_threads, render_threads, uses_shippe
 PAGE_PARAM = "cpage"
 
 
-def _page_number(request: HttpRequest, visible: models.QuerySet, listed: models.QuerySet) -> str:
+def _page_number(
+    request: HttpRequest, visible: models.QuerySet, listed: models.QuerySet, newest_first: bool
+) -> str:
     """The page asked for; else, for a link to a comment (``?commento=``), the page listing it
     or its thread; else the first."""
     if PAGE_PARAM in request.GET:
         return request.GET[PAGE_PARAM]
     comment_id = parse_id(request.GET.get(COMMENT_PARAM, ""))
-    return str(_page_listing(visible, listed, comment_id)) if comment_id else "1"
+    if not comment_id:
+        return "1"
+    return str(_page_listing(visible, listed, comment_id, newest_first))
 
 
-def _page_listing(visible: models.QuerySet, listed: models.QuerySet, comment_id: int) -> int:
-    """The page of ``listed`` (by date, oldest or newest first) holding the comment, else its
-    thread's first comment; the first page for a comment this reader may not see, so that no
-    link tells where one is."""
+def _page_listing(
+    visible: models.QuerySet, listed: models.QuerySet, comment_id: int, newest_first: bool
+) -> int:
+    """The page of ``listed`` (by date, oldest first or ``newest_first``) holding the comment,
+    else its thread's first comment; the first page for a comment this reader may not see, so
+    that no link tells where one is."""
     comment = visible.filter(pk=comment_id).values("pk", "root_id").first()
     ids = [comment["pk"], comment["root_id"] or comment["pk"]] if comment else []
     found = {c.pk: c for c in listed.filter(pk__in=ids)}
     shown = next((found[pk] for pk in ids if pk in found), None)
     if shown is None:
         return 1
-    earlier = "gt" if listed.query.order_by[0] == "-created_at" else "lt"
+    earlier = "gt" if newest_first else "lt"
     before = listed.filter(
         models.Q(**{f"created_at__{earlier}": shown.created_at})
         | models.Q(created_at=shown.created_at, **{f"pk__{earlier}": shown.pk})
@@ -79,7 +85,7 @@ def section_context(
     newest_first = order == ordering.NEWEST
     listed = listed.order_by(*(("-created_at", "-pk") if newest_first else ("created_at", "pk")))
     paginator = Paginator(listed, moderation_settings.COMMENTS_PER_PAGE)
-    asked = _page_number(request, visible, listed)
+    asked = _page_number(request, visible, listed, newest_first)
     try:
         page = paginator.page(asked)
     except (EmptyPage, PageNotAnInteger):

@@ -29,19 +29,23 @@ def queued() -> int:
         return connection.default_channel.queue_declare(TEST_QUEUE).message_count
 
 
-@pytest.mark.django_db
-def test_comments_posted_while_a_task_waits_publish_no_message_of_their_own(
-    broker, an_article, post_comment, django_capture_on_commit_callbacks, settings
-):
+@pytest.fixture
+def post(an_article, post_comment, django_capture_on_commit_callbacks, settings):
+    """Posts reader ``n``'s comment through the form, its hand-off run as it commits."""
     settings.MODERATION = {"FLOOD_INTERVAL": 0}
 
-    def post(n: int) -> None:
+    def post_one(n: int) -> None:
         with django_capture_on_commit_callbacks(execute=True):
             response = post_comment(
                 Client(), an_article, comment=f"Commento numero {n}.", email=f"r{n}@example.org"
             )
         assert response.status_code == 303
 
+    return post_one
+
+
+@pytest.mark.django_db
+def test_comments_posted_while_a_task_waits_publish_no_message_of_their_own(broker, post):
     dispatch.no_task_waiting()  # as a worker does when it starts the last task queued
     before = queued()
     for n in range(3):
@@ -54,20 +58,9 @@ def test_comments_posted_while_a_task_waits_publish_no_message_of_their_own(
 
 
 @pytest.mark.django_db
-def test_after_the_broker_restarts_new_comments_are_handed_over_again(
-    own_redis, an_article, post_comment, django_capture_on_commit_callbacks, settings
-):
+def test_after_the_broker_restarts_new_comments_are_handed_over_again(own_redis, post):
     """The connection each process keeps for the waiting mark is made again after it broke:
     the first comment after a restart is handed over as usual."""
-    settings.MODERATION = {"FLOOD_INTERVAL": 0}
-
-    def post(n: int) -> None:
-        with django_capture_on_commit_callbacks(execute=True):
-            response = post_comment(
-                Client(), an_article, comment=f"Commento {n}.", email=f"r{n}@example.org"
-            )
-        assert response.status_code == 303
-
     dispatch.no_task_waiting()
     post(0)  # marks on the kept connection
     own_redis.stop()

@@ -82,13 +82,15 @@ class AuditQueueView(_ModeratorsListView):
         return self.listing(_for_moderators().filter(TO_AUDIT))
 
 
-#: The responses of a moderator's action on one comment, for the schema.
-ACTION_RESPONSES = {
-    200: ms.ModerationCommentDetailSerializer,
-    400: s.ValidationErrorsSerializer,
-    **MODERATOR_ERRORS,
-    404: ERROR,
-}
+def _write_responses(done: type, *, on_one_comment: bool = False) -> dict:
+    """The responses of a moderators' write, for the schema: ``done``, the input's errors,
+    not allowed; and no such comment for a write ``on_one_comment``."""
+    missing = {404: ERROR} if on_one_comment else {}
+    return {200: done, 400: s.ValidationErrorsSerializer, **MODERATOR_ERRORS, **missing}
+
+
+#: The responses of a moderator's action on one comment.
+ACTION_RESPONSES = _write_responses(ms.ModerationCommentDetailSerializer, on_one_comment=True)
 
 
 def _comment_and_body(request: Request, pk: int, serializer_class: type) -> tuple[Comment, dict]:
@@ -147,11 +149,7 @@ class BulkDecisionView(_ModeratorsWriteView):
     @extend_schema(
         summary="One decision on many comments, all or none",
         request=ms.BulkDecisionSerializer,
-        responses={
-            200: ms.BulkDecisionResultSerializer,
-            400: s.ValidationErrorsSerializer,
-            **MODERATOR_ERRORS,
-        },
+        responses=_write_responses(ms.BulkDecisionResultSerializer),
     )
     def post(self, request: Request) -> Response:
         decision = ms.BulkDecisionSerializer(data=request.data)
@@ -213,11 +211,7 @@ class DiscussionView(_ModeratorsWriteView):
     @extend_schema(
         summary="Open, pre-moderate or close an object's comments",
         request=ms.DiscussionSerializer,
-        responses={
-            200: ms.DiscussionSerializer,
-            400: s.ValidationErrorsSerializer,
-            **MODERATOR_ERRORS,
-        },
+        responses=_write_responses(ms.DiscussionSerializer),
     )
     def put(self, request: Request) -> Response:
         body = ms.DiscussionSerializer(data=request.data)
@@ -235,12 +229,7 @@ class AuthorRuleView(_ModeratorsWriteView):
         "their account or browser",
         parameters=[ID_PARAMETER],
         request=ms.AuthorRuleRequestSerializer,
-        responses={
-            200: ms.AuthorRuleSerializer,
-            400: s.ValidationErrorsSerializer,
-            **MODERATOR_ERRORS,
-            404: ERROR,
-        },
+        responses=_write_responses(ms.AuthorRuleSerializer, on_one_comment=True),
     )
     def post(self, request: Request, pk: int) -> Response:
         comment, rule_request = _comment_and_body(request, pk, ms.AuthorRuleRequestSerializer)

@@ -15,7 +15,7 @@ class ModerationConfig(AppConfig):
 
         # Imported for their side effects: the checks, the setting_changed receiver and the
         # reply notification receiver register themselves.
-        from . import checks, conf, receivers  # noqa: F401
-        from .roles import ensure_after_migrate
+        from moderation import checks, conf, receivers  # noqa: F401
+        from moderation.roles import ensure_after_migrate
 
         post_migrate.connect(ensure_after_migrate, sender=self)

@@ -22,10 +22,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
-from .comment_versions import comments_version, page_cache
-from .conf import moderation_settings
-from .models import Comment, Status
-from .reader_cookies import is_private_reader
+from moderation.comment_versions import comments_version, page_cache
+from moderation.conf import moderation_settings
+from moderation.models import Comment, Status
+from moderation.reader_cookies import is_private_reader
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .stats import Day
+    from moderation.stats import Day
 
 
 @dataclass(frozen=True)

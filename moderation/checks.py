@@ -35,11 +35,11 @@ from django.template import TemplateDoesNotExist, engines
 from django.template.backends.django import DjangoTemplates
 from django.utils.module_loading import import_string
 
-from .classifiers import ModelError, load_model
-from .classifiers.registry import TASKS, model_path
-from .conf import DEFAULTS, moderation_settings
-from .learning.versions import model_dir
-from .ordering import SLUGS
+from moderation.classifiers import ModelError, load_model
+from moderation.classifiers.registry import TASKS, model_path
+from moderation.conf import DEFAULTS, moderation_settings
+from moderation.learning.versions import model_dir
+from moderation.ordering import SLUGS
 
 THRESHOLDS = (
     "SPAM_HOLD_THRESHOLD",
@@ -260,7 +260,7 @@ def check_templates(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> 
                 id="moderation.E005",
             )
         ]
-    from .templatetags.moderation_tags import register as moderation_library
+    from moderation.templatetags.moderation_tags import register as moderation_library
 
     messages = []
     for engine in django_engines:

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from django.http import HttpRequest
 
-from .conf import moderation_settings
+from moderation.conf import moderation_settings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

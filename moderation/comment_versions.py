@@ -12,8 +12,8 @@ from contextvars import ContextVar
 from django.core.cache import BaseCache, caches
 from django.db import transaction
 
-from .conf import moderation_settings
-from .models import Comment
+from moderation.conf import moderation_settings
+from moderation.models import Comment
 
 
 def page_cache() -> BaseCache:

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.functions import Cast, Coalesce
 
-from .models import Comment, Status
+from moderation.models import Comment, Status
 
 #: The attribute ``with_comment_counts`` sets on each target.
 COUNT_ATTRIBUTE = "comment_count"

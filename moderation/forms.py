@@ -14,8 +14,8 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .conf import moderation_settings
-from .models import Comment, ReportReason, Status
+from moderation.conf import moderation_settings
+from moderation.models import Comment, ReportReason, Status
 
 TARGET_SALT = "moderation.target"
 

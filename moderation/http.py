@@ -8,10 +8,10 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .client_ip import client_ip
-from .models import Comment
-from .reader_cookies import own_comment_ids
+from moderation import services
+from moderation.client_ip import client_ip
+from moderation.models import Comment
+from moderation.reader_cookies import own_comment_ids
 
 UNAVAILABLE_MESSAGE = _(
     "Your comment could not be saved because the site is busy. "

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET
 
-from .caching import comments_state, shared_response
-from .conf import moderation_settings
-from .http import parse_id
-from .models import Comment, DiscussionMode, Status
-from .services import comments_open, discussion_mode
-from .thread_html import (
+from moderation.caching import comments_state, shared_response
+from moderation.conf import moderation_settings
+from moderation.http import parse_id
+from moderation.models import Comment, DiscussionMode, Status
+from moderation.services import comments_open, discussion_mode
+from moderation.thread_html import (
     COMMENT_TEMPLATE,
     REPLY_PARAM,
     Node,

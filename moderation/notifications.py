@@ -15,9 +15,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .conf import moderation_settings
-from .http import link_to_comment, target_url
-from .models import Comment, DigestLog, ModerationEvent, Status
+from moderation.conf import moderation_settings
+from moderation.http import link_to_comment, target_url
+from moderation.models import Comment, DigestLog, ModerationEvent, Status
 
 
 def _queue_url() -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .conf import moderation_settings
+from moderation.conf import moderation_settings
 
 ORDER_PARAM = "ordine"
 OLDEST, NEWEST, PICKS = "oldest", "newest", "picks"

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from typing import Any
 
-from .classifiers.normalize import compile_word_list, normalize
-from .conf import moderation_settings
-from .statuses import Status
+from moderation.classifiers.normalize import compile_word_list, normalize
+from moderation.conf import moderation_settings
+from moderation.statuses import Status
 
 #: What counts as a link in a comment (also the admin's "has links" filter, in SQL).
 LINK_PATTERN = r"(https?://|www\.|<a\s)"

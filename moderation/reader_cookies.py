@@ -10,8 +10,8 @@ import secrets
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from .conf import moderation_settings
-from .models import Comment
+from moderation.conf import moderation_settings
+from moderation.models import Comment
 
 OWN_COMMENTS_COOKIE = "moderation_own"
 OWN_COMMENTS_SALT = "moderation.own-comments"

@@ -21,7 +21,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
-from .client_ip import client_ip, client_network
+from moderation.client_ip import client_ip, client_network
 
 NETWORK_SALT = "moderation.report-network"
 API_READER_PREFIX = "api:"

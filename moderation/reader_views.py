@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import notifications, services
-from .api.throttling import CommentEditingThrottle, CommentReportingThrottle
-from .forms import EditCommentForm, ReportForm
-from .http import SeeOther, comment_url, target_url
-from .models import Comment, Status
-from .reader_cookies import browser_reader_key, own_comment_ids, remember_reader
-from .reader_keys import network_key
+from moderation import notifications, services
+from moderation.api.throttling import CommentEditingThrottle, CommentReportingThrottle
+from moderation.forms import EditCommentForm, ReportForm
+from moderation.http import SeeOther, comment_url, target_url
+from moderation.models import Comment, Status
+from moderation.reader_cookies import browser_reader_key, own_comment_ids, remember_reader
+from moderation.reader_keys import network_key
 
 
 def _own_editable(request: HttpRequest, pk: int) -> Comment:

@@ -8,8 +8,8 @@ import logging
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from . import comment_versions, dispatch, signals
-from .models import Comment
+from moderation import comment_versions, dispatch, signals
+from moderation.models import Comment
 
 logger = logging.getLogger(__name__)
 

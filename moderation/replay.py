@@ -17,12 +17,12 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 
-from . import dispatch, services
-from .learning import loaded_models
-from .learning.evaluation import LABEL_FIELDS
-from .learning.retraining import train_candidate
-from .learning.versions import RegistryError
-from .models import Comment, ModelVersion, RejectReason, Status, TrainingLabel
+from moderation import dispatch, services
+from moderation.learning import loaded_models
+from moderation.learning.evaluation import LABEL_FIELDS
+from moderation.learning.retraining import train_candidate
+from moderation.learning.versions import RegistryError
+from moderation.models import Comment, ModelVersion, RejectReason, Status, TrainingLabel
 
 
 @dataclass

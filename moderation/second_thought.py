@@ -14,10 +14,10 @@ import logging
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from .conf import moderation_settings
-from .learning import loaded_models
-from .models import Comment
-from .services import Submission, classifier_input
+from moderation.conf import moderation_settings
+from moderation.learning import loaded_models
+from moderation.models import Comment
+from moderation.services import Submission, classifier_input
 
 logger = logging.getLogger(__name__)
 

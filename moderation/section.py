@@ -8,15 +8,20 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import HttpRequest
 
-from . import ordering
-from .conf import moderation_settings
-from .forms import CommentForm
-from .http import COMMENT_PARAM, parse_id
-from .live import live_url
-from .models import Comment, DiscussionMode, Status
-from .reader_cookies import is_private_reader, own_comment_ids, remembered_author
-from .services import can_edit, comments_open, discussion_mode
-from .thread_html import REPLY_PARAM, build_threads, render_threads, uses_shipped_comment_template
+from moderation import ordering
+from moderation.conf import moderation_settings
+from moderation.forms import CommentForm
+from moderation.http import COMMENT_PARAM, parse_id
+from moderation.live import live_url
+from moderation.models import Comment, DiscussionMode, Status
+from moderation.reader_cookies import is_private_reader, own_comment_ids, remembered_author
+from moderation.services import can_edit, comments_open, discussion_mode
+from moderation.thread_html import (
+    REPLY_PARAM,
+    build_threads,
+    render_threads,
+    uses_shipped_comment_template,
+)
 
 PAGE_PARAM = "cpage"
 

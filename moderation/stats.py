@@ -12,7 +12,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .models import AuditPick, Comment, ModerationEvent, Status
+from moderation.models import AuditPick, Comment, ModerationEvent, Status
 
 OUTCOMES: tuple[str, ...] = (Status.PUBLISHED, Status.HELD, Status.SPAM, Status.REJECTED)
 DECIDED: frozenset[str] = frozenset({Status.PUBLISHED, Status.SPAM, Status.REJECTED})

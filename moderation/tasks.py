@@ -7,9 +7,9 @@ import logging
 from celery import shared_task
 from celery.signals import worker_init
 
-from . import dispatch, notifications, services
-from .conf import moderation_settings
-from .learning import loaded_models
+from moderation import dispatch, notifications, services
+from moderation.conf import moderation_settings
+from moderation.learning import loaded_models
 
 logger = logging.getLogger(__name__)
 
@@ -90,8 +90,8 @@ def retrain_classifiers() -> list[str]:
     """Weekly, if ``AUTO_RETRAIN``: train a candidate per task on the moderators' labels."""
     from pathlib import Path
 
-    from .learning.retraining import train_candidate
-    from .learning.versions import RegistryError
+    from moderation.learning.retraining import train_candidate
+    from moderation.learning.versions import RegistryError
 
     if not moderation_settings.AUTO_RETRAIN:
         return []

@@ -13,8 +13,13 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from .formatting import comment_datetime_text, comment_text_html, reply_to_forms, reply_to_text
-from .models import Comment, Status
+from moderation.formatting import (
+    comment_datetime_text,
+    comment_text_html,
+    reply_to_forms,
+    reply_to_text,
+)
+from moderation.models import Comment, Status
 
 REPLY_PARAM = "replytocom"
 COMMENT_TEMPLATE = "moderation/comment.html"

@@ -3,7 +3,7 @@ the reader's actions on comments."""
 
 from django.urls import path
 
-from . import live, reader_views, views
+from moderation import live, reader_views, views
 
 app_name = "moderation"
 urlpatterns = [

@@ -10,10 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from . import ordering, second_thought, services
-from .caching import csrf_for_private_readers
-from .forms import CommentForm, TargetError, load_target, sign_target, target_of_expired
-from .http import (
+from moderation import ordering, second_thought, services
+from moderation.caching import csrf_for_private_readers
+from moderation.forms import CommentForm, TargetError, load_target, sign_target, target_of_expired
+from moderation.http import (
     UNAVAILABLE_MESSAGE,
     UNAVAILABLE_RETRY_AFTER,
     SeeOther,
@@ -22,13 +22,13 @@ from .http import (
     link_to_comment,
     target_url,
 )
-from .reader_cookies import (
+from moderation.reader_cookies import (
     browser_reader_key,
     remember_own_comment,
     remember_reader,
     update_remembered_author,
 )
-from .section import section_context, template_names
+from moderation.section import section_context, template_names
 
 logger = logging.getLogger(__name__)
 

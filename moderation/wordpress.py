@@ -26,14 +26,19 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from . import services
-from .conf import moderation_settings
-from .forms import CommentForm
-from .html_text import text_from_html
-from .models import Comment, ModerationEvent, Status, TrainingLabel
-from .wordpress_export import ExportError, WordPressComment, WordPressExport, WordPressPost
-from .wordpress_posts import PostMatcher, names_another_post
-from .wordpress_repair import Repairs
+from moderation import services
+from moderation.conf import moderation_settings
+from moderation.forms import CommentForm
+from moderation.html_text import text_from_html
+from moderation.models import Comment, ModerationEvent, Status, TrainingLabel
+from moderation.wordpress_export import (
+    ExportError,
+    WordPressComment,
+    WordPressExport,
+    WordPressPost,
+)
+from moderation.wordpress_posts import PostMatcher, names_another_post
+from moderation.wordpress_repair import Repairs
 
 IMPORT_ACTION = "imported"
 #: WordPress's status → the action of its event and training label (services' verdicts):

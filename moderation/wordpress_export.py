@@ -18,7 +18,7 @@ from xml.parsers import expat
 
 from django.utils import timezone
 
-from .wordpress_repair import Repairs, repaired_lines
+from moderation.wordpress_repair import Repairs, repaired_lines
 
 _POST_FIELDS = {"title", "link", "post_id", "post_name", "post_type"}
 _COMMENT_FIELDS = {

@@ -20,8 +20,7 @@ from moderation.forms import forget_recent_targets
 from moderation.second_thought import acknowledgement
 from project.articles.models import Article
 from project.embedded_redis import EmbeddedRedis
-
-from .helpers import Broker, WorkerProcess, database_url_for_subprocess, point_producer_at
+from tests.helpers import Broker, WorkerProcess, database_url_for_subprocess, point_producer_at
 
 # Every test session gets its own queue, so that parallel runs on one Redis never mix.
 TEST_QUEUE = f"moderation-test-{uuid.uuid4().hex[:8]}"

@@ -23,8 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from moderation.api.tokens import status_token
 from moderation.models import AuthorRule, Comment, CommentReport, ModelVersion, Status
 from moderation.reader_cookies import OWN_COMMENTS_COOKIE, READER_COOKIE, REMEMBER_COOKIE
-
-from .factories import make_comment
+from tests.factories import make_comment
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET_TEXT = "Testo riservato ai moderatori 4c1d"

@@ -27,8 +27,7 @@ from moderation.models import (
     Status,
     TrainingLabel,
 )
-
-from .factories import make_comment
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 

@@ -29,8 +29,7 @@ from moderation.models import (
     ModerationEvent,
     Status,
 )
-
-from .factories import make_comment
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 

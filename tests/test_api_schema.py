@@ -22,8 +22,7 @@ from schemathesis.specs.openapi.checks import (
 
 from moderation.api.tokens import status_token
 from moderation.models import Status
-
-from .factories import make_comment
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 

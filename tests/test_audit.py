@@ -6,8 +6,7 @@ from django.test import override_settings
 from moderation import policy, services
 from moderation.models import AuditPick, Comment, ModerationEvent, Status, TrainingLabel
 from moderation.services.audit import audit_pick, random_draw
-
-from .factories import make_comment
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 

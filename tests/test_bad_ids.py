@@ -14,8 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from moderation.forms import sign_target
 from moderation.models import Comment, Status
-
-from .factories import make_comment
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 

@@ -17,10 +17,9 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from moderation import services
 from moderation.models import Comment, DiscussionMode, Status
-
-from .conftest import TEST_QUEUE
-from .factories import make_comment
-from .helpers import ROOT, WorkerProcess, database_url_for_subprocess, wait_for
+from tests.conftest import TEST_QUEUE
+from tests.factories import make_comment
+from tests.helpers import ROOT, WorkerProcess, database_url_for_subprocess, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

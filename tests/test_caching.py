@@ -13,9 +13,8 @@ from moderation import services
 from moderation.models import Comment, Status
 from moderation.reader_cookies import OWN_COMMENTS_COOKIE, REMEMBER_COOKIE
 from moderation.section import section_context
-
-from .conftest import form_fields
-from .factories import make_comment
+from tests.conftest import form_fields
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 

@@ -103,8 +103,7 @@ def test_evaluate_active_scores_with_the_registrys_active_version(
     tmp_path: Path, a_labelled_csv: Path
 ) -> None:
     from moderation.learning import versions
-
-    from .helpers import a_candidate, tiny_registry
+    from tests.helpers import a_candidate, tiny_registry
 
     def evaluate() -> dict:
         out = StringIO()

@@ -8,8 +8,7 @@ from django.template import Context, Template
 from moderation.counts import with_comment_counts
 from moderation.models import Status
 from project.articles.models import Article
-
-from .factories import make_comment
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 

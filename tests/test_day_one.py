@@ -12,10 +12,9 @@ from django.core.management import call_command
 from moderation import services
 from moderation.learning import loaded_models, retraining, versions
 from moderation.models import ModelVersion, Status, TrainingLabel
-
-from .factories import make_comment
-from .helpers import tiny_registry
-from .test_retraining import NEW_CLEAN, NEW_TOXIC
+from tests.factories import make_comment
+from tests.helpers import tiny_registry
+from tests.test_retraining import NEW_CLEAN, NEW_TOXIC
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,8 @@ from django.utils import translation
 from moderation import services
 from moderation.models import Comment, DiscussionMode, DiscussionSettings, Status
 from moderation.second_thought import acknowledgement
-
-from .conftest import form_fields
-from .factories import make_comment
+from tests.conftest import form_fields
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 

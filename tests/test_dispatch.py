@@ -8,8 +8,7 @@ from celery import current_app
 from django.test import Client
 
 from moderation import dispatch, tasks
-
-from .conftest import TEST_QUEUE
+from tests.conftest import TEST_QUEUE
 
 
 def test_each_name_the_dispatcher_sends_is_the_registered_task():

@@ -16,8 +16,7 @@ from django.utils import timezone
 
 from moderation import formatting, policy, services
 from moderation.models import Comment, ModerationEvent, Status, TrainingLabel
-
-from .conftest import form_fields
+from tests.conftest import form_fields
 
 pytestmark = pytest.mark.django_db
 

@@ -20,9 +20,14 @@ from bench.load import DroppedConnections, RedisOutage, check, new_tag, post_at_
 from bench.stack import free_port, wait_http
 from moderation import services, tasks
 from moderation.models import Comment
-
-from .conftest import TEST_QUEUE, form_fields
-from .helpers import ROOT, WorkerProcess, database_url_for_subprocess, point_producer_at, wait_for
+from tests.conftest import TEST_QUEUE, form_fields
+from tests.helpers import (
+    ROOT,
+    WorkerProcess,
+    database_url_for_subprocess,
+    point_producer_at,
+    wait_for,
+)
 
 BUSY_IT = "il sito è momentaneamente occupato"
 BUSY_EN = "the site is busy"

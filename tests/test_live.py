@@ -14,8 +14,7 @@ from moderation import services
 from moderation.live import live_url
 from moderation.models import DiscussionMode, Status
 from moderation.thread_html import REPLY_PARAM
-
-from .factories import make_comment
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ import pytest
 from django.apps import apps
 
 from moderation.models import Comment
-
-from .factories import make_comment
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 

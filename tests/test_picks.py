@@ -14,8 +14,7 @@ from moderation import services
 from moderation.models import Comment, ModerationEvent, Status
 from moderation.section import section_context
 from moderation.thread_html import render_threads_by_template
-
-from .factories import make_comment
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 

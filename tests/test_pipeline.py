@@ -13,9 +13,8 @@ from django.test import Client
 from moderation import dispatch, tasks
 from moderation.learning import versions
 from moderation.models import AuthorRule, Comment, ModerationEvent, Status
-
-from .conftest import TEST_QUEUE
-from .helpers import (
+from tests.conftest import TEST_QUEUE
+from tests.helpers import (
     WorkerProcess,
     a_candidate,
     database_url_for_subprocess,

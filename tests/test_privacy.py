@@ -8,8 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from moderation.models import Comment, Status
-
-from .factories import make_comment
+from tests.factories import make_comment
 
 PLANTED_EMAIL = "planted.secret.7f3a@example.org"
 PLANTED_IP = "198.51.100.234"

@@ -23,8 +23,7 @@ from moderation.models import (
 )
 from moderation.notifications import send_reply_digest
 from moderation.reader_keys import network_key_of
-
-from .factories import make_comment
+from tests.factories import make_comment
 
 EMAIL = "giulia.rossi@example.org"
 

@@ -15,9 +15,8 @@ from moderation import services
 from moderation.classifiers import CommentInput
 from moderation.learning import loaded_models, simulation, versions
 from moderation.models import ModelActivation, ModelVersion, ShadowScore, Status
-
-from .factories import make_comment
-from .helpers import a_candidate, tiny_registry
+from tests.factories import make_comment
+from tests.helpers import a_candidate, tiny_registry
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from moderation.models import Comment, ModelVersion, Status, TrainingLabel
-
-from .helpers import tiny_registry
+from tests.helpers import tiny_registry
 
 pytestmark = pytest.mark.django_db(transaction=True)  # on_commit runs the classification
 

@@ -15,8 +15,7 @@ from django.utils import timezone
 from moderation import dispatch, notifications, policy, services, tasks
 from moderation.models import Comment, Status
 from project.celery import app as celery_app
-
-from .factories import make_comment
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 

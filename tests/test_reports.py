@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from moderation import services, tasks
 from moderation.models import AuthorRule, CommentReport, ModerationEvent, Status
-
-from .factories import make_comment
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 

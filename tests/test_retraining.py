@@ -14,8 +14,7 @@ from moderation import tasks
 from moderation.classifiers import load_model
 from moderation.learning import evaluation, loaded_models, retraining
 from moderation.models import ModelActivation, ModelVersion, TrainingLabel
-
-from .helpers import CLEAN, TOXIC, tiny_registry
+from tests.helpers import CLEAN, TOXIC, tiny_registry
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from moderation import services
 from moderation.learning import loaded_models
 from moderation.models import Comment, Status
 from moderation.second_thought import acknowledgement, similarity
-
-from .conftest import form_fields
+from tests.conftest import form_fields
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,7 @@ from moderation.notifications import send_held_digest
 from moderation.policy import Decision
 from moderation.services import submission
 from project.celery import app as celery_app
-
-from .factories import make_comment
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ import pytest
 
 from moderation import policy, services
 from moderation.models import ModerationEvent, RejectReason, Status, TrainingLabel
-
-from .factories import make_comment
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 

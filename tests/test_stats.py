@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from moderation import charts, stats
 from moderation.models import Comment, ModerationEvent, Status
-
-from .factories import make_comment
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 

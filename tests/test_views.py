@@ -15,9 +15,8 @@ from moderation.reader_cookies import READER_COOKIE, REMEMBER_COOKIE
 from moderation.second_thought import acknowledgement
 from moderation.section import section_context
 from moderation.thread_html import render_threads_by_template
-
-from .conftest import form_fields
-from .factories import make_comment
+from tests.conftest import form_fields
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 

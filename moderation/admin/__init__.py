@@ -7,10 +7,10 @@ one registers them.
 
 from django.contrib import admin
 
-from ..models import AuthorRule, Comment, ModelActivation, ModelVersion
-from .author_rules import AuthorRuleAdmin
-from .comments import CommentAdmin
-from .model_versions import ModelActivationAdmin, ModelVersionAdmin
+from moderation.admin.author_rules import AuthorRuleAdmin
+from moderation.admin.comments import CommentAdmin
+from moderation.admin.model_versions import ModelActivationAdmin, ModelVersionAdmin
+from moderation.models import AuthorRule, Comment, ModelActivation, ModelVersion
 
 admin.site.register(Comment, CommentAdmin)
 admin.site.register(AuthorRule, AuthorRuleAdmin)

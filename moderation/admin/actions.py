@@ -13,8 +13,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .. import services
-from ..models import AuthorRule, Comment, DiscussionMode, RejectReason, Status
+from moderation import services
+from moderation.models import AuthorRule, Comment, DiscussionMode, RejectReason, Status
 
 
 class CommentActionForm(helpers.ActionForm):

@@ -15,11 +15,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..client_ip import parse_ip
-from ..models import Comment, RejectReason, Status, awaiting_review_filter
-from ..roles import can_moderate
-from .actions import MODERATION_ACTIONS, CommentActionForm
-from .filters import (
+from moderation.admin.actions import MODERATION_ACTIONS, CommentActionForm
+from moderation.admin.filters import (
     HasLinksFilter,
     LanguageFilter,
     QueueFilter,
@@ -28,9 +25,12 @@ from .filters import (
     TargetFilter,
     ToxicityBandFilter,
 )
-from .inlines import CommentReportInline, ModerationEventInline
-from .markup import highlight, is_web_url, score_bar
-from .views import CommentAdminViews
+from moderation.admin.inlines import CommentReportInline, ModerationEventInline
+from moderation.admin.markup import highlight, is_web_url, score_bar
+from moderation.admin.views import CommentAdminViews
+from moderation.client_ip import parse_ip
+from moderation.models import Comment, RejectReason, Status, awaiting_review_filter
+from moderation.roles import can_moderate
 
 
 class CommentAdmin(CommentAdminViews, admin.ModelAdmin):

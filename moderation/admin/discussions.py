@@ -13,9 +13,9 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .. import services
-from ..models import DiscussionMode
-from ..roles import can_moderate
+from moderation import services
+from moderation.models import DiscussionMode
+from moderation.roles import can_moderate
 
 FIELD = "comment_mode"
 

@@ -7,9 +7,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..models import CommentReport, ModerationEvent
-from ..roles import can_moderate
-from .markup import score_bar
+from moderation.admin.markup import score_bar
+from moderation.models import CommentReport, ModerationEvent
+from moderation.roles import can_moderate
 
 
 class ReadOnlyInline(admin.TabularInline):

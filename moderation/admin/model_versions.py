@@ -12,9 +12,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..learning import versions
-from ..models import ModelVersion, ShadowScore
-from ..roles import can_moderate
+from moderation.learning import versions
+from moderation.models import ModelVersion, ShadowScore
+from moderation.roles import can_moderate
 
 
 @admin.action(description=_("Activate the selected version (promote or roll back)"))

@@ -11,12 +11,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .. import services
-from ..models import Comment
-from . import serializers as s
-from .base import APIView, refusal
-from .parsers import BoundedJSONParser
-from .schema import (
+from moderation import services
+from moderation.api import serializers as s
+from moderation.api.base import APIView, refusal
+from moderation.api.parsers import BoundedJSONParser
+from moderation.api.schema import (
     AUTHOR_TOKEN_PARAMETER,
     EDIT_WINDOW_CLOSED,
     ID_PARAMETER,
@@ -24,9 +23,10 @@ from .schema import (
     TOKEN_PARAMETER,
     TOO_FAST,
 )
-from .targets import comments_on_open_models
-from .throttling import CommentEditingThrottle
-from .tokens import author_token, is_status_token
+from moderation.api.targets import comments_on_open_models
+from moderation.api.throttling import CommentEditingThrottle
+from moderation.api.tokens import author_token, is_status_token
+from moderation.models import Comment
 
 
 def _authors_comment(request: Request, pk: int) -> Comment:

@@ -14,9 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from .. import services
-from ..conf import moderation_settings
-from ..http import UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_AFTER, drop_connection
+from moderation import services
+from moderation.conf import moderation_settings
+from moderation.http import UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_AFTER, drop_connection
 
 
 def refusal(error: services.CommentError) -> Response:

@@ -14,15 +14,21 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .. import services
-from ..models import TO_AUDIT, Comment, Status
-from . import moderator_serializers as ms
-from . import serializers as s
-from .base import APIView
-from .pagination import CommentCursorPagination
-from .parsers import BoundedJSONParser
-from .permissions import CanModerate
-from .schema import ERROR, ID_PARAMETER, MODERATOR_ERRORS, QUERY_ERRORS, TARGET_PARAMETER
+from moderation import services
+from moderation.api import moderator_serializers as ms
+from moderation.api import serializers as s
+from moderation.api.base import APIView
+from moderation.api.pagination import CommentCursorPagination
+from moderation.api.parsers import BoundedJSONParser
+from moderation.api.permissions import CanModerate
+from moderation.api.schema import (
+    ERROR,
+    ID_PARAMETER,
+    MODERATOR_ERRORS,
+    QUERY_ERRORS,
+    TARGET_PARAMETER,
+)
+from moderation.models import TO_AUDIT, Comment, Status
 
 
 def _confirm(comment: Comment, *, by: object, reason: str = "") -> Comment:

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import AuthorRule, Comment, DiscussionMode, ModerationEvent, Status
-from . import targets
-from .serializers import MAX_COMMENT_ID, TargetField
+from moderation.api import targets
+from moderation.api.serializers import MAX_COMMENT_ID, TargetField
+from moderation.models import AuthorRule, Comment, DiscussionMode, ModerationEvent, Status
 
 
 class ModerationCommentSerializer(serializers.ModelSerializer):

@@ -8,7 +8,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.request import Request
 
-from ..conf import moderation_settings
+from moderation.conf import moderation_settings
 
 
 class CommentCursorPagination(CursorPagination):

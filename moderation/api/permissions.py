@@ -6,7 +6,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from ..roles import can_moderate
+from moderation.roles import can_moderate
 
 
 class CanModerate(BasePermission):

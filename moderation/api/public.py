@@ -11,17 +11,17 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .. import reader_keys, services
-from ..http import build_submission
-from ..models import Comment, Status
-from . import serializers as s
-from .base import APIView, refusal
-from .pagination import CommentCursorPagination
-from .parsers import BoundedJSONParser
-from .schema import ID_PARAMETER, QUERY_ERRORS, TARGET_PARAMETER, TOO_FAST
-from .targets import comments_on_open_models
-from .throttling import CommentPostingThrottle, CommentReportingThrottle
-from .tokens import status_token
+from moderation import reader_keys, services
+from moderation.api import serializers as s
+from moderation.api.base import APIView, refusal
+from moderation.api.pagination import CommentCursorPagination
+from moderation.api.parsers import BoundedJSONParser
+from moderation.api.schema import ID_PARAMETER, QUERY_ERRORS, TARGET_PARAMETER, TOO_FAST
+from moderation.api.targets import comments_on_open_models
+from moderation.api.throttling import CommentPostingThrottle, CommentReportingThrottle
+from moderation.api.tokens import status_token
+from moderation.http import build_submission
+from moderation.models import Comment, Status
 
 #: What the reader's form says once a report is sent.
 REPORT_THANKS = _("Thank you. The moderators will look at this comment.")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
-from . import serializers as s
-from .targets import TARGET_PATTERN
-from .tokens import TOKEN_HEADER
+from moderation.api import serializers as s
+from moderation.api.targets import TARGET_PATTERN
+from moderation.api.tokens import TOKEN_HEADER
 
 TARGET_PARAMETER = OpenApiParameter(
     "target",

@@ -20,9 +20,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from ..forms import CommentForm, EditCommentForm, ReportForm, sign_target
-from ..models import Comment, ReportReason, Status
-from . import targets
+from moderation.api import targets
+from moderation.forms import CommentForm, EditCommentForm, ReportForm, sign_target
+from moderation.models import Comment, ReportReason, Status
 
 _FORM_FIELDS = CommentForm.base_fields
 #: The largest id the database can hold: larger ones in a list lookup would crash the query.

@@ -7,9 +7,9 @@ import re
 from django.db import models
 from django.db.models import Q
 
-from ..conf import moderation_settings
-from ..forms import resolve_target
-from ..models import Comment
+from moderation.conf import moderation_settings
+from moderation.forms import resolve_target
+from moderation.models import Comment
 
 TARGET_PATTERN = r"^[A-Za-z_]\w*\.[A-Za-z_]\w*:[^\s:]{1,64}$"
 _TARGET_RE = re.compile(TARGET_PATTERN)

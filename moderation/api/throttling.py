@@ -15,7 +15,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from ..client_ip import client_ip, client_network
+from moderation.client_ip import client_ip, client_network
 
 DEFAULT_RATE = "10/minute"
 POSTING_SCOPE = "moderation.comments"

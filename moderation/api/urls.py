@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import authors, moderation, public
+from moderation.api import authors, moderation, public
 
 app_name = "moderation-api"
 urlpatterns = [

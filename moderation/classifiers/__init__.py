@@ -3,6 +3,6 @@
 ``load_model(path)`` returns a ``TextModel`` that scores ``CommentInput`` items.
 """
 
-from .base import CommentInput, ModelError, TextModel, load_model
+from moderation.classifiers.base import CommentInput, ModelError, TextModel, load_model
 
 __all__ = ["CommentInput", "ModelError", "TextModel", "load_model"]

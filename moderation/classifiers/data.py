@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import CommentInput
+from moderation.classifiers.base import CommentInput
 
 _TAGS = re.compile(r"<br\s*/?>|</?[a-z][^>]*>", re.IGNORECASE)
 

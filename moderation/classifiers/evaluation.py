@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from .base import CommentInput, load_model
-from .data import clean_text
-from .metrics import scores_at
-from .registry import model_path
+from moderation.classifiers.base import CommentInput, load_model
+from moderation.classifiers.data import clean_text
+from moderation.classifiers.metrics import scores_at
+from moderation.classifiers.registry import model_path
 
 _TRUE = {"1", "1.0", "true", "yes", "spam", "toxic", "off", "hateful"}
 _FALSE = {"0", "0.0", "false", "no", "ham", "not", "non-hateful", "clean"}

@@ -20,19 +20,24 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import normalize as normalize_rows
 from sklearn.utils import murmurhash3_32
 
-from . import cues
-from .base import CommentInput
-from .counted import FEW_TEXTS, CountedColumns, count_pairs
-from .hashing import WORD_PREFIX, char_grams, term_column, word_columns_function
-from .language import is_english
-from .lexicon import (
+from moderation.classifiers import cues
+from moderation.classifiers.base import CommentInput
+from moderation.classifiers.counted import FEW_TEXTS, CountedColumns, count_pairs
+from moderation.classifiers.hashing import (
+    WORD_PREFIX,
+    char_grams,
+    term_column,
+    word_columns_function,
+)
+from moderation.classifiers.language import is_english
+from moderation.classifiers.lexicon import (
     ENGLISH_INSULTS_MATCHER,
     ITALIAN_INSULTS_MATCHER,
     SPAM_WORDS_MATCHER,
     ObfuscationAwareMatcher,
     WordListMatcher,
 )
-from .normalize import normalize
+from moderation.classifiers.normalize import normalize
 
 
 def _pair(ngram_range: Sequence[int]) -> tuple[int, int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .normalize import compile_word_list, normalize
+from moderation.classifiers.normalize import compile_word_list, normalize
 
 ITALIAN_INSULTS = (
     "idiot*",

@@ -13,11 +13,11 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
-from .base import CommentInput
-from .counted import CountedColumns, text_parts
-from .features import HashedTextFeatures
-from .hashing import WORD_PREFIX, char_grams, term_column
-from .normalize import normalize
+from moderation.classifiers.base import CommentInput
+from moderation.classifiers.counted import CountedColumns, text_parts
+from moderation.classifiers.features import HashedTextFeatures
+from moderation.classifiers.hashing import WORD_PREFIX, char_grams, term_column
+from moderation.classifiers.normalize import normalize
 
 
 def _sigmoid(values: np.ndarray) -> np.ndarray:

@@ -23,9 +23,16 @@ import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from .linear import LinearTextClassifier, telling
-from .metrics import best_threshold, macro_f1
-from .training import SEED, SPAM_MAX_FPR, Rows, _metadata, fit_shipped, shipped_rows
+from moderation.classifiers.linear import LinearTextClassifier, telling
+from moderation.classifiers.metrics import best_threshold, macro_f1
+from moderation.classifiers.training import (
+    SEED,
+    SPAM_MAX_FPR,
+    Rows,
+    _metadata,
+    fit_shipped,
+    shipped_rows,
+)
 
 #: Divides the active model's margin column, so that its weight escapes most of the penalty.
 MARGIN_SCALE = 10.0

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .base import CommentInput, TextModel
+from moderation.classifiers.base import CommentInput, TextModel
 
 
 def score_all(models: Sequence[TextModel], items: list[CommentInput]) -> dict[str, np.ndarray]:

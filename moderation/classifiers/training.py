@@ -21,13 +21,13 @@ import skops.io
 from sklearn.metrics import recall_score
 from sklearn.model_selection import train_test_split
 
-from . import data
-from .base import CommentInput
-from .features import AddressedToxicityFeatures, SelfPromotionSpamFeatures
-from .linear import LinearTextClassifier
-from .metrics import best_threshold, scores_at
-from .normalize import normalize
-from .registry import model_path
+from moderation.classifiers import data
+from moderation.classifiers.base import CommentInput
+from moderation.classifiers.features import AddressedToxicityFeatures, SelfPromotionSpamFeatures
+from moderation.classifiers.linear import LinearTextClassifier
+from moderation.classifiers.metrics import best_threshold, scores_at
+from moderation.classifiers.normalize import normalize
+from moderation.classifiers.registry import model_path
 
 SEED = 20261128
 #: Spam: the threshold flags at most this share of the calibration split's legitimate

@@ -9,10 +9,10 @@ from math import nan
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from ..classifiers import CommentInput, TextModel
-from ..classifiers.metrics import macro_f1
-from ..conf import moderation_settings
-from ..models import TrainingLabel
+from moderation.classifiers import CommentInput, TextModel
+from moderation.classifiers.metrics import macro_f1
+from moderation.conf import moderation_settings
+from moderation.models import TrainingLabel
 
 #: Which label field says what a moderator's decision means for each task.
 LABEL_FIELDS = {"spam": "is_spam", "toxicity": "is_toxic"}

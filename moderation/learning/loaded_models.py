@@ -19,11 +19,11 @@ from typing import Any
 from django.core.signals import setting_changed
 from django.db import DatabaseError, connections
 
-from ..classifiers import CommentInput, ModelError, TextModel, load_model
-from ..classifiers.registry import TASKS, model_path
-from ..classifiers.scoring import score_all
-from ..conf import moderation_settings
-from . import versions
+from moderation.classifiers import CommentInput, ModelError, TextModel, load_model
+from moderation.classifiers.registry import TASKS, model_path
+from moderation.classifiers.scoring import score_all
+from moderation.conf import moderation_settings
+from moderation.learning import versions
 
 logger = logging.getLogger(__name__)
 

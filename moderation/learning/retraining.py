@@ -9,12 +9,11 @@ from pathlib import Path
 import numpy as np
 from django.utils import timezone
 
-from ..classifiers import TextModel, load_model, training
-from ..classifiers import retraining as recipes
-from ..conf import moderation_settings
-from ..models import ModelVersion, TrainingLabel
-from . import loaded_models
-from .evaluation import (
+from moderation.classifiers import TextModel, load_model, training
+from moderation.classifiers import retraining as recipes
+from moderation.conf import moderation_settings
+from moderation.learning import loaded_models
+from moderation.learning.evaluation import (
     LabelledRows,
     figures,
     holdout_split,
@@ -22,7 +21,8 @@ from .evaluation import (
     promotion_verdict,
     time_split,
 )
-from .versions import RegistryError, activate, register, store_dir
+from moderation.learning.versions import RegistryError, activate, register, store_dir
+from moderation.models import ModelVersion, TrainingLabel
 
 
 @dataclass

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from .. import policy
-from ..classifiers import CommentInput
-from ..models import ShadowScore
-from . import loaded_models
+from moderation import policy
+from moderation.classifiers import CommentInput
+from moderation.learning import loaded_models
+from moderation.models import ShadowScore
 
 
 def record_shadow_scores(

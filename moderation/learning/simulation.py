@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .. import policy
-from ..models import Comment, Status
-from . import loaded_models
+from moderation import policy
+from moderation.learning import loaded_models
+from moderation.models import Comment, Status
 
 
 @dataclass

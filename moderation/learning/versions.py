@@ -14,11 +14,11 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 
-from ..classifiers import ModelError, load_model
-from ..classifiers.base import read_sidecar
-from ..classifiers.registry import TASKS, TRAINED_DIR, model_path
-from ..conf import moderation_settings
-from ..models import ModelActivation, ModelVersion
+from moderation.classifiers import ModelError, load_model
+from moderation.classifiers.base import read_sidecar
+from moderation.classifiers.registry import TASKS, TRAINED_DIR, model_path
+from moderation.conf import moderation_settings
+from moderation.models import ModelActivation, ModelVersion
 
 State = ModelVersion.State
 

@@ -1,8 +1,7 @@
 """The app's models: comments and what surrounds them (``comments``), and the learning
 loop's records (``learning``)."""
 
-from ..statuses import Status
-from .comments import (
+from moderation.models.comments import (
     TO_AUDIT,
     AuditPick,
     AuthorRule,
@@ -18,7 +17,8 @@ from .comments import (
     awaiting_review_filter,
     overdue_cutoff,
 )
-from .learning import ModelActivation, ModelVersion, ShadowScore, TrainingLabel
+from moderation.models.learning import ModelActivation, ModelVersion, ShadowScore, TrainingLabel
+from moderation.statuses import Status
 
 __all__ = [
     "TO_AUDIT",

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..conf import moderation_settings
-from ..roles import MODERATE_CODENAME
-from ..statuses import Status
+from moderation.conf import moderation_settings
+from moderation.roles import MODERATE_CODENAME
+from moderation.statuses import Status
 
 
 class CommentQuerySet(models.QuerySet):

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..statuses import Status
-from .comments import Comment
+from moderation.models.comments import Comment
+from moderation.statuses import Status
 
 
 class TrainingLabel(models.Model):

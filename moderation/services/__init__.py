@@ -7,7 +7,7 @@ Nothing else changes a comment's status: every change goes through
 ``readers``, ``privacy``; callers import the names from here.
 """
 
-from .classification import (
+from moderation.services.classification import (
     apply_decisions,
     classifier_input,
     classify_comments,
@@ -16,12 +16,8 @@ from .classification import (
     requeue_stale_pending,
     stale_pending_ids,
 )
-from .discussions import (
-    discussion_mode,
-    set_discussion_mode,
-    set_targets_mode,
-)
-from .errors import (
+from moderation.services.discussions import discussion_mode, set_discussion_mode, set_targets_mode
+from moderation.services.errors import (
     TOO_FAST_MESSAGE,
     AlreadyReported,
     CommentError,
@@ -32,8 +28,8 @@ from .errors import (
     TargetGone,
     TooFast,
 )
-from .picks import feature, unfeature
-from .privacy import (
+from moderation.services.picks import feature, unfeature
+from moderation.services.privacy import (
     ERASED_AUTHOR_NAME,
     ERASED_EMAIL_DOMAIN,
     ERASED_TEXT,
@@ -42,7 +38,7 @@ from .privacy import (
     erase_expired_personal_data,
     export_commenter_data,
 )
-from .readers import (
+from moderation.services.readers import (
     DELETED_BY_AUTHOR,
     REPORTED_BY_READERS,
     can_edit,
@@ -52,7 +48,7 @@ from .readers import (
     report_comment,
     stop_reply_notifications,
 )
-from .submission import (
+from moderation.services.submission import (
     Submission,
     check_submission,
     comments_open,
@@ -60,7 +56,7 @@ from .submission import (
     submit_comment,
     submit_trapped_spam,
 )
-from .transitions import (
+from moderation.services.transitions import (
     add_author_rule,
     approve,
     confirm_audit,

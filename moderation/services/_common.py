@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.dispatch import Signal
 
-from .. import comment_versions, signals
-from ..models import AuthorRule, Comment, ModerationEvent, Status
+from moderation import comment_versions, signals
+from moderation.models import AuthorRule, Comment, ModerationEvent, Status
 
 _SIGNAL_FOR_STATUS: dict[str, Signal] = {
     Status.PUBLISHED: signals.comment_published,

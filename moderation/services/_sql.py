@@ -17,7 +17,7 @@ import functools
 
 from django.db import connections, models, transaction
 
-from ..models import Comment, ModerationEvent
+from moderation.models import Comment, ModerationEvent
 
 #: A piece of SQL and its parameters.
 Condition = tuple[str, list]

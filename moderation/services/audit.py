@@ -14,9 +14,9 @@ import hmac
 
 from django.conf import settings
 
-from .. import policy
-from ..conf import moderation_settings
-from ..models import AuditPick
+from moderation import policy
+from moderation.conf import moderation_settings
+from moderation.models import AuditPick
 
 
 def random_draw(comment_id: int) -> float:

@@ -13,16 +13,16 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .. import dispatch, policy
-from ..classifiers import CommentInput
-from ..conf import moderation_settings
-from ..learning import loaded_models, shadow
-from ..models import AuthorRule, Comment, ModerationEvent, Status
-from . import _bulk
-from ._common import announce_all_on_commit, author_keys
-from .audit import audit_pick
-from .discussions import premoderated_targets
-from .submission import Submission
+from moderation import dispatch, policy
+from moderation.classifiers import CommentInput
+from moderation.conf import moderation_settings
+from moderation.learning import loaded_models, shadow
+from moderation.models import AuthorRule, Comment, ModerationEvent, Status
+from moderation.services import _bulk
+from moderation.services._common import announce_all_on_commit, author_keys
+from moderation.services.audit import audit_pick
+from moderation.services.discussions import premoderated_targets
+from moderation.services.submission import Submission
 
 logger = logging.getLogger(__name__)
 

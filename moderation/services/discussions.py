@@ -8,8 +8,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from ..comment_versions import targets_changed
-from ..models import Comment, DiscussionMode, DiscussionSettings
+from moderation.comment_versions import targets_changed
+from moderation.models import Comment, DiscussionMode, DiscussionSettings
 
 
 def settings_for(target: models.Model) -> models.QuerySet[DiscussionSettings]:

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..comment_versions import comments_changed
-from ..models import Comment, ModerationEvent, Status
-from .errors import CommentError
+from moderation.comment_versions import comments_changed
+from moderation.models import Comment, ModerationEvent, Status
+from moderation.services.errors import CommentError
 
 FEATURED, UNFEATURED = "featured", "unfeatured"
 

@@ -12,10 +12,10 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from ..comment_versions import comments_changed
-from ..conf import moderation_settings
-from ..models import AuthorRule, Comment, CommentReport, ModerationEvent, TrainingLabel
-from ..reader_keys import network_key_of
+from moderation.comment_versions import comments_changed
+from moderation.conf import moderation_settings
+from moderation.models import AuthorRule, Comment, CommentReport, ModerationEvent, TrainingLabel
+from moderation.reader_keys import network_key_of
 
 
 def erase_expired_personal_data() -> int:

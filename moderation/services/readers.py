@@ -9,12 +9,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import dispatch
-from ..conf import moderation_settings
-from ..models import AuthorRule, Comment, CommentReport, ModerationEvent, Status
-from ._common import announce_on_commit
-from .errors import AlreadyReported, CommentError, EditWindowClosed
-from .transitions import transition
+from moderation import dispatch
+from moderation.conf import moderation_settings
+from moderation.models import AuthorRule, Comment, CommentReport, ModerationEvent, Status
+from moderation.services._common import announce_on_commit
+from moderation.services.errors import AlreadyReported, CommentError, EditWindowClosed
+from moderation.services.transitions import transition
 
 DELETED_BY_AUTHOR = "deleted by author"
 REPORTED_BY_READERS = "reported by readers"

@@ -12,12 +12,12 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import dispatch, signals
-from ..client_ip import client_network
-from ..conf import moderation_settings
-from ..models import Comment, DiscussionMode, DiscussionSettings, ModerationEvent, Status
-from . import _sql as sql
-from .errors import (
+from moderation import dispatch, signals
+from moderation.client_ip import client_network
+from moderation.conf import moderation_settings
+from moderation.models import Comment, DiscussionMode, DiscussionSettings, ModerationEvent, Status
+from moderation.services import _sql as sql
+from moderation.services.errors import (
     TOO_FAST_MESSAGE,
     CommentsClosed,
     DuplicateComment,

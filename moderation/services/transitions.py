@@ -9,8 +9,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from ..conf import moderation_settings
-from ..models import (
+from moderation.conf import moderation_settings
+from moderation.models import (
     AuditPick,
     AuthorRule,
     Comment,
@@ -19,7 +19,7 @@ from ..models import (
     Status,
     TrainingLabel,
 )
-from ._common import announce_on_commit, author_keys
+from moderation.services._common import announce_on_commit, author_keys
 
 _REJECTION_VERDICTS: dict[str, tuple[bool | None, bool | None]] = {
     RejectReason.SPAM: (True, None),

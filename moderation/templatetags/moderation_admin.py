@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import template
 
-from ..models import Comment
-from ..roles import can_moderate
+from moderation.models import Comment
+from moderation.roles import can_moderate
 
 register = template.Library()
 

@@ -1,8 +1,7 @@
 from django.contrib import admin
 
 from moderation.admin.discussions import DiscussionModeAdminMixin
-
-from .models import Article
+from project.articles.models import Article
 
 
 @admin.register(Article)

@@ -5,8 +5,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from moderation.caching import cache_comment_page
 from moderation.counts import with_comment_counts
-
-from .models import Article
+from project.articles.models import Article
 
 
 class ArticleListView(ListView):

@@ -24,7 +24,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from moderation.classifiers import CommentInput, load_model, training
 from moderation.classifiers import data as datasets
-from moderation.classifiers.evaluation import median_ms
+from moderation.classifiers.labelled_csv import median_ms
 from moderation.classifiers.metrics import scores_at
 from moderation.classifiers.registry import model_path
 from moderation.classifiers.scoring import score_all

@@ -31,9 +31,9 @@ from sklearn.pipeline import make_pipeline
 
 from moderation.classifiers import TextModel, load_model
 from moderation.classifiers import data as datasets
+from moderation.classifiers.adaptation import adapt
 from moderation.classifiers.metrics import macro_f1
 from moderation.classifiers.registry import model_path
-from moderation.classifiers.retraining import adapt
 from moderation.classifiers.training import SEED
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -108,7 +108,7 @@ def time_page(url: str, repeat: int) -> dict:
 
 def clear_caches() -> None:
     """Empty the per-process caches of rendered comment texts and dates, where there are any."""
-    from moderation import formatting
+    from moderation.section import formatting
 
     formatting.RENDERED_TEXTS.clear()
     for name in ("_date_text", "_time_text", "_at_text"):
@@ -119,8 +119,8 @@ def same_markup_as_template(article) -> bool:
     """Whether the Python-rendered threads equal moderation/comment.html rendered per comment."""
     from django.test import RequestFactory
 
-    from moderation.section import section_context
-    from moderation.thread_html import render_threads_by_template
+    from moderation.section.context import section_context
+    from moderation.section.threads import render_threads_by_template
 
     context = section_context(RequestFactory().get("/"), article)
     return render_threads_by_template(context) == context["threads_html"]

@@ -4,7 +4,7 @@ Usage, from the project root:  python -m bench.replay --data ../shared/datasets
 
 HaSpeeDe 2018 (Italian hate speech, Facebook + Twitter; evaluation only, never in a shipped
 model) is shuffled once; the first ``--comments`` rows are the site's stream, played by
-``moderation.replay.replay_stream`` with the shipped defaults (audit sample, guard rails,
+``moderation.management.replay.replay_stream`` with the shipped defaults (audit sample, guard rails,
 automatic promotion as the replay command does), ``--every`` comments per round, in a
 fresh SQLite database. After each round the active model is judged on the other rows,
 which the loop never sees: ROC AUC and macro-F1 at the model's own threshold, beside the
@@ -47,8 +47,8 @@ def run(data_dir: Path, comments: int, every: int, seed: int, overrides: dict) -
     from moderation.classifiers.registry import model_path
     from moderation.conf import DEFAULTS
     from moderation.learning import loaded_models
+    from moderation.management.replay import replay_stream
     from moderation.models import ModelVersion
-    from moderation.replay import replay_stream
 
     labelled = datasets.haspeede(data_dir)
     order = np.random.default_rng(seed).permutation(len(labelled))

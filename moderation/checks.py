@@ -39,7 +39,7 @@ from moderation.classifiers import ModelError, load_model
 from moderation.classifiers.registry import TASKS, model_path
 from moderation.conf import DEFAULTS, moderation_settings
 from moderation.learning.versions import model_dir
-from moderation.ordering import SLUGS
+from moderation.section.ordering import SLUGS
 
 THRESHOLDS = (
     "SPAM_HOLD_THRESHOLD",

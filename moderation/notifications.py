@@ -16,8 +16,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from moderation.conf import moderation_settings
-from moderation.http import link_to_comment, target_url
 from moderation.models import Comment, DigestLog, ModerationEvent, Status
+from moderation.section.http import link_to_comment, target_url
 
 
 def _queue_url() -> str:

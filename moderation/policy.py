@@ -1,9 +1,10 @@
 """Turns a comment's scores and rule hits into a decision with its reasons.
 
 Pure functions: the services layer gathers the facts (scores, author rules, history) and
-the rules (``PolicyRules.from_settings()``, the only place settings are read) and applies
-the decision, so a decision can be replayed with other rules. Reasons are short,
-language-neutral strings shown to moderators, e.g. ``toxicity 0.91 ≥ 0.80`` or ``3 links``.
+the rules (``PolicyRules.from_settings(moderation_settings)``: the caller hands the settings
+in, this module reads none) and applies the decision, so a decision can be replayed with
+other rules. Reasons are short, language-neutral strings shown to moderators, e.g.
+``toxicity 0.91 ≥ 0.80`` or ``3 links``.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from moderation.classifiers.normalize import compile_word_list, normalize
-from moderation.conf import moderation_settings
-from moderation.statuses import Status
+from moderation.models.statuses import Status
 
 #: What counts as a link in a comment (also the admin's "has links" filter, in SQL).
 LINK_PATTERN = r"(https?://|www\.|<a\s)"
@@ -57,13 +57,16 @@ class PolicyRules:
     trusted_authors_skip_scores: bool
 
     @classmethod
-    def from_settings(cls, overrides: Mapping[str, Any] | None = None) -> PolicyRules:
-        """The rules the settings give, with ``overrides`` by setting name (e.g. to simulate)."""
+    def from_settings(
+        cls, settings: object, overrides: Mapping[str, Any] | None = None
+    ) -> PolicyRules:
+        """The rules ``settings`` (``conf.moderation_settings``, or any object with the same
+        attributes) give, with ``overrides`` by setting name (e.g. to simulate)."""
         names = {f.name.upper(): f.name for f in fields(cls)}
         unknown = set(overrides or {}) - set(names)
         if unknown:
             raise ValueError(f"not settings of the policy: {', '.join(sorted(unknown))}")
-        values = {name: getattr(moderation_settings, name) for name in names}
+        values = {name: getattr(settings, name) for name in names}
         values.update(overrides or {})
         rules = {names[name]: value for name, value in values.items()}
         rules["blocked_words"] = tuple(rules["blocked_words"])

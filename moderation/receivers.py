@@ -8,7 +8,7 @@ import logging
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from moderation import comment_versions, dispatch, signals
+from moderation import dispatch, page_versions, signals
 from moderation.models import Comment
 
 logger = logging.getLogger(__name__)
@@ -39,10 +39,10 @@ def confirm_reply_notifications(sender, comment: Comment, **kwargs) -> None:
 @receiver(signals.comment_status_changed, dispatch_uid="moderation.comment_status_versions")
 def status_changed(sender, comment: Comment, **kwargs) -> None:
     """Cached pages and live answers of the comment's target are out of date."""
-    comment_versions.comments_changed([comment])
+    page_versions.comments_changed([comment])
 
 
 @receiver(post_delete, sender=Comment, dispatch_uid="moderation.comment_deleted_versions")
 def comment_deleted(sender, instance: Comment, **kwargs) -> None:
     """A comment deleted (from the admin, or with its target) leaves its target's pages."""
-    comment_versions.comments_changed([instance])
+    page_versions.comments_changed([instance])

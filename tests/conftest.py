@@ -16,8 +16,8 @@ from django.test import Client
 from django.utils import translation
 from playwright.sync_api import Browser, sync_playwright
 
-from moderation.forms import forget_recent_targets
-from moderation.second_thought import acknowledgement
+from moderation.section.forms import forget_recent_targets
+from moderation.section.second_thought import acknowledgement
 from project.articles.models import Article
 from project.embedded_redis import EmbeddedRedis
 from tests.helpers import Broker, WorkerProcess, database_url_for_subprocess, point_producer_at

@@ -18,10 +18,10 @@ from django.db import connection
 from django.test import override_settings
 
 from moderation.classifiers import CommentInput
+from moderation.classifiers.adaptation import metadata
 from moderation.classifiers.base import read_sidecar
 from moderation.classifiers.features import SpamFeatures, ToxicityFeatures
 from moderation.classifiers.linear import LinearTextClassifier
-from moderation.classifiers.retraining import metadata
 from moderation.classifiers.training import save
 from moderation.learning import loaded_models, versions
 from moderation.models import ModelVersion

@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from moderation.api.tokens import status_token
 from moderation.models import AuthorRule, Comment, CommentReport, ModelVersion, Status
-from moderation.reader_cookies import OWN_COMMENTS_COOKIE, READER_COOKIE, REMEMBER_COOKIE
+from moderation.section.cookies import OWN_COMMENTS_COOKIE, READER_COOKIE, REMEMBER_COOKIE
 from tests.factories import make_comment
 
 ROOT = Path(__file__).resolve().parent.parent

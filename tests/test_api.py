@@ -17,7 +17,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from moderation import reader_keys, services
+from moderation import client_ip, services
 from moderation.api.serializers import PUBLIC_STATUS
 from moderation.api.tokens import status_token
 from moderation.models import (
@@ -650,7 +650,7 @@ def test_the_form_and_the_api_share_one_report_per_address(an_article):
 def test_clients_whose_address_is_unknown_share_one_report(an_article):
     comment = make_comment(an_article)
     assert report(comment, address="not-an-address").status_code == 201
-    assert CommentReport.objects.get().reader_key == f"api:{reader_keys.network_key_of(None)}"
+    assert CommentReport.objects.get().reader_key == f"api:{client_ip.network_key_of(None)}"
     assert report(comment, address="").status_code == 409
 
 

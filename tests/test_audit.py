@@ -4,13 +4,14 @@ import pytest
 from django.test import override_settings
 
 from moderation import policy, services
+from moderation.conf import moderation_settings
 from moderation.models import AuditPick, Comment, ModerationEvent, Status, TrainingLabel
 from moderation.services.audit import audit_pick, random_draw
 from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 
-RULES = policy.PolicyRules.from_settings()
+RULES = policy.PolicyRules.from_settings(moderation_settings)
 
 
 def facts(spam: float = 0.1, toxicity: float = 0.1) -> policy.Facts:

@@ -12,8 +12,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from moderation.forms import sign_target
 from moderation.models import Comment, Status
+from moderation.section.forms import sign_target
 from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db

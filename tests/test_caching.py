@@ -1,6 +1,6 @@
-"""The article page served to anonymous readers from a cache (moderation.caching): validators
-and 304s, invalidation when a comment changes, private pages for readers with cookies, and a
-shared page that leaks nothing and still lets its readers post."""
+"""The article page served to anonymous readers from a cache (``section.caching``):
+validators and 304s, invalidation when a comment changes, private pages for readers with
+cookies, and a shared page that leaks nothing and still lets its readers post."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from django.test import Client
 
 from moderation import services
 from moderation.models import Comment, Status
-from moderation.reader_cookies import OWN_COMMENTS_COOKIE, REMEMBER_COOKIE
-from moderation.section import section_context
+from moderation.section.context import section_context
+from moderation.section.cookies import OWN_COMMENTS_COOKIE, REMEMBER_COOKIE
 from tests.conftest import form_fields
 from tests.factories import make_comment
 

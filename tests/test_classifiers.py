@@ -16,6 +16,7 @@ from sklearn.metrics import matthews_corrcoef
 
 from moderation.classifiers import CommentInput, ModelError, linear, load_model, training
 from moderation.classifiers import normalize as normalize_module
+from moderation.classifiers.adaptation import adapt
 from moderation.classifiers.counted import CountedColumns
 from moderation.classifiers.features import (
     AddressedToxicityFeatures,
@@ -34,7 +35,6 @@ from moderation.classifiers.linear import LinearTextClassifier
 from moderation.classifiers.metrics import best_threshold, macro_f1
 from moderation.classifiers.normalize import compile_word_list, normalize
 from moderation.classifiers.registry import TRAINED_DIR
-from moderation.classifiers.retraining import adapt
 from moderation.classifiers.scoring import score_all
 from moderation.classifiers.training import save
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.template import Context, Template
 
-from moderation.counts import with_comment_counts
 from moderation.models import Status
+from moderation.section.counts import with_comment_counts
 from project.articles.models import Article
 from tests.factories import make_comment
 

@@ -376,7 +376,7 @@ THROTTLE_PROBE = """
 import django
 django.setup()
 from django.test import RequestFactory
-from moderation.api.throttling import CommentPostingThrottle
+from moderation.section.throttling import CommentPostingThrottle
 request = RequestFactory().post("/api/comments/", REMOTE_ADDR="198.51.100.7")
 request.user = None
 print(sum(CommentPostingThrottle().allow_request(request, None) for _ in range({n})))

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from moderation import services
 from moderation.models import Comment, DiscussionMode, DiscussionSettings, Status
-from moderation.second_thought import acknowledgement
+from moderation.section.second_thought import acknowledgement
 from tests.conftest import form_fields
 from tests.factories import make_comment
 

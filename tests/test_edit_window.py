@@ -14,8 +14,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from moderation import formatting, policy, services
+from moderation import policy, services
 from moderation.models import Comment, ModerationEvent, Status, TrainingLabel
+from moderation.section import formatting
 from tests.conftest import form_fields
 
 pytestmark = pytest.mark.django_db

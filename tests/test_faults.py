@@ -77,7 +77,7 @@ def test_a_database_error_while_posting_is_a_503_in_english_on_the_english_site(
 @pytest.mark.django_db
 def test_when_the_database_stays_down_the_503_page_still_renders(an_article, post_comment):
     page = Client().get(an_article.get_absolute_url()).content.decode()
-    with mock.patch("moderation.forms.resolve_target", failing):
+    with mock.patch("moderation.section.forms.resolve_target", failing):
         response = Client().post("/comments/post/", {**form_fields(page), "comment": "x"})
     assert response.status_code == 503
     assert BUSY_IT in response.content.decode()

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.utils import translation
 
-from moderation.forms import CommentForm, load_target, sign_target
+from moderation.section.forms import CommentForm, load_target, sign_target
 
 
 def test_fields_come_in_the_source_sites_order():

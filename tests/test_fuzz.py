@@ -17,8 +17,8 @@ from django.test import Client
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from moderation.forms import TARGET_SALT, sign_target
 from moderation.models import Comment, Status
+from moderation.section.forms import TARGET_SALT, sign_target
 
 CASES: Counter[str] = Counter()
 FUZZ = settings(

@@ -1,4 +1,4 @@
-"""Live updates (moderation.live): the JSON list of comments published after a given one,
+"""Live updates (moderation.section.live): the JSON list of comments published after a given one,
 cached and revalidated like the page, and the section's region that asks for it."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from moderation import services
-from moderation.live import live_url
 from moderation.models import DiscussionMode, Status
-from moderation.thread_html import REPLY_PARAM
+from moderation.section.live import live_url
+from moderation.section.threads import REPLY_PARAM
 from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def test_the_queries_do_not_grow_with_the_comments(an_article, another_article):
 
 
 def test_at_most_a_batch_is_sent_and_the_rest_announced(an_article, monkeypatch):
-    monkeypatch.setattr("moderation.live.MAX_COMMENTS", 2)
+    monkeypatch.setattr("moderation.section.live.MAX_COMMENTS", 2)
     comments = [make_comment(an_article) for _ in range(3)]
     data = new_comments(an_article, 0).json()
     assert [c["id"] for c in data["comments"]] == [c.pk for c in comments[:2]]

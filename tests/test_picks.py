@@ -12,8 +12,8 @@ from django.utils import translation
 
 from moderation import services
 from moderation.models import Comment, ModerationEvent, Status
-from moderation.section import section_context
-from moderation.thread_html import render_threads_by_template
+from moderation.section.context import section_context
+from moderation.section.threads import render_threads_by_template
 from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db

@@ -13,6 +13,7 @@ from django.db.models import CharField, GenericIPAddressField, JSONField, TextFi
 from django.utils import timezone, translation
 
 from moderation import services, tasks
+from moderation.client_ip import network_key_of
 from moderation.models import (
     AuthorRule,
     Comment,
@@ -22,7 +23,6 @@ from moderation.models import (
     TrainingLabel,
 )
 from moderation.notifications import send_reply_digest
-from moderation.reader_keys import network_key_of
 from tests.factories import make_comment
 
 EMAIL = "giulia.rossi@example.org"

@@ -11,7 +11,7 @@ from django.test import Client
 from moderation import services
 from moderation.learning import loaded_models
 from moderation.models import Comment, Status
-from moderation.second_thought import acknowledgement, similarity
+from moderation.section.second_thought import acknowledgement, similarity
 from tests.conftest import form_fields
 
 pytestmark = pytest.mark.django_db

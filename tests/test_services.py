@@ -99,7 +99,7 @@ def test_a_batch_announces_every_comment_and_bumps_its_target_once(
     signals.comment_published.connect(lambda **kw: received.append(kw["event"].pk), weak=False)
     decisions = {c.pk: (Decision(Status.PUBLISHED, []), None, {}) for c in comments}
     with (
-        mock.patch("moderation.comment_versions.bump") as bump,
+        mock.patch("moderation.page_versions.bump") as bump,
         django_capture_on_commit_callbacks(execute=True),
     ):
         services.apply_decisions(decisions)

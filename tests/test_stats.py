@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from moderation import charts, stats
+from moderation.admin import charts, stats
 from moderation.models import Comment, ModerationEvent, Status
 from tests.factories import make_comment
 

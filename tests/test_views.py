@@ -9,12 +9,12 @@ from django.db import connection
 from django.test import Client, RequestFactory
 from django.utils import translation
 
-from moderation.forms import load_target, sign_target
 from moderation.models import Comment, ModerationEvent, Status
-from moderation.reader_cookies import READER_COOKIE, REMEMBER_COOKIE
-from moderation.second_thought import acknowledgement
-from moderation.section import section_context
-from moderation.thread_html import render_threads_by_template
+from moderation.section.context import section_context
+from moderation.section.cookies import READER_COOKIE, REMEMBER_COOKIE
+from moderation.section.forms import load_target, sign_target
+from moderation.section.second_thought import acknowledgement
+from moderation.section.threads import render_threads_by_template
 from tests.conftest import form_fields
 from tests.factories import make_comment
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from moderation.models import Comment, ModerationEvent, Status, TrainingLabel
-from moderation.wordpress_export import ExportError, WordPressExport
+from moderation.wordpress.export import ExportError, WordPressExport
 
 EXPORT = Path(__file__).parent / "data" / "wordpress-export.xml"
 SITE = "https://www.cronaca-locale.example"

@@ -16,12 +16,12 @@ from django.db.models.functions import Replace
 
 from moderation import services
 from moderation.conf import moderation_settings
-from moderation.formatting import comment_text_html
-from moderation.html_text import text_from_html
 from moderation.learning.evaluation import UNBIASED_SOURCES, labelled_rows
 from moderation.models import Comment, ModerationEvent, Status, TrainingLabel
-from moderation.wordpress import site_key
-from moderation.wordpress_export import WordPressExport
+from moderation.section.formatting import comment_text_html
+from moderation.wordpress.export import WordPressExport
+from moderation.wordpress.html_text import text_from_html
+from moderation.wordpress.importer import site_key
 from project.articles.models import Article
 
 NEWSROOM = Path(__file__).parent / "data" / "wordpress-newsroom.xml"

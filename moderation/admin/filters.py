@@ -11,9 +11,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F
 from django.utils.translation import gettext_lazy as _
 
-from moderation.http import parse_id
 from moderation.models import TO_AUDIT, Comment, ShadowScore, Status, awaiting_review_filter
 from moderation.policy import LINK_PATTERN
+from moderation.section.http import parse_id
 
 
 class QueueFilter(admin.SimpleListFilter):

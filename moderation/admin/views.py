@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 
-from moderation import charts, stats
+from moderation.admin import charts, stats
 from moderation.admin.markup import duration
 from moderation.models import Comment, Status, awaiting_review_filter
 

@@ -24,9 +24,9 @@ from moderation.api.schema import (
     TOO_FAST,
 )
 from moderation.api.targets import comments_on_open_models
-from moderation.api.throttling import CommentEditingThrottle
 from moderation.api.tokens import author_token, is_status_token
 from moderation.models import Comment
+from moderation.section.throttling import CommentEditingThrottle
 
 
 def _authors_comment(request: Request, pk: int) -> Comment:

@@ -16,7 +16,7 @@ from rest_framework.settings import api_settings
 
 from moderation import services
 from moderation.conf import moderation_settings
-from moderation.http import UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_AFTER, drop_connection
+from moderation.section.http import UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_AFTER, drop_connection
 
 
 def refusal(error: services.CommentError) -> Response:

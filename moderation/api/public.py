@@ -11,17 +11,17 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from moderation import reader_keys, services
+from moderation import client_ip, services
 from moderation.api import serializers as s
 from moderation.api.base import APIView, refusal
 from moderation.api.pagination import CommentCursorPagination
 from moderation.api.parsers import BoundedJSONParser
 from moderation.api.schema import ID_PARAMETER, QUERY_ERRORS, TARGET_PARAMETER, TOO_FAST
 from moderation.api.targets import comments_on_open_models
-from moderation.api.throttling import CommentPostingThrottle, CommentReportingThrottle
 from moderation.api.tokens import status_token
-from moderation.http import build_submission
 from moderation.models import Comment, Status
+from moderation.section.http import build_submission
+from moderation.section.throttling import CommentPostingThrottle, CommentReportingThrottle
 
 #: What the reader's form says once a report is sent.
 REPORT_THANKS = _("Thank you. The moderators will look at this comment.")
@@ -131,7 +131,7 @@ class CommentReportView(APIView):
             raise NotFound
         report = s.ReportSerializer(data=request.data)
         report.is_valid(raise_exception=True)
-        reader_key, network_key = reader_keys.api_keys(request)
+        reader_key, network_key = client_ip.api_keys(request)
         try:
             services.report_comment(
                 comment,

@@ -21,8 +21,8 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from moderation.api import targets
-from moderation.forms import CommentForm, EditCommentForm, ReportForm, sign_target
 from moderation.models import Comment, ReportReason, Status
+from moderation.section.forms import CommentForm, EditCommentForm, ReportForm, sign_target
 
 _FORM_FIELDS = CommentForm.base_fields
 #: The largest id the database can hold: larger ones in a list lookup would crash the query.

@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 
 from moderation.conf import moderation_settings
-from moderation.forms import resolve_target
 from moderation.models import Comment
+from moderation.section.forms import resolve_target
 
 TARGET_PATTERN = r"^[A-Za-z_]\w*\.[A-Za-z_]\w*:[^\s:]{1,64}$"
 _TARGET_RE = re.compile(TARGET_PATTERN)

@@ -10,7 +10,7 @@ import numpy as np
 from django.utils import timezone
 
 from moderation.classifiers import TextModel, load_model, training
-from moderation.classifiers import retraining as recipes
+from moderation.classifiers import adaptation as recipes
 from moderation.conf import moderation_settings
 from moderation.learning import loaded_models
 from moderation.learning.evaluation import (

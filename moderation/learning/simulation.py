@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from moderation import policy
+from moderation.conf import moderation_settings
 from moderation.learning import loaded_models
 from moderation.models import Comment, Status
 
@@ -47,8 +48,8 @@ def simulate(last: int, overrides: dict[str, Any]) -> Simulation:
         )
         for text, spam, toxicity, _status in comments
     ]
-    now_rules = policy.PolicyRules.from_settings()
-    other_rules = policy.PolicyRules.from_settings(overrides)
+    now_rules = policy.PolicyRules.from_settings(moderation_settings)
+    other_rules = policy.PolicyRules.from_settings(moderation_settings, overrides)
     current = [policy.decide(f, now_rules).status for f in facts]
     simulated = [policy.decide(f, other_rules).status for f in facts]
     statuses = (Status.PUBLISHED, Status.HELD, Status.SPAM, Status.REJECTED)

@@ -18,7 +18,7 @@ from moderation.models.comments import (
     overdue_cutoff,
 )
 from moderation.models.learning import ModelActivation, ModelVersion, ShadowScore, TrainingLabel
-from moderation.statuses import Status
+from moderation.models.statuses import Status
 
 __all__ = [
     "TO_AUDIT",

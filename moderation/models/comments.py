@@ -16,8 +16,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from moderation.conf import moderation_settings
+from moderation.models.statuses import Status
 from moderation.roles import MODERATE_CODENAME
-from moderation.statuses import Status
 
 
 class CommentQuerySet(models.QuerySet):
@@ -371,7 +371,7 @@ class CommentReport(models.Model):
 
     ``reader_key`` is the random token of the reader's signed cookie (``api:`` and the network
     key for API clients); ``network_key`` a keyed hash of their IP address (the address itself
-    is not stored). See ``reader_keys``.
+    is not stored). See ``client_ip``.
     """
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")

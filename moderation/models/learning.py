@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from moderation.models.comments import Comment
-from moderation.statuses import Status
+from moderation.models.statuses import Status
 
 
 class TrainingLabel(models.Model):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.dispatch import Signal
 
-from moderation import comment_versions, signals
+from moderation import page_versions, signals
 from moderation.models import AuthorRule, Comment, ModerationEvent, Status
 
 _SIGNAL_FOR_STATUS: dict[str, Signal] = {
@@ -27,7 +27,7 @@ def announce_all_on_commit(changes: list[tuple[Comment, ModerationEvent]]) -> No
     target's cached pages are marked out of date once, however many of its comments changed."""
 
     def send_all() -> None:
-        with comment_versions.one_bump_per_target():
+        with page_versions.one_bump_per_target():
             for comment, event in changes:
                 signals.comment_status_changed.send(sender=Comment, comment=comment, event=event)
                 specific = _SIGNAL_FOR_STATUS.get(comment.status)

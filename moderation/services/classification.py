@@ -116,7 +116,7 @@ def classify_comments(comment_ids: list[int]) -> int:
     if not comments:
         return 0
     scores = loaded_models.score([classifier_input(c) for c in comments])
-    rules = policy.PolicyRules.from_settings()
+    rules = policy.PolicyRules.from_settings(moderation_settings)
     blocked, trusted = _author_rules(comments)
     approved = _approved_counts(comments, rules)
     premoderated = premoderated_targets(comments)

@@ -8,8 +8,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from moderation.comment_versions import targets_changed
 from moderation.models import Comment, DiscussionMode, DiscussionSettings
+from moderation.page_versions import targets_changed
 
 
 def settings_for(target: models.Model) -> models.QuerySet[DiscussionSettings]:

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from moderation.comment_versions import comments_changed
 from moderation.models import Comment, ModerationEvent, Status
+from moderation.page_versions import comments_changed
 from moderation.services.errors import CommentError
 
 FEATURED, UNFEATURED = "featured", "unfeatured"

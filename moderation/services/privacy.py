@@ -12,10 +12,10 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from moderation.comment_versions import comments_changed
+from moderation.client_ip import network_key_of
 from moderation.conf import moderation_settings
 from moderation.models import AuthorRule, Comment, CommentReport, ModerationEvent, TrainingLabel
-from moderation.reader_keys import network_key_of
+from moderation.page_versions import comments_changed
 
 
 def erase_expired_personal_data() -> int:

@@ -27,7 +27,7 @@ _REJECTION_VERDICTS: dict[str, tuple[bool | None, bool | None]] = {
 }
 
 
-#: WordPress's decisions as an import brings them (``moderation.wordpress``).
+#: WordPress's decisions as an import brings them (``moderation.wordpress.importer``).
 _WORDPRESS_VERDICTS: dict[str, tuple[bool | None, bool | None]] = {
     f"{TrainingLabel.IMPORTED_PREFIX}approved": (False, False),
     f"{TrainingLabel.IMPORTED_PREFIX}spam": (True, None),

@@ -9,10 +9,10 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from moderation import formatting
-from moderation.counts import COUNT_ATTRIBUTE
 from moderation.models import Comment
-from moderation.section import section_context, template_names
+from moderation.section import formatting
+from moderation.section.context import section_context, template_names
+from moderation.section.counts import COUNT_ATTRIBUTE
 
 register = template.Library()
 

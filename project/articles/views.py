@@ -3,8 +3,8 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 
-from moderation.caching import cache_comment_page
-from moderation.counts import with_comment_counts
+from moderation.section.caching import cache_comment_page
+from moderation.section.counts import with_comment_counts
 from project.articles.models import Article
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from moderation.classifiers.base import ModelError
-from moderation.classifiers.evaluation import evaluate_csv
+from moderation.classifiers.labelled_csv import evaluate_csv
 from moderation.classifiers.registry import TASKS, TRAINED_DIR
 
 

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.core.management.base import BaseCommand, CommandError
 
-from moderation import wordpress, wordpress_posts
+from moderation.wordpress import importer, posts
 
 
 class Command(BaseCommand):
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--old-held",
-            choices=wordpress.OLD_HELD_CHOICES,
+            choices=importer.OLD_HELD_CHOICES,
             default="keep",
             help="comments still held in WordPress and older than --old-held-days: keep them "
             "held (default), import them as rejected, or skip them",
@@ -49,13 +49,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--old-held-days",
             type=int,
-            default=wordpress.ImportOptions.old_held_days,
+            default=importer.ImportOptions.old_held_days,
             help="the age in days from which a held comment is old (default: %(default)s)",
         )
         parser.add_argument(
             "--batch-size",
             type=int,
-            default=wordpress.ImportOptions.batch_size,
+            default=importer.ImportOptions.batch_size,
             help="comments stored per transaction (default: %(default)s)",
         )
 
@@ -70,14 +70,14 @@ class Command(BaseCommand):
             except FieldDoesNotExist as exc:
                 raise CommandError(f"{options['model']} has no field {field_name!r}") from exc
         if options["match"] == "slug":
-            match = wordpress_posts.slug_matcher(model, field_name or "slug")
+            match = posts.slug_matcher(model, field_name or "slug")
         elif options["match"] == "id":
-            match = wordpress_posts.id_matcher(model, field_name or "")
+            match = posts.id_matcher(model, field_name or "")
         else:
-            match = wordpress_posts.url_matcher(model, field_name)
+            match = posts.url_matcher(model, field_name)
         if options["batch_size"] < 1 or options["old_held_days"] < 0:
             raise CommandError("--batch-size must be positive and --old-held-days not negative")
-        import_options = wordpress.ImportOptions(
+        import_options = importer.ImportOptions(
             dry_run=options["dry_run"],
             batch_size=options["batch_size"],
             old_held=options["old_held"],
@@ -85,12 +85,12 @@ class Command(BaseCommand):
         )
         try:
             with options["export"].open("rb") as stream:
-                report = wordpress.import_comments(
+                report = importer.import_comments(
                     stream, match, import_options, progress=self._progress
                 )
         except OSError as exc:
             raise CommandError(f"cannot read {options['export']}: {exc}") from exc
-        except wordpress.ExportError as exc:
+        except importer.ExportError as exc:
             raise CommandError(f"{options['export']}: {exc}; nothing was imported") from exc
         self._print(report, dry_run=options["dry_run"])
 
@@ -104,7 +104,7 @@ class Command(BaseCommand):
         except (LookupError, ValueError) as exc:
             raise CommandError(f"unknown model {label!r}; use app_label.model") from exc
 
-    def _print(self, report: wordpress.ImportReport, *, dry_run: bool) -> None:
+    def _print(self, report: importer.ImportReport, *, dry_run: bool) -> None:
         verb = "would import" if dry_run else "imported"
         by_status = ", ".join(f"{n} {status}" for status, n in sorted(report.imported.items()))
         self.stdout.write(

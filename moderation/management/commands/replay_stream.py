@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from moderation.classifiers.evaluation import read_labelled_csv
+from moderation.classifiers.labelled_csv import read_labelled_csv
 from moderation.classifiers.registry import TASKS
 
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from moderation.replay import replay_stream
+        from moderation.management.replay import replay_stream
 
         try:
             texts, labels = read_labelled_csv(

@@ -1,7 +1,7 @@
 """Reading WordPress export (WXR) files, as a stream of posts with their comments.
 
 ``WordPressExport`` repairs the small faults of real files line by line
-(``wordpress_repair``), parses with expat directly and refuses any document type
+(``wordpress.repair``), parses with expat directly and refuses any document type
 declaration, so no entity can be declared: neither external entities (file or network
 access) nor nested ones ("billion laughs") can be expanded. It keeps only the fields it
 needs, one post at a time, so the size of the export does not matter.
@@ -18,7 +18,7 @@ from xml.parsers import expat
 
 from django.utils import timezone
 
-from moderation.wordpress_repair import Repairs, repaired_lines
+from moderation.wordpress.repair import Repairs, repaired_lines
 
 _POST_FIELDS = {"title", "link", "post_id", "post_name", "post_type"}
 _COMMENT_FIELDS = {

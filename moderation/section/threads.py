@@ -13,17 +13,17 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from moderation.formatting import (
+from moderation.models import Comment, Status
+from moderation.section.formatting import (
     comment_datetime_text,
     comment_text_html,
     reply_to_forms,
     reply_to_text,
 )
-from moderation.models import Comment, Status
 
 REPLY_PARAM = "replytocom"
 COMMENT_TEMPLATE = "moderation/comment.html"
-_OWN_COMMENT_TEMPLATE = str(Path(__file__).resolve().parent / "templates" / COMMENT_TEMPLATE)
+_OWN_COMMENT_TEMPLATE = str(Path(__file__).resolve().parents[1] / "templates" / COMMENT_TEMPLATE)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Moving comments in from WordPress: the posts of an export (``wordpress_export``) matched
+"""Moving comments in from WordPress: the posts of an export (``wordpress.export``) matched
 to the site's objects, and their comments imported.
 
 ``import_comments`` checks the whole file, then stores in batches the comments of the posts
@@ -28,17 +28,17 @@ from django.utils import timezone
 
 from moderation import services
 from moderation.conf import moderation_settings
-from moderation.forms import CommentForm
-from moderation.html_text import text_from_html
 from moderation.models import Comment, ModerationEvent, Status, TrainingLabel
-from moderation.wordpress_export import (
+from moderation.section.forms import CommentForm
+from moderation.wordpress.export import (
     ExportError,
     WordPressComment,
     WordPressExport,
     WordPressPost,
 )
-from moderation.wordpress_posts import PostMatcher, names_another_post
-from moderation.wordpress_repair import Repairs
+from moderation.wordpress.html_text import text_from_html
+from moderation.wordpress.posts import PostMatcher, names_another_post
+from moderation.wordpress.repair import Repairs
 
 IMPORT_ACTION = "imported"
 #: WordPress's status → the action of its event and training label (services' verdicts):

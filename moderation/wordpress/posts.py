@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from django.db import models
 from django.urls import NoReverseMatch
 
-from moderation.wordpress_export import WordPressPost
+from moderation.wordpress.export import WordPressPost
 
 #: Finds the site's object for a WordPress post, or None.
 PostMatcher = Callable[[WordPressPost], models.Model | None]

@@ -1,29 +1,26 @@
-"""Live updates: the signed address an open page polls, and the JSON answer listing the
-comments published on its target after a given one (docs/readers.md, "New comments")."""
+"""Live updates: the signed address an open page polls, and the answer listing the comments
+published on its target after a given one (docs/readers.md, "New comments"); the view that
+serves it is ``views.live``."""
 
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import models
-from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext, ngettext
-from django.views.decorators.http import require_GET
+from django.utils.translation import ngettext
 
-from moderation.caching import comments_state, shared_response
 from moderation.conf import moderation_settings
-from moderation.http import parse_id
 from moderation.models import Comment, DiscussionMode, Status
-from moderation.services import comments_open, discussion_mode
-from moderation.thread_html import (
+from moderation.section.threads import (
     COMMENT_TEMPLATE,
     REPLY_PARAM,
     Node,
     render_threads,
     uses_shipped_comment_template,
 )
+from moderation.services import comments_open, discussion_mode
 
 LIVE_SALT = "moderation.live"
 #: Comments sent in one answer at most; the page asks again for the next ones.
@@ -36,10 +33,6 @@ def live_url(target: models.Model) -> str:
     content_type = ContentType.objects.get_for_model(target)
     token = signing.Signer(salt=LIVE_SALT).sign(f"{content_type.pk}.{target.pk}")
     return reverse("moderation:live", args=[token])
-
-
-def _bad_request(message: str) -> JsonResponse:
-    return JsonResponse({"error": message}, status=400)
 
 
 def _comment_html(comment: Comment, *, open_: bool) -> str:
@@ -57,7 +50,7 @@ def _comment_html(comment: Comment, *, open_: bool) -> str:
     return render_to_string(COMMENT_TEMPLATE, context)
 
 
-def _new_comments(target: models.Model, after: int, published: int) -> dict:
+def new_comments(target: models.Model, after: int, published: int) -> dict:
     content_type_id, object_pk = ContentType.objects.get_for_model(target).pk, str(target.pk)
     # Reply links as on the page: not on an article closed by date or by the moderators.
     open_ = comments_open(target) and discussion_mode(target) != DiscussionMode.CLOSED
@@ -86,28 +79,12 @@ def _new_comments(target: models.Model, after: int, published: int) -> dict:
     }
 
 
-@require_GET
-def new_comments(request: HttpRequest, token: str) -> HttpResponse:
-    """``?after=<id>``: the target's comments published with a greater id, as JSON (the same
-    for every reader, so it is cached and answered 304 like the page)."""
+def unsign(token: str) -> tuple[int, str] | None:
+    """The ``(content type id, object pk)`` a live address names, or None if it is forged."""
     try:
         content_type_id, _dot, object_pk = (
             signing.Signer(salt=LIVE_SALT).unsign(token).partition(".")
         )
     except signing.BadSignature:
-        return _bad_request(gettext("This address is not valid."))
-    after = parse_id(request.GET.get("after", ""))
-    if after is None:
-        return _bad_request(gettext("“after” must be the number of a comment."))
-    if not moderation_settings.LIVE_UPDATES:
-        return JsonResponse({"error": gettext("Live updates are off.")}, status=404)
-    state = comments_state(int(content_type_id), object_pk)
-
-    def render() -> HttpResponse:
-        model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
-        target = model._default_manager.filter(pk=object_pk).first() if model else None
-        if target is None:
-            return JsonResponse({"error": gettext("This page no longer exists.")}, status=404)
-        return JsonResponse(_new_comments(target, after, state.published))
-
-    return shared_response(request, state, render)
+        return None
+    return int(content_type_id), object_pk

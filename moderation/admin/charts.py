@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from moderation.stats import Day
+    from moderation.admin.stats import Day
 
 
 @dataclass(frozen=True)

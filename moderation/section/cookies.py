@@ -1,6 +1,6 @@
 """The reader's cookies, all signed: the comments they posted from this browser (to show them
 while pending and to let them edit), the name, email and website they asked to be remembered,
-and the random token that tells one reporting browser from another (see ``reader_keys``)."""
+and the random token that tells one reporting browser from another (see ``client_ip``)."""
 
 from __future__ import annotations
 

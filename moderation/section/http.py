@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from moderation import services
 from moderation.client_ip import client_ip
 from moderation.models import Comment
-from moderation.reader_cookies import own_comment_ids
+from moderation.section.cookies import own_comment_ids
 
 UNAVAILABLE_MESSAGE = _(
     "Your comment could not be saved because the site is busy. "

@@ -46,7 +46,7 @@ class CommentPostingThrottle(SimpleRateThrottle):
 
 class CommentEditingThrottle(CommentPostingThrottle):
     """An author's edit, counted with the posts of the same client: PATCH in the API, the
-    POST of the reader's edit form (``reader_views.edit_comment``)."""
+    POST of the reader's edit form (``views.readers.edit_comment``)."""
 
     methods = frozenset({"PATCH", "POST"})
 

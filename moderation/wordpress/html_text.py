@@ -1,10 +1,10 @@
 """A comment written as HTML (WordPress stores them so) turned into this app's plain text.
 
 The app keeps comments as text and writes them out escaped, with paragraphs, line breaks and
-bare URLs made links (``formatting.comment_text_html``). So the HTML a reader wrote elsewhere
-is reduced to what it meant: entities decoded once, a link as its words and its address,
-paragraphs and line breaks as blank lines and newlines, a smiley image as its alt text
-(``:-)``); every other tag is dropped, and the contents of scripts and styles with it.
+bare URLs made links (``section.formatting.comment_text_html``). So the HTML a reader
+wrote elsewhere is reduced to what it meant: entities decoded once, a link as its words and
+its address, paragraphs and line breaks as blank lines and newlines, a smiley image as its
+alt text (``:-)``); every other tag is dropped, and the contents of scripts and styles with it.
 Nothing of the HTML survives as markup, so nothing unsafe can pass.
 """
 

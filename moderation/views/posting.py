@@ -10,10 +10,24 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from moderation import ordering, second_thought, services
-from moderation.caching import csrf_for_private_readers
-from moderation.forms import CommentForm, TargetError, load_target, sign_target, target_of_expired
-from moderation.http import (
+from moderation import services
+from moderation.section import ordering, second_thought
+from moderation.section.caching import csrf_for_private_readers
+from moderation.section.context import section_context, template_names
+from moderation.section.cookies import (
+    browser_reader_key,
+    remember_own_comment,
+    remember_reader,
+    update_remembered_author,
+)
+from moderation.section.forms import (
+    CommentForm,
+    TargetError,
+    load_target,
+    sign_target,
+    target_of_expired,
+)
+from moderation.section.http import (
     UNAVAILABLE_MESSAGE,
     UNAVAILABLE_RETRY_AFTER,
     SeeOther,
@@ -22,13 +36,6 @@ from moderation.http import (
     link_to_comment,
     target_url,
 )
-from moderation.reader_cookies import (
-    browser_reader_key,
-    remember_own_comment,
-    remember_reader,
-    update_remembered_author,
-)
-from moderation.section import section_context, template_names
 
 logger = logging.getLogger(__name__)
 

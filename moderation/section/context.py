@@ -8,20 +8,20 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import HttpRequest
 
-from moderation import ordering
 from moderation.conf import moderation_settings
-from moderation.forms import CommentForm
-from moderation.http import COMMENT_PARAM, parse_id
-from moderation.live import live_url
 from moderation.models import Comment, DiscussionMode, Status
-from moderation.reader_cookies import is_private_reader, own_comment_ids, remembered_author
-from moderation.services import can_edit, comments_open, discussion_mode
-from moderation.thread_html import (
+from moderation.section import ordering
+from moderation.section.cookies import is_private_reader, own_comment_ids, remembered_author
+from moderation.section.forms import CommentForm
+from moderation.section.http import COMMENT_PARAM, parse_id
+from moderation.section.live import live_url
+from moderation.section.threads import (
     REPLY_PARAM,
     build_threads,
     render_threads,
     uses_shipped_comment_template,
 )
+from moderation.services import can_edit, comments_open, discussion_mode
 
 PAGE_PARAM = "cpage"
 

@@ -13,12 +13,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from moderation import notifications, services
-from moderation.api.throttling import CommentEditingThrottle, CommentReportingThrottle
-from moderation.forms import EditCommentForm, ReportForm
-from moderation.http import SeeOther, comment_url, target_url
+from moderation.client_ip import network_key
 from moderation.models import Comment, Status
-from moderation.reader_cookies import browser_reader_key, own_comment_ids, remember_reader
-from moderation.reader_keys import network_key
+from moderation.section.cookies import browser_reader_key, own_comment_ids, remember_reader
+from moderation.section.forms import EditCommentForm, ReportForm
+from moderation.section.http import SeeOther, comment_url, target_url
+from moderation.section.throttling import CommentEditingThrottle, CommentReportingThrottle
 
 
 def _own_editable(request: HttpRequest, pk: int) -> Comment:

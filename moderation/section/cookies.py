@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from typing import cast
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -30,15 +31,19 @@ def _set(request: HttpRequest, response: HttpResponse, name: str, value: str, **
     )
 
 
+def _get(request: HttpRequest, name: str, salt: str, max_age: int | None = None) -> str:
+    """The value of a signed cookie; "" when it is missing, forged or expired."""
+    value = request.get_signed_cookie(name, default="", salt=salt, max_age=max_age)
+    # The stub returns str | None whatever the default; Django returns the default given.
+    return cast(str, value)
+
+
 # The reader's own comments ------------------------------------------------------------------
 
 
 def own_comment_ids(request: HttpRequest) -> list[int]:
-    value = request.get_signed_cookie(
-        OWN_COMMENTS_COOKIE,
-        default="",
-        salt=OWN_COMMENTS_SALT,
-        max_age=moderation_settings.OWN_COMMENTS_COOKIE_AGE,
+    value = _get(
+        request, OWN_COMMENTS_COOKIE, OWN_COMMENTS_SALT, moderation_settings.OWN_COMMENTS_COOKIE_AGE
     )
     return [int(pk) for pk in value.split(",") if pk.isdecimal()]
 
@@ -59,12 +64,7 @@ def remember_own_comment(request: HttpRequest, response: HttpResponse, comment: 
 
 
 def remembered_author(request: HttpRequest) -> dict[str, str]:
-    raw = request.get_signed_cookie(
-        REMEMBER_COOKIE,
-        default="",
-        salt=REMEMBER_SALT,
-        max_age=moderation_settings.REMEMBER_COOKIE_AGE,
-    )
+    raw = _get(request, REMEMBER_COOKIE, REMEMBER_SALT, moderation_settings.REMEMBER_COOKIE_AGE)
     try:
         data = json.loads(raw) if raw else {}
     except ValueError:
@@ -96,7 +96,7 @@ def update_remembered_author(
 
 def browser_reader_key(request: HttpRequest) -> tuple[str, bool]:
     """The random token of this browser's signed cookie, and whether it is new."""
-    token = request.get_signed_cookie(READER_COOKIE, default="", salt=READER_SALT)
+    token = _get(request, READER_COOKIE, READER_SALT)
     return (token, False) if token else (secrets.token_urlsafe(24), True)
 
 

@@ -167,7 +167,7 @@ def test_the_queue_filters_comments_the_shadow_model_would_decide_differently(
     assert "1 / 2" in versions.content.decode()
 
 
-def _decided(article, text: str, spam: float, toxicity: float, status: str):
+def _decided(article, text: str, spam: float | None, toxicity: float | None, status: str):
     from django.utils import timezone
 
     return make_comment(
@@ -197,3 +197,13 @@ def test_the_simulator_counts_decisions_under_other_thresholds(registry, an_arti
         out = StringIO()
         call_command("simulate_thresholds", "--last", "10", "--spam-hold", "0.05", stdout=out)
     assert "decided differently: 1" in out.getvalue()
+
+
+def test_the_simulator_leaves_out_decided_comments_it_has_no_scores_for(registry, an_article):
+    """Imported or decided before being scored: nothing to replay the policy on."""
+    _decided(an_article, "uno", 0.10, 0.10, Status.PUBLISHED)
+    _decided(an_article, "imported", None, None, Status.PUBLISHED)
+    _decided(an_article, "half scored", 0.10, None, Status.HELD)
+    with override_settings(MODERATION={"MODEL_DIR": str(registry)}):
+        result = simulation.simulate(10, {})
+    assert (result.comments, result.current["published"]) == (1, 1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from moderation import policy
 from moderation.conf import moderation_settings
@@ -30,12 +30,16 @@ def simulate(last: int, overrides: dict[str, Any]) -> Simulation:
     stored ones; the models' own thresholds are the active models'. Author rules are not
     replayed: they do not depend on thresholds.
     """
-    comments = list(
-        Comment.objects.exclude(spam_score=None)
-        .exclude(toxicity_score=None)
-        .exclude(decided_at=None)
-        .order_by("-decided_at", "-pk")
-        .values_list("text", "spam_score", "toxicity_score", "status")[:last]
+    # Both scores are excluded when None: the rows' types say what the query guarantees.
+    comments = cast(
+        "list[tuple[str, float, float, str]]",
+        list(
+            Comment.objects.exclude(spam_score=None)
+            .exclude(toxicity_score=None)
+            .exclude(decided_at=None)
+            .order_by("-decided_at", "-pk")
+            .values_list("text", "spam_score", "toxicity_score", "status")[:last]
+        ),
     )
     models = loaded_models.get_models()
     facts = [

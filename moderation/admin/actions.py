@@ -4,6 +4,7 @@ changes here), and the form that carries the reason for rejecting."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import admin, messages
@@ -16,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from moderation import services
 from moderation.models import AuthorRule, Comment, DiscussionMode, RejectReason, Status
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class CommentActionForm(helpers.ActionForm):
     reason = forms.ChoiceField(
@@ -26,7 +30,7 @@ class CommentActionForm(helpers.ActionForm):
 
 
 def _status_action(
-    service: Callable[..., Comment], description: str, done: str
+    service: Callable[..., Comment], description: StrOrPromise, done: StrOrPromise
 ) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet[Comment]], None]:
     def action(modeladmin, request, queryset):
         count = 0
@@ -134,7 +138,7 @@ unfeature = _status_action(
 
 
 def _mode_action(
-    mode: str, description: str
+    mode: str, description: StrOrPromise
 ) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet[Comment]], None]:
     """An action giving the articles of the chosen comments the discussion mode ``mode``."""
 
@@ -157,7 +161,7 @@ open_articles = _mode_action(DiscussionMode.OPEN, _("Article: open (the policy d
 
 
 def _rule_action(
-    kind: str, fields: tuple[str, ...], name: str, description: str
+    kind: str, fields: tuple[str, ...], name: str, description: StrOrPromise
 ) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet[Comment]], None]:
     """An action making a ``kind`` rule on each comment's first key among ``fields``."""
 

@@ -13,7 +13,8 @@ from moderation.conf import moderation_settings
 
 class CommentCursorPagination(CursorPagination):
     ordering = ("created_at", "pk")
-    invalid_cursor_message = _("This page cursor is not valid.")
+    # DRF sets a lazy string here itself; its stub says str.
+    invalid_cursor_message = _("This page cursor is not valid.")  # type: ignore[assignment]
 
     def get_page_size(self, request: Request) -> int:
         return moderation_settings.COMMENTS_PER_PAGE
@@ -23,7 +24,8 @@ class CommentCursorPagination(CursorPagination):
             cursor = super().decode_cursor(request)
             # DRF does not check the position; the database would choke on a forged one.
             position = cursor.position if cursor is not None else None
-            if position is not None and parse_datetime(position) is None:
+            # The position is the query string's text; the stub says int.
+            if position is not None and parse_datetime(position) is None:  # type: ignore[arg-type]
                 raise ValueError(position)
         except (NotFound, ValueError):
             raise ValidationError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import unicodedata
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.apps import apps
@@ -17,13 +18,16 @@ from django.utils.translation import gettext_lazy as _
 from moderation.conf import moderation_settings
 from moderation.models import Comment, ReportReason, Status
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 TARGET_SALT = "moderation.target"
 
 
 class TargetError(Exception):
     """The form's target reference is forged, expired or names nothing."""
 
-    def __init__(self, message: str, *, expired: bool = False) -> None:
+    def __init__(self, message: StrOrPromise, *, expired: bool = False) -> None:
         super().__init__(message)
         self.expired = expired
 

@@ -5,6 +5,7 @@ the actions themselves are in ``services``."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -19,6 +20,9 @@ from moderation.section.cookies import browser_reader_key, own_comment_ids, reme
 from moderation.section.forms import EditCommentForm, ReportForm
 from moderation.section.http import SeeOther, comment_url, target_url
 from moderation.section.throttling import CommentEditingThrottle, CommentReportingThrottle
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _own_editable(request: HttpRequest, pk: int) -> Comment:
@@ -110,7 +114,7 @@ def _mailed_link_page(
     request: HttpRequest,
     comment: Comment | None,
     *,
-    invalid: str,
+    invalid: StrOrPromise,
     template: str,
     act: Callable[[Comment], None],
 ) -> HttpResponse:

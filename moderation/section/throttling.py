@@ -10,6 +10,7 @@ request; ``client_ip`` trusts only configured proxies.
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
@@ -28,15 +29,18 @@ class CommentPostingThrottle(SimpleRateThrottle):
     methods = frozenset({"POST"})
 
     def get_rate(self) -> str | None:
-        rates = api_settings.DEFAULT_THROTTLE_RATES
+        # Rates are strings ("10/minute"); DRF's stub types them as numbers.
+        rates: dict[str, str | None] = api_settings.DEFAULT_THROTTLE_RATES  # type: ignore[assignment]
         return rates.get(self.scope, rates.get(POSTING_SCOPE, DEFAULT_RATE))
 
-    def allow_request(self, request: Request, view: APIView) -> bool:
+    def allow_request(self, request: Request | HttpRequest, view: APIView | None) -> bool:
+        """Also asked by the reader's forms, with Django's request and no view: DRF's check
+        hands both on to ``get_cache_key`` alone, which takes them."""
         if request.method not in self.methods:
             return True
-        return super().allow_request(request, view)
+        return super().allow_request(request, view)  # type: ignore[arg-type]
 
-    def get_cache_key(self, request: Request, view: APIView) -> str:
+    def get_cache_key(self, request: Request | HttpRequest, view: APIView | None) -> str:
         if request.user and request.user.is_authenticated:
             ident = f"user-{request.user.pk}"
         else:

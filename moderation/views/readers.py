@@ -19,7 +19,11 @@ from moderation.models import Comment, Status
 from moderation.section.cookies import browser_reader_key, own_comment_ids, remember_reader
 from moderation.section.forms import EditCommentForm, ReportForm
 from moderation.section.http import SeeOther, comment_url, target_url
-from moderation.section.throttling import CommentEditingThrottle, CommentReportingThrottle
+from moderation.section.throttling import (
+    CommentEditingThrottle,
+    CommentPostingThrottle,
+    CommentReportingThrottle,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -35,7 +39,7 @@ def _own_editable(request: HttpRequest, pk: int) -> Comment:
     return comment
 
 
-def _retry_after(throttle: CommentEditingThrottle) -> str:
+def _retry_after(throttle: CommentPostingThrottle) -> str:
     """Whole seconds until ``throttle`` lets the reader through again (at least one)."""
     return str(max(1, round(throttle.wait() or 1)))
 

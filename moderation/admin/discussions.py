@@ -9,6 +9,8 @@ one; a custom ``form`` subclasses ``DiscussionModeForm``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from moderation import services
 from moderation.models import DiscussionMode
 from moderation.roles import can_moderate
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    # What the mixin is mixed into, for the type checker: at run time it is a plain class.
+    _ModelAdmin = admin.ModelAdmin
+else:
+    _ModelAdmin = object
 
 FIELD = "comment_mode"
 
@@ -34,7 +44,7 @@ class DiscussionModeForm(forms.ModelForm):
             self.fields[FIELD].initial = services.discussion_mode(self.instance)
 
 
-class DiscussionModeAdminMixin:
+class DiscussionModeAdminMixin(_ModelAdmin):
     """Shows the target's discussion mode on its page; saves a moderator's change of it."""
 
     form = DiscussionModeForm
@@ -44,7 +54,7 @@ class DiscussionModeAdminMixin:
         return fields if can_moderate(request.user) else [*fields, FIELD]
 
     @admin.display(description=_("Comments"))
-    def comment_mode(self, obj) -> str:
+    def comment_mode(self, obj) -> StrOrPromise:
         mode = services.discussion_mode(obj) if obj.pk is not None else DiscussionMode.OPEN
         return DiscussionMode(mode).label
 

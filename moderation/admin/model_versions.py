@@ -40,7 +40,7 @@ def retire_versions(modeladmin, request, queryset):
         versions.retire(version.version)
 
 
-class ModeratorsOnly:
+class ModeratorsOnly(admin.ModelAdmin):
     """Views of the registry for moderators only, refused before an object is even looked up."""
 
     def has_view_permission(self, request, obj=None):
@@ -56,7 +56,7 @@ class ModeratorsOnly:
         return super().get_object(request, object_id, from_field)
 
 
-class ModelVersionAdmin(ModeratorsOnly, admin.ModelAdmin):
+class ModelVersionAdmin(ModeratorsOnly):
     """The registered models: figures on the newest moderators' labels, shadow disagreements."""
 
     list_display = [
@@ -96,7 +96,7 @@ class ModelVersionAdmin(ModeratorsOnly, admin.ModelAdmin):
         return format_html('<a href="{}">{} / {}</a>', url, differing, total)
 
 
-class ModelActivationAdmin(ModeratorsOnly, admin.ModelAdmin):
+class ModelActivationAdmin(ModeratorsOnly):
     """Every promotion and rollback: who, when, from which version to which, why."""
 
     list_display = [

@@ -3,9 +3,10 @@ in the queue), and the moderation statistics."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -20,9 +21,12 @@ from moderation.admin.markup import duration
 from moderation.models import Comment, Status, awaiting_review_filter
 
 
-class CommentAdminViews:
+class CommentAdminViews(admin.ModelAdmin):
     """The custom URLs of ``CommentAdmin``, which supplies the permissions, the actions and
     the queue's order."""
+
+    #: Supplied by ``CommentAdmin``, with the rest of the permissions.
+    has_moderate_permission: Callable[[HttpRequest], bool]
 
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
@@ -50,14 +54,13 @@ class CommentAdminViews:
         if request.method != "POST":
             raise PermissionDenied
         comment = get_object_or_404(Comment, pk=object_id)
-        actions = self.get_actions(request)
-        name = request.POST.get("action", "")
-        if name not in actions:
+        action = self.get_actions(request).get(request.POST.get("action", ""))
+        if action is None:
             messages.error(request, gettext("Unknown action."))
             return HttpResponseRedirect(
                 reverse("admin:moderation_comment_change", args=[comment.pk])
             )
-        func = actions[name][0]
+        func = action[0]
         func(self, request, Comment.objects.filter(pk=comment.pk))
         return HttpResponseRedirect(self._next_url(request, comment))
 

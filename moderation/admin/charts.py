@@ -40,7 +40,7 @@ def stacked_bar_chart(days: list[Day], width: int = 720, height: int = 240) -> C
     bars = []
     for i, day in enumerate(days):
         x = margin_left + i * slot + slot * 0.1
-        base = height - margin_bottom
+        base: float = height - margin_bottom
         for status, count in day.by_outcome:
             if not count:
                 continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import HttpRequest
 from django.urls import reverse
@@ -33,7 +34,7 @@ from moderation.models import Comment, RejectReason, Status, awaiting_review_fil
 from moderation.roles import can_moderate
 
 
-class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
+class CommentAdmin(CommentAdminViews):
     """The moderators' queue: what needs a human first, the scores and reasons on every row,
     and a detail page with the words behind the scores, the thread and the author's history."""
 
@@ -96,7 +97,7 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
             },
         ),
     ]
-    readonly_fields = [name for _title, part in fieldsets for name in part["fields"]]
+    readonly_fields = flatten_fieldsets(fieldsets)
 
     class Media:
         css = {"all": ["moderation/admin/queue.css"]}
@@ -280,9 +281,12 @@ class CommentAdmin(CommentAdminViews, admin.ModelAdmin):
         and forty digits) reached the database and made a 500; now it is a 400."""
         if lookup == "ip_address":
             return parse_ip(value) is not None
-        filtered = {"author_email"} | {
-            spec[0] if isinstance(spec, tuple) else spec.parameter_name for spec in self.list_filter
-        }
+        filtered: set[str | None] = {"author_email"}
+        for spec in self.list_filter:
+            if isinstance(spec, tuple) and isinstance(spec[0], str):  # (field, FieldListFilter)
+                filtered.add(spec[0])
+            elif isinstance(spec, type) and issubclass(spec, admin.SimpleListFilter):
+                filtered.add(spec.parameter_name)
         return lookup.split("__")[0] in filtered and super().lookup_allowed(lookup, value, request)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -98,7 +98,7 @@ def _targets_by_key(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], ob
     by_type: dict[int, set[str]] = {}
     for ct, pk in keys:
         by_type.setdefault(ct, set()).add(pk)
-    found = {}
+    found: dict[tuple[int, str], object] = {}
     for ct_id, pks in by_type.items():
         model = ContentType.objects.get_for_id(ct_id).model_class()
         if model is None:
@@ -121,11 +121,12 @@ class ScoreBandFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        if self.value() == "none":
+        value = self.value()
+        if value == "none":
             return queryset.filter(**{f"{self.field_name}__isnull": True})
-        if self.value() not in self.BANDS:
+        if value not in self.BANDS:
             return queryset
-        low, high = self.BANDS[self.value()]
+        low, high = self.BANDS[value]
         if low is not None:
             queryset = queryset.filter(**{f"{self.field_name}__gte": low})
         if high is not None:

@@ -32,7 +32,7 @@ class ModerationEventInline(ReadOnlyInline):
     model = ModerationEvent
     verbose_name = _("audit trail entry")
     verbose_name_plural = _("audit trail")
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "created_at",
         "actor",
         "user",
@@ -43,7 +43,7 @@ class ModerationEventInline(ReadOnlyInline):
         "scores",
         "model_version",
         "previous_text",
-    ]
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
@@ -65,7 +65,7 @@ class CommentReportInline(ReadOnlyInline):
     model = CommentReport
     verbose_name = _("reader's report")
     verbose_name_plural = _("readers' reports")
-    fields = readonly_fields = ["created_at", "reason", "note"]
+    fields = readonly_fields = ("created_at", "reason", "note")
 
     def has_view_permission(self, request, obj=None):
         return can_moderate(request.user)

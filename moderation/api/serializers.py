@@ -22,9 +22,14 @@ from rest_framework.settings import api_settings
 
 from moderation.api import targets
 from moderation.models import Comment, ReportReason, Status
-from moderation.section.forms import CommentForm, EditCommentForm, ReportForm, sign_target
+from moderation.section.forms import (
+    CommentForm,
+    EditCommentForm,
+    ReportForm,
+    sign_target,
+    text_limit,
+)
 
-_FORM_FIELDS = CommentForm.base_fields
 #: The largest id the database can hold: larger ones in a list lookup would crash the query.
 MAX_COMMENT_ID = connection.ops.integer_field_range(Comment._meta.pk.get_internal_type())[1]
 
@@ -168,18 +173,18 @@ class CommentSubmissionSerializer(FormValidatedSerializer):
         max_value=MAX_COMMENT_ID,
         help_text=_("The comment replied to."),
     )
-    name = serializers.CharField(max_length=_FORM_FIELDS["author"].max_length)
+    name = serializers.CharField(max_length=text_limit(CommentForm, "author"))
     email = serializers.EmailField(
-        max_length=_FORM_FIELDS["email"].max_length,
+        max_length=text_limit(CommentForm, "email"),
         help_text=_("Never published."),
     )
     website = serializers.CharField(
-        max_length=_FORM_FIELDS["url"].max_length,
+        max_length=text_limit(CommentForm, "url"),
         required=False,
         allow_blank=True,
         help_text=_("An http or https address."),
     )
-    text = serializers.CharField(max_length=_FORM_FIELDS["comment"].max_length)
+    text = serializers.CharField(max_length=text_limit(CommentForm, "comment"))
 
     def extra_form_data(self, attrs: dict) -> dict:
         target = attrs.get("target")
@@ -209,7 +214,7 @@ class CommentEditSerializer(FormValidatedSerializer):
     form_names = {"text": "comment"}
 
     text = serializers.CharField(
-        max_length=EditCommentForm.base_fields["comment"].max_length,
+        max_length=text_limit(EditCommentForm, "comment"),
         help_text=_("The new text: the comment goes back to pending and is classified again."),
     )
     token = serializers.CharField(
@@ -240,7 +245,7 @@ class ReportSerializer(FormValidatedSerializer):
 
     reason = serializers.ChoiceField(choices=ReportReason.choices)
     note = serializers.CharField(
-        max_length=ReportForm.base_fields["note"].max_length,
+        max_length=text_limit(ReportForm, "note"),
         required=False,
         allow_blank=True,
         help_text=_("Optional: what the moderators should know."),

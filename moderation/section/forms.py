@@ -208,6 +208,15 @@ class EditCommentForm(forms.Form):
     )
 
 
+def text_limit(form: type[forms.Form], name: str) -> int:
+    """The ``max_length`` of one of ``form``'s text fields: the API and the WordPress import
+    apply the form's limits."""
+    field = form.base_fields[name]
+    if not isinstance(field, forms.CharField) or field.max_length is None:
+        raise TypeError(f"{form.__name__}.{name} is not a text field with a max_length")
+    return field.max_length
+
+
 class ReportForm(forms.Form):
     """A reader's report of a published comment."""
 

@@ -29,7 +29,7 @@ from django.utils import timezone
 from moderation import services
 from moderation.conf import moderation_settings
 from moderation.models import Comment, ModerationEvent, Status, TrainingLabel
-from moderation.section.forms import CommentForm
+from moderation.section.forms import CommentForm, text_limit
 from moderation.wordpress.export import (
     ExportError,
     WordPressComment,
@@ -134,13 +134,13 @@ def _already_imported(site: str) -> dict[int, int]:
 def form_refusal(wp: WordPressComment) -> str:
     """Why the reader's form would refuse this comment's text or email ("" if it would not):
     an import stores nothing a reader could not have posted."""
-    fields = CommentForm.base_fields
     if not wp.content.strip():
         return "no text"
-    if len(wp.content) > fields["comment"].max_length:
-        return f"text longer than {fields['comment'].max_length} characters"
+    limit = text_limit(CommentForm, "comment")
+    if len(wp.content) > limit:
+        return f"text longer than {limit} characters"
     try:
-        fields["email"].clean(wp.email)
+        CommentForm.base_fields["email"].clean(wp.email)
     except ValidationError:
         return f"invalid email {wp.email[:100]!r}"
     return ""

@@ -17,7 +17,10 @@ class ModerationCommentSerializer(serializers.ModelSerializer):
     """A comment with everything a moderator needs, private fields included."""
 
     target = serializers.SerializerMethodField()
-    parent = serializers.IntegerField(source="parent_id", allow_null=True, read_only=True)
+    # A declared field, taken off the class by DRF's metaclass: not Field.parent (the stub's).
+    parent = serializers.IntegerField(  # type: ignore[assignment]
+        source="parent_id", allow_null=True, read_only=True
+    )
     name = serializers.CharField(source="author_name", read_only=True)
     email = serializers.CharField(source="author_email", read_only=True)
     website = serializers.CharField(source="author_url", read_only=True)

@@ -10,7 +10,7 @@ the forms share every rule.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -94,7 +94,10 @@ def query_target(request: Any) -> Any:
 
 
 class PublicCommentSerializer(serializers.ModelSerializer):
-    parent = serializers.IntegerField(source="parent_id", allow_null=True, read_only=True)
+    # A declared field, taken off the class by DRF's metaclass: not Field.parent (the stub's).
+    parent = serializers.IntegerField(  # type: ignore[assignment]
+        source="parent_id", allow_null=True, read_only=True
+    )
     name = serializers.CharField(source="author_name", read_only=True)
     website = serializers.CharField(source="author_url", read_only=True)
     featured = serializers.SerializerMethodField(help_text="An editors' pick.")
@@ -142,7 +145,8 @@ class FormValidatedSerializer(serializers.Serializer):
         try:
             attrs = super().to_internal_value(data)
         except serializers.ValidationError as error:
-            errors, attrs = dict(error.detail), {}
+            # A serializer's own errors are by field name (a dict), never a list.
+            errors, attrs = dict(cast("dict[str, Any]", error.detail)), {}
         form_data = {
             form_name: data[name]
             for name, form_name in self.form_names.items()
@@ -166,7 +170,8 @@ class CommentSubmissionSerializer(FormValidatedSerializer):
     form_names = FORM_NAMES
 
     target = TargetField(help_text=_("The commented object, as app_label.model:pk."))
-    parent = serializers.IntegerField(
+    # A declared field, taken off the class by DRF's metaclass: not Field.parent (the stub's).
+    parent = serializers.IntegerField(  # type: ignore[assignment]
         required=False,
         allow_null=True,
         min_value=1,
@@ -272,7 +277,8 @@ class SubmissionErrorsSerializer(serializers.Serializer):
     """Field-level messages, in the request's language."""
 
     target = _messages()
-    parent = _messages()
+    # A declared field, taken off the class by DRF's metaclass: not Field.parent (the stub's).
+    parent = _messages()  # type: ignore[assignment]
     name = _messages()
     email = _messages()
     website = _messages()

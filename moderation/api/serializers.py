@@ -43,7 +43,7 @@ FORM_NAMES = {
 }
 
 #: What a comment's author learns of its status: spam and rejected look alike.
-PUBLIC_STATUS = {
+PUBLIC_STATUS: dict[str, str] = {
     Status.PENDING: "pending",
     Status.PUBLISHED: "published",
     Status.HELD: "held",

@@ -43,7 +43,7 @@ from moderation.wordpress.repair import Repairs
 IMPORT_ACTION = "imported"
 #: WordPress's status → the action of its event and training label (services' verdicts):
 #: the first import's labels and a later export's changes, kept apart from this site's own.
-ACTION_FOR_WORDPRESS_STATUS = {
+ACTION_FOR_WORDPRESS_STATUS: dict[str, str] = {
     status: f"{TrainingLabel.IMPORTED_PREFIX}{name}"
     for status, name in (
         (Status.PUBLISHED, "approved"),

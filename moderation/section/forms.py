@@ -179,7 +179,8 @@ class CommentForm(forms.Form):
         self.target_object = None
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         parent_id = data.get("parent")
         if parent_id:
             parent = Comment.objects.filter(pk=parent_id, status=Status.PUBLISHED).first()

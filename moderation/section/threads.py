@@ -35,7 +35,7 @@ class Node:
 def build_threads(top_level: list[Comment], replies: list[Comment]) -> list[Node]:
     nodes = {c.pk: Node(c) for c in (*top_level, *replies)}
     for reply in replies:
-        parent = nodes.get(reply.parent_id)
+        parent = nodes.get(reply.parent_id) if reply.parent_id is not None else None
         if parent is not None:
             parent.children.append(nodes[reply.pk])
     return [nodes[c.pk] for c in top_level]
@@ -50,7 +50,9 @@ def render_threads_by_template(context: dict) -> str:
 
 def uses_shipped_comment_template() -> bool:
     """Whether ``moderation/comment.html`` is ours (then Python renders it) or the site's."""
-    return get_template(COMMENT_TEMPLATE).origin.name == _OWN_COMMENT_TEMPLATE
+    template = get_template(COMMENT_TEMPLATE)
+    # Every template backend's templates have an origin; the stub's protocol names render only.
+    return template.origin.name == _OWN_COMMENT_TEMPLATE  # type: ignore[attr-defined]
 
 
 _PK_PLACEHOLDER = 2_147_483_647

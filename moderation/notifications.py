@@ -160,8 +160,8 @@ def send_reply_digest(comment_id: int) -> tuple[int, float | None]:
         since = parent.replies_notified_at or parent.notify_replies_at
         if since is not None:
             replies = replies.filter(decided_at__gt=since)
-        replies = list(replies.order_by("decided_at", "pk")[:_MAX_REPLIES_PER_MAIL])
-        if not replies:
+        batch = list(replies.order_by("decided_at", "pk")[:_MAX_REPLIES_PER_MAIL])
+        if not batch:
             return 0, None
         interval = timedelta(minutes=moderation_settings.REPLY_NOTIFY_MINUTES)
         last = parent.replies_notified_at
@@ -169,8 +169,8 @@ def send_reply_digest(comment_id: int) -> tuple[int, float | None]:
             return 0, (last + interval - now).total_seconds()
         parent.replies_notified_at = now
         parent.save(update_fields=["replies_notified_at"])
-        _mail_replies(parent, replies)
-    return len(replies), None
+        _mail_replies(parent, batch)
+    return len(batch), None
 
 
 def _mail_replies(parent: Comment, replies: list[Comment]) -> None:

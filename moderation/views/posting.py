@@ -109,13 +109,13 @@ def post_comment(request: HttpRequest) -> HttpResponse:
     try:
         target = load_target(signed)
     except TargetError as error:
-        target = target_of_expired(signed) if error.expired else None
-        if target is None:
+        expired = target_of_expired(signed) if error.expired else None
+        if expired is None:
             return render(request, "moderation/bad_request.html", {"message": error}, status=400)
-        form = CommentForm({**request.POST.dict(), "target": sign_target(target)})
+        form = CommentForm({**request.POST.dict(), "target": sign_target(expired)})
         form.is_valid()
         form.add_error(None, str(error))
-        return _form_again(request, target, form, status=400)
+        return _form_again(request, expired, form, status=400)
 
     if not form.is_valid():
         return _form_again(request, target, form, status=400)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from html.entities import html5
 
 #: Characters XML 1.0 forbids anywhere (tab, line feed and carriage return are allowed).
@@ -68,6 +69,11 @@ def _entity(match: re.Match[str], line: int, repairs: Repairs) -> str:
     return "&amp;" + name
 
 
+def _entities(text: str, line: int, repairs: Repairs) -> str:
+    """``text`` with each ``&`` outside an XML entity or character reference repaired."""
+    return _ENTITY.sub(lambda m: _entity(m, line, repairs), text)
+
+
 def _outside_cdata(text: str, in_cdata: bool, fix: Callable[[str], str]) -> tuple[str, bool]:
     """``text`` with ``fix`` applied to its parts outside CDATA sections."""
     parts, position = [], 0
@@ -97,8 +103,6 @@ def repaired_lines(lines: Iterable[bytes], repairs: Repairs) -> Iterator[bytes]:
             text = _FORBIDDEN.sub("", text)
         if "&" in text or in_cdata or _CDATA_START in text:
             text, in_cdata = _outside_cdata(
-                text,
-                in_cdata,
-                lambda part, n=number: _ENTITY.sub(lambda m: _entity(m, n, repairs), part),
+                text, in_cdata, partial(_entities, line=number, repairs=repairs)
             )
         yield text.encode("utf-8")

@@ -91,7 +91,7 @@ def _is_fraction(value: Any) -> bool:
 def check_thresholds(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list:
     if not isinstance(_user_settings(), dict):
         return []
-    messages = []
+    messages: list[checks.CheckMessage] = []
     for key in THRESHOLDS:
         value = getattr(moderation_settings, key)
         if value is not None and not _is_fraction(value):
@@ -225,7 +225,9 @@ def _email_backend_problem() -> str:
         return "EMAIL_BACKEND is the dummy backend, which discards every message"
     if backend in UNDELIVERING_BACKENDS and not settings.DEBUG:
         return f"EMAIL_BACKEND is {backend.rsplit('.', 2)[-2]}, which delivers no mail"
-    configured = settings.is_overridden("EMAIL_BACKEND") or settings.is_overridden("EMAIL_HOST")
+    # The django-stubs plugin reads settings.<name> as a setting; is_overridden is a method.
+    overridden = settings.is_overridden  # type: ignore[misc]
+    configured = overridden("EMAIL_BACKEND") or overridden("EMAIL_HOST")
     if not configured:
         return "neither EMAIL_BACKEND nor EMAIL_HOST is set"
     return ""

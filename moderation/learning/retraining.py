@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from django.utils import timezone
@@ -28,7 +29,8 @@ from moderation.models import ModelVersion, TrainingLabel
 @dataclass
 class TrainingResult:
     version: ModelVersion
-    comparison: dict[str, dict[str, float]]
+    #: Per model, its figures (floats) and the active model's version or the audited rows.
+    comparison: dict[str, dict[str, Any]]
     promoted: bool
     verdict: str
 
@@ -106,7 +108,10 @@ def train_candidate(
     metadata["settings"] = {**active.metadata.get("settings", {}), **recipe}
     candidate = TextModel(task, model, metadata)
     test = rows.take(judged)
-    comparison = {"candidate": figures(candidate, *test), "active": figures(active, *test)}
+    comparison: dict[str, dict[str, Any]] = {
+        "candidate": figures(candidate, *test),
+        "active": figures(active, *test),
+    }
     comparison["active"]["version"] = active.version
     comparison["candidate"]["audited_rows"] = audited
     gain = comparison["candidate"]["macro_f1"] - comparison["active"]["macro_f1"]

@@ -31,12 +31,12 @@ demo: install
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## Style, the import contracts (pyproject.toml: [tool.importlinter]) and the types of the core.
+## Style, the import contracts (pyproject.toml: [tool.importlinter]) and the types of the whole app.
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy moderation/classifiers moderation/policy.py moderation/conf.py moderation/services
+	$(BIN)/mypy moderation
 
 format: install-dev
 	$(BIN)/ruff check --fix .

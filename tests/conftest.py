@@ -7,6 +7,8 @@ import os
 import re
 import shutil
 import uuid
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from django.conf import settings
@@ -14,13 +16,15 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import caches
 from django.test import Client
 from django.utils import translation
-from playwright.sync_api import Browser, sync_playwright
 
 from moderation.section.forms import forget_recent_targets
 from moderation.section.second_thought import acknowledgement
 from project.articles.models import Article
 from project.embedded_redis import EmbeddedRedis
 from tests.helpers import Broker, WorkerProcess, database_url_for_subprocess, point_producer_at
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 # Every test session gets its own queue, so that parallel runs on one Redis never mix.
 TEST_QUEUE = f"moderation-test-{uuid.uuid4().hex[:8]}"
@@ -173,8 +177,11 @@ def chromium_path() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Browser:
+def chromium() -> Iterator[Browser]:
     """Debian's Chromium, headless. Missing: skipped on a workstation, a failure in CI."""
+    # Imported here: only the browser tests need Playwright installed.
+    from playwright.sync_api import sync_playwright
+
     path = chromium_path()
     if path is None:
         message = "Chromium is not installed (apt-get install chromium) - browser tests need it"

@@ -1,5 +1,6 @@
 """No commenter's email, IP or user agent appears anywhere a visitor can reach."""
 
+import html
 import re
 from urllib.parse import urljoin, urlsplit
 
@@ -29,7 +30,7 @@ def crawl(client: Client, start_urls: list[str], limit: int = 300) -> dict[str, 
         body = response.content.decode(errors="replace")
         seen[url] = body
         for href in re.findall(r'(?:href|src|action)="([^"#]*)', body):
-            target = urljoin(url, href)
+            target = urljoin(url, html.unescape(href))  # "&amp;" in a page is "&" in the link
             parts = urlsplit(target)
             if parts.netloc or not parts.path.startswith("/") or parts.path.startswith("/admin"):
                 continue

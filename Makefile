@@ -1,9 +1,9 @@
-# The two commands a newcomer needs: `make demo` and `make test`.
+# The two commands a newcomer needs: `make demo` and `make test` (`make test-fast` while working).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint format messages install install-dev bench security clean
+.PHONY: demo test test-fast lint format messages install install-dev bench security clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ demo: install
 ## Run the whole test suite (uses DATABASE_URL / REDIS_URL when set, else SQLite + embedded Redis).
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The tests not marked slow, without lint: no process started (worker, Redis, server, browser,
+## Python, wheel build) and no long stream played. Under 2 minutes; `make test` runs them all.
+test-fast: install-dev
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 ## Style, the import contracts (pyproject.toml: [tool.importlinter]) and the types of the whole app.
 lint: install-dev

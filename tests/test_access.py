@@ -317,6 +317,7 @@ def production_settings(*names: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_in_production_session_and_csrf_cookies_are_secure_and_the_session_http_only():
     values = production_settings(
         "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "CSRF_COOKIE_SECURE", "DEBUG"
@@ -378,6 +379,7 @@ def source_line(filename: str, number: int) -> str:
     return (ROOT / filename).read_text().splitlines()[number - 1]
 
 
+@pytest.mark.slow
 def test_bandit_reports_no_medium_or_high_finding_without_a_justification_on_its_line():
     pytest.importorskip("bandit", reason="bandit is in requirements-dev.txt")
     report = subprocess.run(

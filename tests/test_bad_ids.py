@@ -49,6 +49,7 @@ def superuser_client(db) -> Client:
     return client
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", BAD_VALUES)
 def test_no_url_answers_a_garbled_id_with_a_500(an_article, superuser_client, value):
     make_comment(an_article, status=Status.PUBLISHED)

@@ -81,6 +81,7 @@ def run_manage(args: list[str], env: dict[str, str]) -> subprocess.CompletedProc
     )
 
 
+@pytest.mark.slow
 def test_the_wsgi_module_readies_the_broker_client_without_connecting(tmp_path):
     """The first post does not import the broker's transport; and nothing is connected before
     gunicorn forks its workers (--preload), which would share the socket."""
@@ -95,6 +96,7 @@ def test_the_wsgi_module_readies_the_broker_client_without_connecting(tmp_path):
             broker.accept()
 
 
+@pytest.mark.slow
 def test_the_wsgi_module_leaves_the_loaded_models_out_of_full_collections(tmp_path):
     """What start-up loaded is frozen: the garbage collector's full passes skip the models."""
     code = (
@@ -152,6 +154,7 @@ def test_web_replicas_each_get_a_port_of_a_range(compose):
     assert int(last) > int(first)  # a range: --scale web=N finds free ports
 
 
+@pytest.mark.slow
 def test_a_transaction_pooler_turns_off_server_side_cursors():
     env = {**os.environ, "DATABASE_TRANSACTION_POOLING": "1", "DJANGO_DEBUG": "1"}
     env["DATABASE_URL"] = "postgres://moderation@pgbouncer:6432/moderation"
@@ -261,6 +264,7 @@ def test_the_image_leaves_out_local_state():
 # Production settings ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_production_settings_pass_the_deployment_check_without_a_warning(compose):
     result = run_manage(["check", "--deploy"], service_environment(compose, "web", OWNER_ENV))
     output = result.stdout + result.stderr
@@ -269,12 +273,14 @@ def test_production_settings_pass_the_deployment_check_without_a_warning(compose
     assert "System check identified no issues (1 silenced)." in output
 
 
+@pytest.mark.slow
 def test_without_any_environment_the_settings_refuse_to_load():
     result = run_manage(["check"], {})
     assert result.returncode != 0
     assert "Set the SECRET_KEY environment variable (or DJANGO_DEBUG=1" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_secret_key_alone_gives_production_settings():
     probe = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
     result = subprocess.run(
@@ -292,6 +298,7 @@ def test_a_secret_key_alone_gives_production_settings():
     assert result.stdout.split() == ["False"], result.stderr
 
 
+@pytest.mark.slow
 def test_development_mode_keeps_one_private_key_in_var():
     probe = (
         "import django; django.setup(); from django.conf import settings; "
@@ -314,12 +321,14 @@ def test_development_mode_keeps_one_private_key_in_var():
     assert stored.stat().st_mode & 0o077 == 0
 
 
+@pytest.mark.slow
 def test_production_settings_refuse_to_start_without_a_secret_key():
     result = run_manage(["check"], {"DJANGO_DEBUG": "0", "SECRET_KEY": ""})
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 
 
+@pytest.mark.slow
 def test_insecure_production_settings_are_reported_by_the_deployment_check():
     env = {"DJANGO_DEBUG": "0", "SECRET_KEY": "short", "SECURE_SSL_REDIRECT": "0"}
     result = run_manage(["check", "--deploy"], env)
@@ -342,6 +351,7 @@ print(insecure.status_code, insecure.get("Location"), secure.status_code, hsts, 
 """
 
 
+@pytest.mark.slow
 def test_behind_the_proxy_plain_http_is_redirected_and_https_served_with_hsts(compose):
     env = service_environment(compose, "web", {**OWNER_ENV, "TRUSTED_PROXIES": "10.0.0.2"})
     env["DJANGO_SETTINGS_MODULE"] = "project.settings"

@@ -43,6 +43,7 @@ def post(an_article, post_comment, django_capture_on_commit_callbacks, settings)
     return post_one
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_comments_posted_while_a_task_waits_publish_no_message_of_their_own(broker, post):
     dispatch.no_task_waiting()  # as a worker does when it starts the last task queued
@@ -56,6 +57,7 @@ def test_comments_posted_while_a_task_waits_publish_no_message_of_their_own(brok
     assert queued() == before + 2
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_after_the_broker_restarts_new_comments_are_handed_over_again(own_redis, post):
     """The connection each process keeps for the waiting mark is made again after it broke:

@@ -131,6 +131,7 @@ def assert_answered(response, stored_before: int, label: str) -> str:
 # The form -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     comment=payload,
@@ -155,6 +156,7 @@ def test_the_form_answers_any_fields_without_a_server_error_or_raw_markup(
         assert stored.status == Status.PENDING and "\x00" not in stored.text
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     body=st.one_of(
@@ -201,6 +203,7 @@ target_refs = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=60)
 @given(
     kind=st.sampled_from(["forged", "other salt", "signed ref", "tampered", "expired", "replayed"]),
@@ -264,6 +267,7 @@ json_values = st.recursive(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     target=st.one_of(target_refs, json_values),
@@ -289,6 +293,7 @@ def test_the_api_answers_any_json_without_a_server_error(
         assert isinstance(response.json(), dict)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     body=st.one_of(st.binary(max_size=500), st.just(b'{"text": "\xff\xfe"}'), st.just(b"[" * 5000)),

@@ -11,7 +11,8 @@ from django.core.management import call_command
 from moderation.models import Comment, ModelVersion, Status, TrainingLabel
 from tests.helpers import tiny_registry
 
-pytestmark = pytest.mark.django_db(transaction=True)  # on_commit runs the classification
+# Slow: 400 comments through the pipeline. Transactional: on_commit runs the classification.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 #: Words the tiny base model never saw: it publishes these toxic comments.
 NEW_TOXIC = ["zorglub {} brontolo", "che zorglub sei {}", "brontolo zorglub {} vergogna"]

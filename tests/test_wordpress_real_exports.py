@@ -282,6 +282,7 @@ def test_imported_labels_weigh_little_and_never_judge_a_candidate(ponte, a_moder
     assert not set(rows.sources) & set(UNBIASED_SOURCES)
 
 
+@pytest.mark.slow
 def test_commands_that_do_not_classify_do_not_import_scikit_learn():
     """Issue 21: every command paid some 3 s importing scikit-learn at start-up."""
     code = (

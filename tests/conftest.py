@@ -16,12 +16,19 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import caches
 from django.test import Client
 from django.utils import translation
+from rest_framework.test import APIClient
 
 from moderation.section.forms import forget_recent_targets
 from moderation.section.second_thought import acknowledgement
 from project.articles.models import Article
 from project.embedded_redis import EmbeddedRedis
-from tests.helpers import Broker, WorkerProcess, database_url_for_subprocess, point_producer_at
+from tests.helpers import (
+    Broker,
+    WorkerProcess,
+    database_url_for_subprocess,
+    point_producer_at,
+    token_client,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -78,6 +85,23 @@ def a_moderator(db) -> User:
 def a_staff_member(db) -> User:
     """Staff, but without the permission to moderate."""
     return User.objects.create_user("staff", "staff@example.org", "pw-for-tests", is_staff=True)
+
+
+@pytest.fixture
+def a_reader(db) -> User:
+    return User.objects.create_user("reader", "reader@example.org")
+
+
+@pytest.fixture
+def api() -> APIClient:
+    """A client of the REST API, in English."""
+    return APIClient(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
+def a_moderators_client(a_moderator) -> APIClient:
+    """A client of the REST API with the moderator's token."""
+    return token_client(a_moderator)
 
 
 @pytest.fixture

@@ -1,8 +1,10 @@
-"""Real processes for the pipeline tests (a Redis broker and Celery worker subprocesses), and
-tiny models registered as the active versions, for the registry tests."""
+"""Real processes for the pipeline tests (a Redis broker and Celery worker subprocesses), tiny
+models registered as the active versions, for the registry tests, and the requests of the
+REST API's tests."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -14,8 +16,11 @@ from pathlib import Path
 import kombu.pools
 import numpy as np
 import psutil
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import override_settings
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from moderation.classifiers import CommentInput
 from moderation.classifiers.adaptation import metadata
@@ -184,3 +189,37 @@ def tiny_registry(directory: Path, **settings: object) -> Iterator[Path]:
 def a_candidate(task: str, version: str, directory: Path, **kwargs) -> ModelVersion:
     path = tiny_model(task, version, directory, **kwargs)
     return versions.register(path, read_sidecar(path))
+
+
+# The REST API ---------------------------------------------------------------------------------
+
+EDITED = "Bella iniziativa, ma servono più rastrelliere per le bici."
+_addresses = itertools.count(1)
+
+
+def token_client(user: User) -> APIClient:
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def target_of(article) -> str:
+    return f"articles.article:{article.pk}"
+
+
+def post(client: APIClient, article, remote_addr: str | None = None, **fields):
+    """Post a comment from its own address unless told otherwise (flood control keys on it)."""
+    n = next(_addresses)
+    data = {
+        "target": target_of(article),
+        "name": "Anna",
+        "email": f"anna{n}@example.org",
+        "text": f"Bella iniziativa, finalmente una pista sicura ({n}).",
+        **fields,
+    }
+    return client.post(
+        "/api/comments/",
+        {k: v for k, v in data.items() if v is not None},
+        format="json",
+        REMOTE_ADDR=remote_addr or f"198.51.100.{n % 250 + 1}",
+    )

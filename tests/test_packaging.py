@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+import moderation
+
 ROOT = Path(__file__).resolve().parent.parent
 LEFT_OUT = (".git", ".venv", "var", "staticfiles", "build", "dist", "*.egg-info", "__pycache__")
 
@@ -170,3 +172,6 @@ def test_the_wheel_installs_and_runs_in_a_minimal_project(tmp_path):
         assert (package / shipped).is_file(), shipped
     assert not (package.parent / "project").exists()
     assert not (package.parent / "tests").exists()
+    dist_info = package.parent / f"django_moderation_ml-{moderation.__version__}.dist-info"
+    for shipped in ("LICENSE", "NOTICE"):  # the app's licence, the word lists' attributions
+        assert (dist_info / "licenses" / shipped).is_file(), shipped

@@ -14,11 +14,12 @@ import pytest
 from django.core import signing
 from django.core.cache import cache
 from django.test import Client
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from moderation.models import Comment, Status
 from moderation.section.forms import TARGET_SALT, sign_target
+from moderation.section.second_thought import acknowledgement
 
 CASES: Counter[str] = Counter()
 FUZZ = settings(
@@ -209,6 +210,7 @@ target_refs = st.one_of(
     kind=st.sampled_from(["forged", "other salt", "signed ref", "tampered", "expired", "replayed"]),
     ref=target_refs,
 )
+@example(kind="replayed", ref="PUSS1ES")
 def test_forged_expired_and_replayed_targets_are_refused_clearly(
     an_article, fuzz_settings, kind, ref
 ):
@@ -222,12 +224,15 @@ def test_forged_expired_and_replayed_targets_are_refused_clearly(
         "expired": expired_target(an_article),
         "replayed": valid,
     }[kind]
-    # Hypothesis runs its examples in one database: a unique text keeps them apart.
+    # Hypothesis runs its examples in one database: a unique text keeps them apart. A text the
+    # second thought asks about ("PUSS1ES") is posted anyway, as the post_comment fixture does.
+    text = f"Commento {ref!r} {uuid.uuid4().hex}"
     data = {
         "target": target,
-        "comment": f"Commento {ref!r} {uuid.uuid4().hex}",
+        "comment": text,
         "author": "A",
         "email": "a@x.org",
+        "second_thought": acknowledgement(text),
     }
     first = client.post("/comments/post/", data)
     before = Comment.objects.count()

@@ -15,14 +15,14 @@ instead of a published message.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
+import redis
 from celery import current_app
-from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +37,23 @@ CONFIRM_REPLY_NOTIFICATIONS = "moderation.tasks.confirm_reply_notifications"
 #: queue (purged, or a broker restarted with its data) holds new comments back no longer.
 TASK_WAITING_SECONDS = 5
 
-#: Per broker URL, the kombu connection and a Redis client on its server; None: not Redis.
-_broker_redis_clients: dict[str, tuple[Any, Any] | None] = {}
+#: Per broker URL, a Redis client on its server for the waiting mark; None: not Redis.
+_mark_clients: dict[str, redis.Redis | None] = {}
+
+#: The broker URL schemes that name a Redis server, as kombu reads them, and redis-py's.
+_REDIS_SCHEMES = {"redis": "redis", "rediss": "rediss", "redis+socket": "unix"}
+
+#: The broker's transport options a redis-py client takes under the same names; a Unix
+#: socket has no connect timeout nor keepalive (kombu leaves them out too).
+_CLIENT_OPTIONS = (
+    "socket_timeout",
+    "socket_connect_timeout",
+    "socket_keepalive",
+    "socket_keepalive_options",
+    "health_check_interval",
+    "client_name",
+)
+_TCP_ONLY_OPTIONS = ("socket_connect_timeout", "socket_keepalive", "socket_keepalive_options")
 
 
 def _publish(task_name: str, args: tuple) -> bool:
@@ -61,19 +76,35 @@ def classifying_in_process(classify: Callable[[list[int]], object]) -> Iterator[
         del _local.classify
 
 
-def _broker_redis() -> Any:
-    """A Redis client on the broker's server, made once per process and broker (None if the
-    broker is not Redis); it shares the transport's options and key prefix."""
-    url = current_app.conf.broker_url
-    if url not in _broker_redis_clients:
-        connection = current_app.connection_for_write()
-        if connection.transport.driver_type != "redis":
-            _broker_redis_clients[url] = None
-        else:
-            channel = connection.default_channel  # connects: raises if the broker is down
-            _broker_redis_clients[url] = (connection, channel.Client(connection_pool=channel.pool))
-    found = _broker_redis_clients[url]
-    return found and found[1]
+def _mark_client() -> redis.Redis | None:
+    """The client of the broker's Redis for the waiting mark, made once per process and
+    broker URL; None if the broker is not Redis."""
+    conf = current_app.conf
+    url = conf.broker_write_url or conf.broker_url or ""
+    if url not in _mark_clients:
+        _mark_clients[url] = _redis_client(url, conf.broker_transport_options or {})
+    return _mark_clients[url]
+
+
+def _redis_client(url: str, transport_options: dict) -> redis.Redis | None:
+    """A redis-py client on the server of broker ``url`` (the first of a failover list), with
+    the transport's socket options. It connects on its first command. Its pool makes new
+    connections in a forked process and replaces a connection the server closed (a restart)
+    before using it; it does not retry: a reader's post does not wait for a broker that is
+    down (the comment waits for the sweeper)."""
+    scheme, _, rest = url.split(";")[0].partition("://")
+    if scheme not in _REDIS_SCHEMES:
+        return None
+    options = {
+        name: transport_options[name] for name in _CLIENT_OPTIONS if name in transport_options
+    }
+    if _REDIS_SCHEMES[scheme] == "unix":
+        options = {k: v for k, v in options.items() if k not in _TCP_ONLY_OPTIONS}
+    elif scheme == "rediss" and isinstance(current_app.conf.broker_use_ssl, dict):
+        options.update(current_app.conf.broker_use_ssl)
+    return redis.Redis.from_url(
+        f"{_REDIS_SCHEMES[scheme]}://{rest}", retry=Retry(NoBackoff(), 0), **options
+    )
 
 
 def warm_up() -> None:
@@ -85,47 +116,24 @@ def warm_up() -> None:
 
 
 def _task_waiting_key() -> str:
-    return f"moderation:classification-waiting:{current_app.conf.task_default_queue}"
-
-
-def _mark_connection(client: Any) -> Any:
-    """This thread's own connection to the broker's Redis for the waiting mark, made on its
-    first use in this process, outside the client's pool: one command on it costs half the
-    client's call, which takes a pooled connection and checks it each time."""
-    kept = getattr(_local, "mark_connection", None)
-    if kept is None or kept[0] is not client or kept[1] != os.getpid():  # new broker, or forked
-        pool = client.connection_pool
-        kept = _local.mark_connection = (
-            client,
-            os.getpid(),
-            pool.connection_class(**pool.connection_kwargs),
-        )
-    return kept[2]
+    prefix = (current_app.conf.broker_transport_options or {}).get("global_keyprefix", "")
+    return f"{prefix}moderation:classification-waiting:{current_app.conf.task_default_queue}"
 
 
 def _mark_task_waiting() -> bool:
     """Mark a classification task as waiting; False if one already was (raises if the
-    broker is down; the connection then reconnects on its next command)."""
-    client = _broker_redis()
+    broker is down)."""
+    client = _mark_client()
     if client is None:
         return True
-    connection = _mark_connection(client)
-    try:
-        return _set_mark(connection)
-    except RedisConnectionError:  # closed by the broker (a restart): once more, connected anew
-        return _set_mark(connection)
-
-
-def _set_mark(connection: Any) -> bool:
-    connection.send_command("SET", _task_waiting_key(), 1, "NX", "EX", TASK_WAITING_SECONDS)
-    return connection.read_response() is not None
+    return bool(client.set(_task_waiting_key(), 1, nx=True, ex=TASK_WAITING_SECONDS))
 
 
 def no_task_waiting() -> None:
     """Clear the mark: the classification task does as it starts, before it reads the
     pending comments, so that a comment stored from then on asks for a task of its own."""
     try:
-        client = _broker_redis()
+        client = _mark_client()
         if client is not None:
             client.delete(_task_waiting_key())
     except Exception:  # the mark expires by itself

@@ -3,6 +3,8 @@ classification task waits in the queue, new comments publish no message of their
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from celery import current_app
 from django.test import Client
@@ -72,3 +74,40 @@ def test_after_the_broker_restarts_new_comments_are_handed_over_again(own_redis,
     assert queued() == before + 1
     post(2)
     assert queued() == before + 1
+
+
+def test_the_mark_client_takes_the_brokers_server_and_socket_options_and_never_retries():
+    options = {"socket_timeout": 0.5, "socket_connect_timeout": 1, "visibility_timeout": 300}
+    tcp = dispatch._redis_client("redis://:secret@broker.example:6380/3", options)
+    kwargs = tcp.connection_pool.connection_kwargs
+    assert (kwargs["host"], kwargs["port"], kwargs["db"], kwargs["password"]) == (
+        "broker.example",
+        6380,
+        3,
+        "secret",
+    )
+    assert (kwargs["socket_timeout"], kwargs["socket_connect_timeout"]) == (0.5, 1)
+    assert tcp.connection_pool.make_connection().retry.get_retries() == 0  # fails fast
+    unix = dispatch._redis_client("redis+socket:///run/redis.sock", options)
+    assert unix.connection_pool.connection_kwargs["path"] == "/run/redis.sock"
+    assert unix.connection_pool.connection_kwargs["socket_timeout"] == 0.5
+    assert dispatch._redis_client("amqp://guest@localhost//", options) is None
+
+
+def test_a_forked_process_marks_on_a_connection_of_its_own(broker):
+    """A server that forks after its process marked (or warmed up) shares no socket with its
+    workers: the child connects anew, and the parent's connection is left as it was."""
+    dispatch.no_task_waiting()  # this process connects
+    client = dispatch._mark_client()
+    parent = client.client_id()
+    pid = os.fork()
+    if pid == 0:  # the child: exit status 0 if its connection is a new one
+        code = 1
+        try:
+            code = 0 if client.client_id() != parent and dispatch._mark_task_waiting() else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert client.client_id() == parent
+    dispatch.no_task_waiting()

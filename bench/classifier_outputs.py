@@ -254,6 +254,11 @@ def outputs(items: list) -> dict:
             "extras": features.extra_values(items, normalised),
             "extra_words": [features.extra_words(text) for text in normalised],
             "margins": pipeline.decision_function(items),
+            # A form's one comment and a few at a time: fewer than a batch, as scored online.
+            "margins_one_by_one": np.array([pipeline.decision_function([i])[0] for i in sample]),
+            "margins_in_fives": np.concatenate(
+                [pipeline.decision_function(sample[n : n + 5]) for n in range(0, len(sample), 5)]
+            ),
             "proba": model.predict_proba(items),
             "proba_one_by_one": np.array([model.predict_proba([i])[0] for i in sample]),
             "transform": features.transform(items[:500]),

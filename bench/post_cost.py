@@ -207,7 +207,7 @@ def main() -> None:
                 runs[name].append(child(root, env, args.posts, args.calls))
                 print(f"round {number + 1} {name}: {runs[name][-1]}", flush=True)
     finally:
-        _clean_up(env, database, queue)
+        clean_up(env, database, queue)
     result: dict = {
         "settings": {k: v for k, v in vars(args).items() if k not in ("child", "against")},
         "runs": runs,
@@ -241,7 +241,7 @@ def main() -> None:
     print("written to", write_result(args.name, result))
 
 
-def _clean_up(env: dict[str, str], database: str, queue: str) -> None:
+def clean_up(env: dict[str, str], database: str, queue: str) -> None:
     import psycopg
     import redis
 

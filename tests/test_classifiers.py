@@ -17,7 +17,6 @@ from sklearn.metrics import matthews_corrcoef
 from moderation.classifiers import CommentInput, ModelError, linear, load_model, training
 from moderation.classifiers import normalize as normalize_module
 from moderation.classifiers.adaptation import adapt
-from moderation.classifiers.counted import CountedColumns
 from moderation.classifiers.features import (
     AddressedToxicityFeatures,
     SelfPromotionSpamFeatures,
@@ -572,22 +571,6 @@ def varied_comments(count: int, seed: int = 11) -> list[CommentInput]:
             )
         )
     return items
-
-
-@pytest.mark.parametrize("task", ["spam", "toxicity"])
-def test_a_comment_scored_without_the_matrix_gets_the_same_floats(task: str) -> None:
-    pipeline = load_model(TRAINED_DIR / f"{task}.skops").pipeline
-    features = pipeline.features
-    for item in varied_comments(300):
-        normalised = features.normalised([item])
-        words = features.words(normalised)
-        counted = features.scoring_counts(normalised, words)
-        assert isinstance(counted, CountedColumns)
-        matrix = features.text_counts(normalised, words)
-        assert np.array_equal(
-            pipeline.text_margins([item], normalised, counted, words),
-            pipeline.text_margins([item], normalised, matrix, words),
-        ), item
 
 
 @pytest.mark.parametrize("task", ["spam", "toxicity"])

@@ -22,7 +22,6 @@ from sklearn.utils import murmurhash3_32
 
 from moderation.classifiers import cues
 from moderation.classifiers.base import CommentInput
-from moderation.classifiers.counted import FEW_TEXTS, CountedColumns, count_pairs
 from moderation.classifiers.hashing import (
     WORD_PREFIX,
     char_grams,
@@ -125,32 +124,13 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
     def text_counts(
         self, normalised: Sequence[str], words: Sequence[list[str]] | None = None
     ) -> sp.csr_matrix:
-        """How often each hashed n-gram occurs in each text (rows not yet scaled): the
-        matrix scikit-learn's ``FeatureHasher`` (non-alternating) builds from ``text_terms``,
-        made of ``counted_columns``."""
-        rows, columns, counts = self.counted_columns(normalised, words)
-        indptr = np.zeros(len(normalised) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=len(normalised)), out=indptr[1:])
-        return sp.csr_matrix((counts, columns, indptr), shape=(len(normalised), self.n_features))
+        """How often each hashed n-gram occurs in each text (rows not yet scaled).
 
-    def scoring_counts(
-        self, normalised: Sequence[str], words: Sequence[list[str]] | None = None
-    ) -> sp.csr_matrix | CountedColumns:
-        """What a classifier scores the texts from: ``text_counts``, or for a few texts
-        (a form's one comment) their ``counted_columns``, cheaper than building the matrix."""
-        if len(normalised) <= FEW_TEXTS:
-            return self.counted_columns(normalised, words)
-        return self.text_counts(normalised, words)
-
-    def counted_columns(
-        self, normalised: Sequence[str], words: Sequence[list[str]] | None = None
-    ) -> CountedColumns:
-        """Each text's hashed n-gram columns and how often each occurs.
-
-        Faster than hashing ``text_terms``: a word's unigram and character n-gram columns
-        are hashed once per process and cached as packed int32; the word n-grams of all the
-        texts are hashed in one pass and turned into columns in one numpy operation; one
-        sort of all the (text, column) pairs counts them.
+        The matrix scikit-learn's ``FeatureHasher`` (non-alternating) builds from
+        ``text_terms``, faster: a word's unigram and character n-gram columns are hashed
+        once per process and cached as packed int32; the word n-grams of all the texts are
+        hashed in one pass and turned into columns in one numpy operation; one sort of all
+        the (text, column) pairs counts them.
         """
         word_range, char_range = _pair(self.word_ngram_range), _pair(self.char_ngram_range)
         n_features = self.n_features
@@ -170,14 +150,12 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
             gram_counts.append(len(hashes) - before)
         # ``term_column`` of every hash at once.
         gram_columns = np.abs(np.frombuffer(hashes, dtype=np.int32).astype(np.int64)) % n_features
-        if len(word_parts) == 1:  # a form's comment: its columns alone, no rows
-            own = np.frombuffer(word_parts[0], dtype=np.int32)
-            return count_pairs(None, np.concatenate([own, gram_columns]), n_features)
         word_counts = np.fromiter(map(len, word_parts), dtype=np.int64, count=len(word_parts))
         rows = np.arange(len(word_parts), dtype=np.int64)
-        return count_pairs(
+        return _counts_matrix(
             np.concatenate([rows.repeat(word_counts // 4), rows.repeat(gram_counts)]),
             np.concatenate([np.frombuffer(b"".join(word_parts), dtype=np.int32), gram_columns]),
+            len(word_parts),
             n_features,
         )
 
@@ -207,6 +185,31 @@ class HashedTextFeatures(BaseEstimator, TransformerMixin):
     def columns(self, terms: Sequence[str]) -> np.ndarray:
         """The hashed column of each text term, as ``text_counts`` places it."""
         return np.asarray([term_column(term, self.n_features) for term in terms], dtype=np.int64)
+
+
+def _counts_matrix(
+    rows: np.ndarray, columns: np.ndarray, n_rows: int, n_features: int
+) -> sp.csr_matrix:
+    """The CSR matrix counting the (row, column) pairs, given in any order.
+
+    What ``sum_duplicates`` makes of a matrix with a 1 per pair (sorted indices, one entry
+    per column), faster: each pair becomes the key row × n_features + column, and one sort
+    of the keys and their run lengths give the sorted columns and their counts.
+    """
+    keys = rows * n_features + columns
+    keys.sort()
+    # Where each run of equal keys starts, then the end of the last one.
+    bounds = np.empty(len(keys) + 1, dtype=bool)
+    bounds[0] = bounds[-1] = True
+    np.not_equal(keys[1:], keys[:-1], out=bounds[1:-1])
+    starts = np.flatnonzero(bounds)
+    unique = keys[starts[:-1]]
+    counts = (starts[1:] - starts[:-1]).astype(np.float32)
+    key_rows = unique // n_features
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(key_rows, minlength=n_rows), out=indptr[1:])
+    indices = (unique - key_rows * n_features).astype(np.int32)
+    return sp.csr_matrix((counts, indices, indptr), shape=(n_rows, n_features))
 
 
 def _share(count: int, total: int) -> float:

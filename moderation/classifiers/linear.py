@@ -14,7 +14,6 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
 from moderation.classifiers.base import CommentInput
-from moderation.classifiers.counted import CountedColumns, text_parts
 from moderation.classifiers.features import HashedTextFeatures
 from moderation.classifiers.hashing import WORD_PREFIX, char_grams, term_column
 from moderation.classifiers.normalize import normalize
@@ -97,19 +96,17 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
         """The margin (log-odds before calibration) of each item."""
         return self.margins(items, *self._counted(items))
 
-    def _counted(
-        self, items: Sequence[CommentInput]
-    ) -> tuple[list[str], sp.csr_matrix | CountedColumns, list]:
+    def _counted(self, items: Sequence[CommentInput]) -> tuple[list[str], sp.csr_matrix, list]:
         """The normalised texts, their n-gram counts and their words."""
         normalised = self.features.normalised(items)
         words = self.features.words(normalised)
-        return normalised, self.features.scoring_counts(normalised, words), words
+        return normalised, self.features.text_counts(normalised, words), words
 
     def margins(
         self,
         items: Sequence[CommentInput],
         normalised: Sequence[str],
-        counts: sp.csr_matrix | CountedColumns,
+        counts: sp.csr_matrix,
         words: Sequence[list[str]] | None = None,
     ) -> np.ndarray:
         """Margins from the texts' n-gram counts, which models with equal ``text_key`` share
@@ -138,17 +135,19 @@ class LinearTextClassifier(BaseEstimator, ClassifierMixin):
         self,
         items: Sequence[CommentInput],
         normalised: Sequence[str],
-        counts: sp.csr_matrix | CountedColumns,
+        counts: sp.csr_matrix,
         words: Sequence[list[str]] | None = None,
     ) -> np.ndarray:
-        """Margins of the texts alone, from their n-gram counts (``scoring_counts``).
+        """Margins of the texts alone, from their n-gram counts (``text_counts``).
 
         Models with equal ``text_key`` share the counts, the normalised texts and their
         ``words`` (split here if not given). Same as ``features.transform(items) @ coef_``
         without building the scaled matrix: the row lengths scale the text part instead.
         """
         features = self.features
-        text_part = text_parts(counts, self.coef_[: features.n_features], len(items))
+        rows = np.repeat(np.arange(len(items)), np.diff(counts.indptr))
+        lengths = np.sqrt(np.bincount(rows, weights=counts.data**2, minlength=len(items)))
+        text_part = (counts @ self.coef_[: features.n_features]) / np.maximum(lengths, 1e-12)
         extras = features.extra_values(items, normalised, words)
         extra_part = extras @ self.coef_[features.n_features :]
         return text_part + extra_part + self.intercept_

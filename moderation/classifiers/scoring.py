@@ -22,7 +22,7 @@ def score_all(models: Sequence[TextModel], items: list[CommentInput]) -> dict[st
         if features.text_key not in shared:
             normalised = features.normalised(items)
             words = features.words(normalised)
-            counts = features.scoring_counts(normalised, words)
+            counts = features.text_counts(normalised, words)
             shared[features.text_key] = (normalised, words, counts)
         normalised, words, counts = shared[features.text_key]
         margins = model.pipeline.margins(items, normalised, counts, words)

@@ -94,6 +94,7 @@ def test_the_mark_client_takes_the_brokers_server_and_socket_options_and_never_r
     assert dispatch._redis_client("amqp://guest@localhost//", options) is None
 
 
+@pytest.mark.slow
 def test_a_forked_process_marks_on_a_connection_of_its_own(broker):
     """A server that forks after its process marked (or warmed up) shares no socket with its
     workers: the child connects anew, and the parent's connection is left as it was."""
